@@ -1,0 +1,25 @@
+"""What a worker needs to build its generator: plain values only, so it pickles across `spawn`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+ModelName = Literal["synthetic", "tiny", "ltx2", "ltx2.3"]
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratorSpec:
+    model: ModelName = "synthetic"
+    checkpoint: str | None = None  # single-file .safetensors, diffusers folder or hub repo id (ltx2 only)
+    text_encoder: str | None = None  # Gemma 3 folder when `checkpoint` is a single file
+    device: str = "cpu"  # "cuda" inside a GPU worker (CUDA_VISIBLE_DEVICES already narrowed)
+    dtype: Literal["float32", "bfloat16", "float16"] = "bfloat16"
+    width: int = 768
+    height: int = 512
+    num_frames: int = 121
+    fps: int = 24
+    schedule: Literal["8+3", "5+2"] = "8+3"
+    quantization: Literal["none", "fp8"] = "none"
+    compile: bool = False
+    synthetic_latency_ms: int = 0  # synthetic only: extra time per segment, spread over its frames
