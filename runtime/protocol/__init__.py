@@ -1,1 +1,1 @@
-"""dreamverse.runtime.protocol"""
+"""The websocket protocol: inbound messages (`client`), outbound events (`server`), codes."""

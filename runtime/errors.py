@@ -1,0 +1,149 @@
+"""Errors the runtime turns into `error` events.
+
+    DreamverseError                 code, retryable, message
+    ├── ProtocolError               the client sent something we cannot use
+    │   ├── InvalidMessage
+    │   ├── BinaryNotAccepted
+    │   ├── MessageTooLarge
+    │   ├── PromptTooLong
+    │   ├── InvalidImage
+    │   ├── RateLimited
+    │   └── UnexpectedMessage
+    ├── CapacityError               no GPU slot for this session (yet)
+    │   ├── QueueFull
+    │   ├── QueueTimeout
+    │   └── NotReady
+    ├── SessionEnded
+    │   ├── SessionTimeout
+    │   ├── IdleTimeout
+    │   └── ResumeFailed
+    ├── PendingPromptsFull
+    ├── WorkerError                 the worker serving the session failed
+    │   ├── WorkerLost              the process died or stopped answering; it is restarted
+    │   ├── WorkerFailed            the generator raised
+    │   └── SegmentTimeout
+    ├── PromptServiceError          an LLM call failed (normally absorbed by a fallback)
+    └── SafetyRejected              a prompt was blocked by the safety filter
+
+Unknown exceptions become `internal`; their detail is logged, never sent.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from dreamverse.runtime.protocol.codes import ErrorCode
+
+logger = logging.getLogger(__name__)
+
+
+class DreamverseError(Exception):
+    code: ErrorCode = ErrorCode.INTERNAL
+    retryable: bool = False
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ProtocolError(DreamverseError):
+    code = ErrorCode.INVALID_MESSAGE
+
+
+class InvalidMessage(ProtocolError):
+    code = ErrorCode.INVALID_MESSAGE
+
+
+class BinaryNotAccepted(ProtocolError):
+    code = ErrorCode.BINARY_NOT_ACCEPTED
+
+
+class MessageTooLarge(ProtocolError):
+    code = ErrorCode.MESSAGE_TOO_LARGE
+
+
+class PromptTooLong(ProtocolError):
+    code = ErrorCode.PROMPT_TOO_LONG
+
+
+class InvalidImage(ProtocolError):
+    code = ErrorCode.INVALID_IMAGE
+
+
+class RateLimited(ProtocolError):
+    code = ErrorCode.RATE_LIMITED
+    retryable = True
+
+
+class UnexpectedMessage(ProtocolError):
+    code = ErrorCode.UNEXPECTED_MESSAGE
+
+
+class CapacityError(DreamverseError):
+    retryable = True
+
+
+class QueueFull(CapacityError):
+    code = ErrorCode.QUEUE_FULL
+
+
+class QueueTimeout(CapacityError):
+    code = ErrorCode.QUEUE_TIMEOUT
+
+
+class NotReady(CapacityError):
+    code = ErrorCode.NOT_READY
+
+
+class SessionEnded(DreamverseError):
+    pass
+
+
+class SessionTimeout(SessionEnded):
+    code = ErrorCode.SESSION_TIMEOUT
+
+
+class IdleTimeout(SessionEnded):
+    code = ErrorCode.IDLE_TIMEOUT
+
+
+class ResumeFailed(SessionEnded):
+    code = ErrorCode.RESUME_FAILED
+
+
+class PendingPromptsFull(DreamverseError):
+    code = ErrorCode.PENDING_PROMPTS_FULL
+    retryable = True
+
+
+class WorkerError(DreamverseError):
+    code = ErrorCode.WORKER_FAILED
+    retryable = True
+
+
+class WorkerLost(WorkerError):
+    code = ErrorCode.WORKER_LOST
+    retryable = True
+
+
+class WorkerFailed(WorkerError):
+    code = ErrorCode.WORKER_FAILED
+    retryable = True
+
+
+class SegmentTimeout(WorkerError):
+    code = ErrorCode.SEGMENT_TIMEOUT
+    retryable = True
+
+
+class PromptServiceError(DreamverseError):
+    code = ErrorCode.PROMPT_SERVICE_FAILED
+    retryable = True
+
+
+class SafetyRejected(DreamverseError):
+    code = ErrorCode.PROMPT_BLOCKED
+
+    def __init__(self, message: str, category: str | None) -> None:
+        super().__init__(message)
+        self.category = category

@@ -1,0 +1,46 @@
+"""Wire-level constants: the protocol version, error codes and websocket close codes."""
+
+from __future__ import annotations
+
+from enum import IntEnum, StrEnum
+
+# Announced in `session_ready`. Additions (new events, optional fields) keep it; anything else bumps it.
+PROTOCOL_VERSION = 1
+
+
+class ErrorCode(StrEnum):
+    """The `code` of every `error` event."""
+
+    INVALID_MESSAGE = "invalid_message"  # not JSON, not an object, unknown type, wrong or missing field
+    BINARY_NOT_ACCEPTED = "binary_not_accepted"
+    MESSAGE_TOO_LARGE = "message_too_large"
+    PROMPT_TOO_LONG = "prompt_too_long"
+    INVALID_IMAGE = "invalid_image"
+    RATE_LIMITED = "rate_limited"
+    UNEXPECTED_MESSAGE = "unexpected_message"  # valid, but not in this session phase
+    UNAUTHORIZED = "unauthorized"
+    QUEUE_FULL = "queue_full"
+    QUEUE_TIMEOUT = "queue_timeout"
+    NOT_READY = "not_ready"
+    SESSION_TIMEOUT = "session_timeout"
+    IDLE_TIMEOUT = "idle_timeout"
+    RESUME_FAILED = "resume_failed"
+    PENDING_PROMPTS_FULL = "pending_prompts_full"
+    PROMPT_BLOCKED = "prompt_blocked"
+    PROMPT_SERVICE_FAILED = "prompt_service_failed"
+    WORKER_LOST = "worker_lost"
+    WORKER_FAILED = "worker_failed"
+    SEGMENT_TIMEOUT = "segment_timeout"
+    INTERNAL = "internal"
+
+
+class CloseCode(IntEnum):
+    """Websocket close codes the server uses (upstream's where it has one)."""
+
+    NORMAL = 1000  # leave, session timeout, idle timeout
+    GOING_AWAY = 1001  # server shutting down
+    UNSUPPORTED_DATA = 1003  # invalid initial image (upstream)
+    POLICY_VIOLATION = 1008  # blocked first prompt (upstream), unauthorized, rate limit abuse
+    MESSAGE_TOO_BIG = 1009
+    INTERNAL_ERROR = 1011  # server not ready (upstream), unexpected failure
+    TRY_AGAIN_LATER = 1013  # queue full

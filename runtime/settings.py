@@ -1,0 +1,162 @@
+"""All configuration, in one frozen object built once by the CLI and passed down.
+
+Every option has a default, an environment variable `DREAMVERSE_<FIELD>` and a CLI flag `--<field-name>`
+(underscores become dashes). Field names are unique across groups so that the flat names stay unambiguous;
+`runtime.cli` builds the flags and `docs/configuration.md` lists them (a test keeps both true).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from dreamverse.generator.spec import GeneratorSpec
+
+_GROUP_CONFIG = SettingsConfigDict(env_prefix="DREAMVERSE_", frozen=True, extra="ignore")
+
+
+class ServerSettings(BaseSettings):
+    model_config = _GROUP_CONFIG
+
+    host: str = Field("127.0.0.1", description="Address to listen on; beyond loopback an auth token is required.")
+    port: int = Field(8009, ge=0, le=65535, description="TCP port to listen on (0 picks a free one).")
+    auth_token: str | None = Field(
+        None, description="Token clients must send (`?token=` or `Authorization: Bearer`); none on loopback."
+    )
+    log_level: Literal["debug", "info", "warning", "error"] = Field("info", description="Logging level.")
+    static_dir: str | None = Field(
+        None, description="Folder served at `/` (default: the built frontend inside the package)."
+    )
+    ws_ping_interval_s: float = Field(15.0, gt=0, description="Websocket ping interval (keep-alive).")
+    ws_ping_timeout_s: float = Field(20.0, gt=0, description="Close the socket when a ping gets no pong.")
+    max_export_bytes: int = Field(512 * 2**20, gt=0, description="Largest body accepted by `POST /export`.")
+
+
+class ModelSettings(BaseSettings):
+    model_config = _GROUP_CONFIG
+
+    model: Literal["synthetic", "tiny", "ltx2", "ltx2.3"] = Field(
+        "synthetic", description="Generator: procedural `synthetic`, CPU `tiny` LTX-2, or full `ltx2`/`ltx2.3`."
+    )
+    checkpoint: str | None = Field(
+        None, description="LTX-2 weights: single-file .safetensors, diffusers folder or hub repo id."
+    )
+    text_encoder: str | None = Field(None, description="Gemma 3 folder when the checkpoint is a single file.")
+    gpus: str = Field("auto", description="GPUs for workers: `auto`, `all`, a count `N`, or ids `0,1`.")
+    dtype: Literal["float32", "bfloat16", "float16"] = Field("bfloat16", description="Model compute dtype.")
+    width: int = Field(768, gt=0, description="Output width in pixels (multiple of 32 for LTX-2).")
+    height: int = Field(512, gt=0, description="Output height in pixels (multiple of 32 for LTX-2).")
+    num_frames: int = Field(121, gt=0, description="Frames of a fresh segment (8k+1 for LTX-2).")
+    fps: int = Field(24, gt=0, le=120, description="Frames per second.")
+    schedule: Literal["8+3", "5+2"] = Field("8+3", description="Distilled steps: stage 1 + stage 2.")
+    quantization: Literal["none", "fp8"] = Field("none", description="Linear-layer quantization.")
+    compile: bool = Field(False, description="torch.compile the transformer during warmup.")
+    latency: int = Field(0, ge=0, description="Synthetic generator: extra milliseconds per segment.")
+    default_seed: int = Field(10, description="Seed of a session that does not ask for one.")
+
+    def generator_spec(self, device: str) -> GeneratorSpec:
+        return GeneratorSpec(
+            model=self.model,
+            checkpoint=self.checkpoint,
+            text_encoder=self.text_encoder,
+            device=device,
+            dtype=self.dtype,
+            width=self.width,
+            height=self.height,
+            num_frames=self.num_frames,
+            fps=self.fps,
+            schedule=self.schedule,
+            quantization=self.quantization,
+            compile=self.compile,
+            synthetic_latency_ms=self.latency,
+        )
+
+
+class SessionSettings(BaseSettings):
+    model_config = _GROUP_CONFIG
+
+    segment_cap: int = Field(6, ge=1, le=1000, description="Segments per rollout before `ltx2_stream_complete`.")
+    max_session_s: float = Field(300.0, gt=0, description="Longest a session may hold a GPU slot.")
+    idle_timeout_s: float = Field(120.0, gt=0, description="End a session whose client sent nothing this long.")
+    queue_cap: int = Field(32, ge=0, description="Most sessions waiting for a slot; more get `queue_full`.")
+    queue_timeout_s: float = Field(600.0, gt=0, description="Longest a session waits in the queue.")
+    init_timeout_s: float = Field(30.0, gt=0, description="Time a new socket has to send its first message.")
+    resume_grace_s: float = Field(30.0, ge=0, description="How long a dropped session waits for a resume.")
+    max_message_bytes: int = Field(21 * 2**20, gt=0, description="Largest websocket message from a client.")
+    max_prompt_chars: int = Field(2000, gt=0, description="Longest prompt or instruction accepted.")
+    max_prompts: int = Field(32, gt=0, description="Most prompts in a rollout or prompt window.")
+    max_image_bytes: int = Field(15 * 2**20, gt=0, description="Largest decoded `initial_image`.")
+    max_image_pixels: int = Field(4096 * 4096, gt=0, description="Most pixels of an `initial_image`.")
+    max_pending_prompts: int = Field(16, gt=0, description="Most appended prompts waiting for a segment.")
+    rate_limit_per_s: float = Field(20.0, gt=0, description="Client messages per second (burst 2x).")
+    outbox_size: int = Field(256, gt=0, description="Outgoing messages buffered per socket.")
+    send_timeout_s: float = Field(30.0, gt=0, description="Close a socket that cannot take a message this long.")
+
+
+class WorkerSettings(BaseSettings):
+    model_config = _GROUP_CONFIG
+
+    warmup_timeout_s: float = Field(1800.0, gt=0, description="Longest a worker may take to load and warm.")
+    heartbeat_interval_s: float = Field(1.0, gt=0, description="How often workers report that they live.")
+    heartbeat_timeout_s: float = Field(30.0, gt=0, description="A worker silent this long is restarted.")
+    segment_timeout_s: float = Field(300.0, gt=0, description="Longest one segment may take to render.")
+    restart_backoff_s: float = Field(1.0, ge=0, description="First restart delay; doubles up to 60 s.")
+    shutdown_timeout_s: float = Field(10.0, gt=0, description="Grace period for workers at shutdown.")
+
+
+class MediaSettings(BaseSettings):
+    model_config = _GROUP_CONFIG
+
+    ffmpeg: str = Field("ffmpeg", description="FFmpeg binary (path or name on PATH).")
+    x264_preset: str = Field("ultrafast", description="libx264 preset.")
+    h264_profile: Literal["baseline", "main", "high"] = Field("baseline", description="H.264 profile.")
+    gop_frames: int = Field(12, gt=0, description="Keyframe interval in frames.")
+    fragment_ms: int = Field(250, gt=0, description="fMP4 fragment duration.")
+    video_crf: int = Field(23, ge=0, le=51, description="x264 constant rate factor.")
+    audio_bitrate: str = Field("128k", description="AAC bitrate.")
+    max_chunk_bytes: int = Field(2**20, gt=0, description="Largest binary websocket frame (whole boxes).")
+
+
+class Settings(BaseModel):
+    """Everything, grouped. Build with `Settings.from_flat({...})` so CLI values beat the environment."""
+
+    model_config = {"frozen": True}
+
+    server: ServerSettings = Field(default_factory=ServerSettings)
+    model: ModelSettings = Field(default_factory=ModelSettings)
+    session: SessionSettings = Field(default_factory=SessionSettings)
+    workers: WorkerSettings = Field(default_factory=WorkerSettings)
+    media: MediaSettings = Field(default_factory=MediaSettings)
+
+    @field_validator("server")
+    @classmethod
+    def _auth_beyond_loopback(cls, server: ServerSettings) -> ServerSettings:
+        if not _is_loopback(server.host) and not server.auth_token:
+            raise ValueError(
+                f"refusing to listen on {server.host!r} without an auth token: set --auth-token "
+                "(DREAMVERSE_AUTH_TOKEN) or listen on 127.0.0.1"
+            )
+        return server
+
+    @classmethod
+    def groups(cls) -> dict[str, type[BaseSettings]]:
+        return {name: field.annotation for name, field in cls.model_fields.items()}  # type: ignore[misc]
+
+    @classmethod
+    def from_flat(cls, overrides: dict[str, Any] | None = None) -> Settings:
+        """Build every group from the environment, with `overrides` (flat field names) taking precedence."""
+        overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+        groups: dict[str, Any] = {}
+        for group_name, group_cls in cls.groups().items():
+            own = {k: v for k, v in overrides.items() if k in group_cls.model_fields}
+            groups[group_name] = group_cls(**own)
+        unknown = set(overrides) - {f for g in cls.groups().values() for f in g.model_fields}
+        if unknown:
+            raise ValueError(f"unknown settings: {sorted(unknown)}")
+        return cls(**groups)
+
+
+def _is_loopback(host: str) -> bool:
+    return host in {"localhost", "::1"} or host.startswith("127.")
