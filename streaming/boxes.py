@@ -110,7 +110,7 @@ class BoxSplitter:
 
     def _complete_box_at(self, pos: int) -> Box | None:
         available = len(self._buffer)
-        if available - pos >= 4 and _HEADER.unpack_from(self._buffer, pos)[0] == 0:
+        if available - pos >= _HEADER.size and _HEADER.unpack_from(self._buffer, pos)[0] == 0:
             raise MalformedMP4("box with size 0 (to end of file) in a live stream")
         box = read_header(self._buffer, pos, available)
         if box is None or box.end > available:
