@@ -1,0 +1,42 @@
+"""Settings of the prompt safety filter (flat names, `DREAMVERSE_` environment variables)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "models" / "prompt_safety.bin"
+
+
+class SafetySettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DREAMVERSE_", frozen=True, extra="ignore")
+
+    safety_enabled: bool = Field(
+        True,
+        description="Classify every prompt (user, enhanced, auto, rewritten, curated); false = no checks.",
+    )
+    safety_model_path: Path | None = Field(
+        None,
+        description="Our fastText model (labels safe/sexual/hate); default: the one shipped in the package.",
+    )
+    safety_dolma_nsfw_path: Path | None = Field(
+        None, description="Optional Dolma jigsaw NSFW fastText model (labels nsfw / non-nsfw): `sexual`."
+    )
+    safety_dolma_hate_path: Path | None = Field(
+        None,
+        description="Optional Dolma jigsaw hate-speech fastText model (labels toxic / non-toxic): `hate`.",
+    )
+    safety_threshold_sexual: float = Field(
+        0.5, ge=0.0, le=1.0, description="Block when a classifier's `sexual` probability reaches this score."
+    )
+    safety_threshold_hate: float = Field(
+        0.5, ge=0.0, le=1.0, description="Block when a classifier's `hate` probability reaches this score."
+    )
+
+    def thresholds(self) -> dict[str, float]:
+        return {"sexual": self.safety_threshold_sexual, "hate": self.safety_threshold_hate}
+
+    def own_model_path(self) -> Path:
+        return self.safety_model_path or DEFAULT_MODEL_PATH
