@@ -1,0 +1,222 @@
+"""The LTX-2 `VideoGenerator`: continued video+audio segments for a worker.
+
+`build_ltx2_generator(spec)` is what `registry.build_generator` calls for "tiny", "ltx2" and "ltx2.3".
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from dreamverse.generator.base import (
+    AudioTrack,
+    Geometry,
+    SegmentPart,
+    SegmentRequest,
+    StageTimings,
+    StreamState,
+    VideoFrames,
+    VideoGenerator,
+)
+from dreamverse.generator.errors import ConditioningError, GeneratorConfigError
+from dreamverse.generator.ltx2 import latents as L
+from dreamverse.generator.ltx2.components import LTX2Components
+from dreamverse.generator.ltx2.config import ModelConfig, load_model_config
+from dreamverse.generator.ltx2.continuation import (
+    Carry,
+    SegmentTiming,
+    Timeline,
+    audio_window,
+    frames_to_pixels,
+)
+from dreamverse.generator.ltx2.pipeline import DistilledPipeline, SegmentPlan
+from dreamverse.generator.ltx2.schedules import get_schedule
+from dreamverse.generator.spec import GeneratorSpec
+
+logger = logging.getLogger(__name__)
+
+CARRY_KEY = "ltx2"
+FULL_SIZE_DEFAULTS = (768, 512, 121)  # GeneratorSpec's defaults; "tiny" swaps them for its own
+DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
+
+
+@dataclass(frozen=True, slots=True)
+class StreamSettings:
+    """Per-generator settings resolved from a spec and the model's shipped defaults."""
+
+    width: int
+    height: int
+    num_frames: int
+    fps: int
+    chunk_frames: int = 8  # video frames per yielded chunk
+
+
+def resolve_settings(spec: GeneratorSpec, config: ModelConfig) -> StreamSettings:
+    """Spec geometry, validated; a "tiny" spec left at the full-size defaults gets tiny's defaults."""
+    width, height, frames = spec.width, spec.height, spec.num_frames
+    if config.name == "tiny" and (width, height, frames) == FULL_SIZE_DEFAULTS:
+        p = config.pipeline
+        width, height, frames = p.width, p.height, p.num_frames
+    if width % 64 or height % 64:
+        raise GeneratorConfigError(
+            f"width and height must be multiples of 64 (stage 1 runs at half), got {width}x{height}"
+        )
+    overlap = config.pipeline.overlap_frames
+    if (frames - 1) % 8 or frames <= overlap:
+        raise GeneratorConfigError(
+            f"num_frames must be 8k+1 and more than the {overlap} overlap frames, got {frames}"
+        )
+    if spec.fps <= 0:
+        raise GeneratorConfigError(f"fps must be positive, got {spec.fps}")
+    return StreamSettings(width=width, height=height, num_frames=frames, fps=spec.fps)
+
+
+def decode_image(data: bytes, width: int, height: int) -> np.ndarray:
+    """Encoded PNG/JPEG/WebP → (1, height, width, 3) uint8, resized to cover and centre-cropped."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            rgb = image.convert("RGB")
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        raise ConditioningError(f"initial_image is not a readable image: {exc}") from exc
+    scale = max(width / rgb.width, height / rgb.height)
+    size = (max(width, round(rgb.width * scale)), max(height, round(rgb.height * scale)))
+    rgb = rgb.resize(size, Image.Resampling.LANCZOS)
+    left, top = (size[0] - width) // 2, (size[1] - height) // 2
+    return np.asarray(rgb.crop((left, top, left + width, top + height)), dtype=np.uint8)[None]
+
+
+def segment_seed(stream_seed: int, segment_idx: int) -> int:
+    return (stream_seed * 1_000_003 + segment_idx) % (2**63)
+
+
+class LTX2Generator(VideoGenerator):
+    """Distilled two-stage LTX-2 with continuation carryover."""
+
+    def __init__(self, pipeline: DistilledPipeline, config: ModelConfig, settings: StreamSettings) -> None:
+        self.name = config.name
+        self.pipeline = pipeline
+        self.config = config
+        self.settings = settings
+        vocoder = pipeline.c.vocoder.config
+        self._geometry = Geometry(
+            width=settings.width,
+            height=settings.height,
+            fps=settings.fps,
+            num_frames=settings.num_frames,
+            overlap_frames=config.pipeline.overlap_frames,
+            audio_sample_rate=int(vocoder.output_sampling_rate),
+            audio_channels=int(vocoder.out_channels),
+        )
+        self.timeline = Timeline(
+            num_frames=settings.num_frames,
+            fps=float(settings.fps),
+            overlap_frames=config.pipeline.overlap_frames,
+            audio_prefix_latent_frames=config.pipeline.audio_prefix_latent_frames,
+            audio_latents_per_s=L.audio_latents_per_second(pipeline.c.audio_vae),
+        )
+        self._timings: dict[str, float] = {}
+
+    @property
+    def geometry(self) -> Geometry:
+        return self._geometry
+
+    def warmup(self) -> None:
+        started = time.perf_counter()
+        state = self.new_stream(seed=0)
+        for _ in self.render_segment(state, SegmentRequest(prompt="warmup", segment_idx=0)):
+            pass
+        logger.info("%s warmed up in %.2f s", self.name, time.perf_counter() - started)
+
+    def last_timings(self) -> StageTimings:
+        return StageTimings(seconds=dict(self._timings))
+
+    def plan(self, state: StreamState, request: SegmentRequest) -> tuple[SegmentPlan, SegmentTiming]:
+        """The segment's plan: fresh (segment 0, optional first-frame image) or continued from the carry."""
+        s = self.settings
+        carry = state.carry.get(CARRY_KEY)
+        if request.segment_idx == 0:
+            timing = self.timeline.first()
+            condition = None
+            if request.initial_image is not None:
+                condition = frames_to_pixels(decode_image(request.initial_image, s.width, s.height))
+            prefix = None
+        else:
+            if not isinstance(carry, Carry) or state.segments_rendered != request.segment_idx:
+                raise ConditioningError(
+                    f"segment {request.segment_idx} continues a stream that has rendered "
+                    f"{state.segments_rendered} segment(s); start again at segment 0"
+                )
+            timing = self.timeline.next(carry)
+            condition, prefix = frames_to_pixels(carry.tail_frames), carry.audio_tail
+        plan = SegmentPlan(
+            width=s.width,
+            height=s.height,
+            num_frames=s.num_frames,
+            fps=float(s.fps),
+            audio_latent_frames=timing.audio_latent_frames,
+            video_time_offset_s=timing.video_time_offset_s,
+            video_condition=condition,
+            audio_prefix=prefix,
+        )
+        return plan, timing
+
+    def render_segment(self, state: StreamState, request: SegmentRequest) -> Iterator[SegmentPart]:
+        if request.segment_idx == 0:
+            state.carry.pop(CARRY_KEY, None)
+            state.segments_rendered = 0
+        plan, timing = self.plan(state, request)
+        generator = torch.Generator("cpu").manual_seed(segment_seed(state.seed, request.segment_idx))
+        latents = self.pipeline.generate(request.prompt, plan, generator)
+        seconds = dict(latents.seconds)
+        mark = time.perf_counter()
+        wave = self.pipeline.decode_audio(latents.audio)
+        samples = self._geometry.audio_samples_for(request.segment_idx)
+        rate = self._geometry.audio_sample_rate
+        track = audio_window(wave, timing.audio_window_start_s, rate, samples)
+        seconds["audio_decode"] = time.perf_counter() - mark
+        self._timings = seconds
+        yield AudioTrack(samples=track, sample_rate=rate)
+        mark = time.perf_counter()
+        frames = self.pipeline.decode_video(latents.video)
+        seconds["video_decode"] = time.perf_counter() - mark
+        self._remember(state, request.segment_idx, frames, latents.audio, timing)
+        played = frames[timing.play_from_frame :]
+        for start in range(0, played.shape[0], self.settings.chunk_frames):
+            yield VideoFrames(frames=played[start : start + self.settings.chunk_frames])
+        self._timings = seconds
+
+    def _remember(
+        self, state: StreamState, idx: int, frames: np.ndarray, audio: torch.Tensor, timing: SegmentTiming
+    ) -> None:
+        prefix = self.config.pipeline.audio_prefix_latent_frames
+        state.carry[CARRY_KEY] = Carry(
+            tail_frames=frames[-self.config.pipeline.overlap_frames :].copy(),
+            audio_tail=audio[:, -prefix:].clone(),
+            video_time_offset_s=timing.video_time_offset_s,
+            audio_latent_frames=timing.audio_latent_frames,
+        )
+        state.segments_rendered = idx + 1
+
+
+def build_ltx2_generator(spec: GeneratorSpec) -> LTX2Generator:
+    """Load (or, for "tiny", build) the model a spec names and wrap it as a `VideoGenerator`."""
+    from dreamverse.generator.ltx2.loading import load_components
+
+    config = load_model_config(spec.model)
+    settings = resolve_settings(spec, config)
+    if spec.dtype not in DTYPES:
+        raise GeneratorConfigError(f"unsupported dtype {spec.dtype!r}")
+    device = torch.device(spec.device)
+    components: LTX2Components = load_components(
+        config, spec.checkpoint, text_encoder=spec.text_encoder, device=device, dtype=DTYPES[spec.dtype]
+    )
+    pipeline = DistilledPipeline(components, config.pipeline, get_schedule(spec.schedule), device)
+    return LTX2Generator(pipeline, config, settings)
