@@ -1,0 +1,362 @@
+/**
+ * Server → client events of the `/ws` protocol (upstream names and fields, plus our additions:
+ * `session_ready`, `session_resumed`, typed errors). Wire shapes only: no logic beyond decoding.
+ *
+ * `decodeServerEvent` turns one JSON text frame into a typed event. Fields are read defensively
+ * (a missing or mistyped field gets a neutral default) so that a newer server never breaks the
+ * client; an unknown `type` decodes to `{type: "unknown"}` and is ignored by the reducer.
+ */
+import { type Fields, bool, num, obj, optNum, optStr, str, strArr } from "./fields";
+
+export const PROTOCOL_VERSION = 1;
+
+export interface Limits {
+  maxPromptChars: number;
+  maxMessageBytes: number;
+  maxImageBytes: number;
+}
+
+/** Limits used until the server announces its own in `session_ready` (upstream's values). */
+export const DEFAULT_LIMITS: Limits = {
+  maxPromptChars: 500,
+  maxMessageBytes: 1_048_576 * 24,
+  maxImageBytes: 15 * 1_048_576,
+};
+
+export type PromptSource = "curated" | "user_enhanced" | "user_raw" | "auto_llm" | string;
+
+export interface SessionReady {
+  type: "session_ready";
+  protocolVersion: number;
+  serverVersion: string;
+  capabilities: string[];
+  sessionId: string;
+  resumeToken: string;
+  limits: Limits;
+}
+export interface SessionResumed {
+  type: "session_resumed";
+  sessionId: string;
+  nextSegmentIdx: number;
+  totalSegments: number;
+  prompts: string[];
+}
+export interface QueueStatus {
+  type: "queue_status";
+  position: number;
+  totalGpus: number;
+  availableGpus: number;
+}
+export interface GpuAssigned {
+  type: "gpu_assigned";
+  gpuId: string;
+  sessionTimeoutS: number;
+}
+export interface StreamStart {
+  type: "ltx2_stream_start";
+  totalSegments: number;
+  presetId: string;
+  loopGenerationEnabled: boolean;
+  loopIteration: number;
+  segmentCap: number | null;
+}
+export interface SeedPromptsUpdated {
+  type: "seed_prompts_updated";
+  prompts: string[];
+  presetId: string;
+  presetLabel: string;
+  reason: string;
+  fallbackUsed: boolean;
+  error: string | null;
+  model: string | null;
+  rewriteInstruction: string | null;
+}
+export interface RewriteStarted {
+  type: "rewrite_seed_prompts_started";
+  model: string | null;
+}
+export interface RewriteComplete {
+  type: "rewrite_seed_prompts_complete";
+  fallbackUsed: boolean;
+  error: string | null;
+  model: string | null;
+  latencyMs: number | null;
+}
+export interface PromptReceived {
+  type: "prompt_received";
+  promptId: string;
+  queueDepth: number;
+}
+export interface PromptEnhancing {
+  type: "prompt_enhancing";
+  promptId: string;
+}
+export interface PromptReady {
+  type: "prompt_ready" | "prompt_fallback_used";
+  promptId: string;
+  prompt: string;
+  source: PromptSource;
+  error: string | null;
+}
+export interface SegmentPromptSource {
+  type: "segment_prompt_source";
+  segmentIdx: number;
+  source: PromptSource;
+  promptId: string | null;
+}
+export interface SegmentStart {
+  type: "ltx2_segment_start";
+  segmentIdx: number;
+  totalSegments: number;
+  prompt: string;
+  source: PromptSource;
+  seedPromptIndex: number | null;
+}
+export interface MediaInit {
+  type: "media_init";
+  segmentIdx: number;
+  mime: string;
+  streamId: string;
+}
+export interface MediaSegmentComplete {
+  type: "media_segment_complete";
+  segmentIdx: number;
+  streamId: string;
+  chunks: number;
+}
+export interface SegmentComplete {
+  type: "ltx2_segment_complete";
+  segmentIdx: number;
+  totalSegments: number;
+}
+export interface StepComplete {
+  type: "step_complete";
+  totalMs: number | null;
+}
+export interface StreamComplete {
+  type: "ltx2_stream_complete";
+}
+export interface ProjectIdle {
+  type: "project_idle";
+}
+export interface ToggleUpdated {
+  type:
+    | "enhancement_updated"
+    | "auto_extension_updated"
+    | "loop_generation_updated"
+    | "generation_paused_updated";
+  enabled: boolean;
+}
+export interface GenerationRestarted {
+  type: "generation_restarted";
+  reason: string;
+}
+export interface SessionTimeout {
+  type: "session_timeout";
+  message: string;
+}
+export interface ServerError {
+  type: "error";
+  message: string;
+  code: string;
+  retryable: boolean;
+  promptId: string | null;
+  segmentIdx: number | null;
+}
+export interface UnknownEvent {
+  type: "unknown";
+  rawType: string;
+}
+
+export type ServerEvent =
+  | SessionReady
+  | SessionResumed
+  | QueueStatus
+  | GpuAssigned
+  | StreamStart
+  | SeedPromptsUpdated
+  | RewriteStarted
+  | RewriteComplete
+  | PromptReceived
+  | PromptEnhancing
+  | PromptReady
+  | SegmentPromptSource
+  | SegmentStart
+  | MediaInit
+  | MediaSegmentComplete
+  | SegmentComplete
+  | StepComplete
+  | StreamComplete
+  | ProjectIdle
+  | ToggleUpdated
+  | GenerationRestarted
+  | SessionTimeout
+  | ServerError
+  | UnknownEvent;
+
+type Decoder = (f: Fields) => ServerEvent;
+
+const toggle =
+  (type: ToggleUpdated["type"], key: string): Decoder =>
+  (f) => ({ type, enabled: bool(f, key) });
+
+const promptReady =
+  (type: PromptReady["type"]): Decoder =>
+  (f) => ({
+    type,
+    promptId: str(f, "prompt_id"),
+    prompt: str(f, "prompt"),
+    source: str(f, "source"),
+    error: optStr(f, "error"),
+  });
+
+function decodeLimits(f: Fields): Limits {
+  const l = obj(f, "limits");
+  return {
+    maxPromptChars: num(l, "max_prompt_chars", DEFAULT_LIMITS.maxPromptChars),
+    maxMessageBytes: num(l, "max_message_bytes", DEFAULT_LIMITS.maxMessageBytes),
+    maxImageBytes: num(l, "max_image_bytes", DEFAULT_LIMITS.maxImageBytes),
+  };
+}
+
+/** One decoder per event type: a table, not an `if` chain. */
+const DECODERS: Record<string, Decoder> = {
+  session_ready: (f) => ({
+    type: "session_ready",
+    protocolVersion: num(f, "protocol_version", 0),
+    serverVersion: str(f, "server_version"),
+    capabilities: strArr(f, "capabilities"),
+    sessionId: str(f, "session_id"),
+    resumeToken: str(f, "resume_token"),
+    limits: decodeLimits(f),
+  }),
+  session_resumed: (f) => ({
+    type: "session_resumed",
+    sessionId: str(f, "session_id"),
+    nextSegmentIdx: num(f, "next_segment_idx", 0),
+    totalSegments: num(f, "total_segments", 0),
+    prompts: strArr(f, "prompts"),
+  }),
+  queue_status: (f) => ({
+    type: "queue_status",
+    position: num(f, "position", 0),
+    totalGpus: num(f, "total_gpus", 0),
+    availableGpus: num(f, "available_gpus", 0),
+  }),
+  gpu_assigned: (f) => ({
+    type: "gpu_assigned",
+    gpuId: String(f["gpu_id"] ?? ""),
+    sessionTimeoutS: num(f, "session_timeout", 0),
+  }),
+  ltx2_stream_start: (f) => ({
+    type: "ltx2_stream_start",
+    totalSegments: num(f, "total_segments", 0),
+    presetId: str(f, "preset_id"),
+    loopGenerationEnabled: bool(f, "loop_generation_enabled"),
+    loopIteration: num(f, "loop_iteration", 0),
+    segmentCap: optNum(f, "generation_segment_cap"),
+  }),
+  seed_prompts_updated: (f) => ({
+    type: "seed_prompts_updated",
+    prompts: strArr(f, "prompts"),
+    presetId: str(f, "preset_id"),
+    presetLabel: str(f, "preset_label"),
+    reason: str(f, "reason"),
+    fallbackUsed: bool(f, "fallback_used"),
+    error: optStr(f, "error"),
+    model: optStr(f, "model"),
+    rewriteInstruction: optStr(f, "rewrite_instruction"),
+  }),
+  rewrite_seed_prompts_started: (f) => ({
+    type: "rewrite_seed_prompts_started",
+    model: optStr(f, "model"),
+  }),
+  rewrite_seed_prompts_complete: (f) => ({
+    type: "rewrite_seed_prompts_complete",
+    fallbackUsed: bool(f, "fallback_used"),
+    error: optStr(f, "error"),
+    model: optStr(f, "model"),
+    latencyMs: optNum(f, "latency_ms"),
+  }),
+  prompt_received: (f) => ({
+    type: "prompt_received",
+    promptId: str(f, "prompt_id"),
+    queueDepth: num(f, "queue_depth", 0),
+  }),
+  prompt_enhancing: (f) => ({ type: "prompt_enhancing", promptId: str(f, "prompt_id") }),
+  prompt_ready: promptReady("prompt_ready"),
+  prompt_fallback_used: promptReady("prompt_fallback_used"),
+  segment_prompt_source: (f) => ({
+    type: "segment_prompt_source",
+    segmentIdx: num(f, "segment_idx", 0),
+    source: str(f, "source"),
+    promptId: optStr(f, "prompt_id"),
+  }),
+  ltx2_segment_start: (f) => ({
+    type: "ltx2_segment_start",
+    segmentIdx: num(f, "segment_idx", 0),
+    totalSegments: num(f, "total_segments", 0),
+    prompt: str(f, "prompt"),
+    source: str(f, "source"),
+    seedPromptIndex: optNum(f, "seed_prompt_index"),
+  }),
+  media_init: (f) => ({
+    type: "media_init",
+    segmentIdx: num(f, "segment_idx", 0),
+    mime: str(f, "mime"),
+    streamId: String(f["stream_id"] ?? ""),
+  }),
+  media_segment_complete: (f) => ({
+    type: "media_segment_complete",
+    segmentIdx: num(f, "segment_idx", 0),
+    streamId: String(f["stream_id"] ?? ""),
+    chunks: num(f, "chunks", 0),
+  }),
+  ltx2_segment_complete: (f) => ({
+    type: "ltx2_segment_complete",
+    segmentIdx: num(f, "segment_idx", 0),
+    totalSegments: num(f, "total_segments", 0),
+  }),
+  step_complete: (f) => ({ type: "step_complete", totalMs: optNum(obj(f, "latency_ms"), "total") }),
+  ltx2_stream_complete: () => ({ type: "ltx2_stream_complete" }),
+  project_idle: () => ({ type: "project_idle" }),
+  enhancement_updated: toggle("enhancement_updated", "enabled"),
+  auto_extension_updated: toggle("auto_extension_updated", "enabled"),
+  loop_generation_updated: toggle("loop_generation_updated", "enabled"),
+  generation_paused_updated: toggle("generation_paused_updated", "paused"),
+  generation_restarted: (f) => ({ type: "generation_restarted", reason: str(f, "reason") }),
+  session_timeout: (f) => ({
+    type: "session_timeout",
+    message: str(f, "message", "The session reached its time limit."),
+  }),
+  error: (f) => ({
+    type: "error",
+    message: str(f, "message", "Something went wrong."),
+    code: str(f, "code", str(f, "error_code", "internal")),
+    retryable: bool(f, "retryable"),
+    promptId: optStr(f, "prompt_id"),
+    segmentIdx: optNum(f, "segment_idx"),
+  }),
+};
+
+export class ProtocolDecodeError extends Error {
+  override name = "ProtocolDecodeError";
+}
+
+/** Decode one JSON text frame. Throws `ProtocolDecodeError` for non-JSON or a frame with no `type`. */
+export function decodeServerEvent(text: string): ServerEvent {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (exc) {
+    throw new ProtocolDecodeError(`server sent a text frame that is not JSON: ${String(exc)}`);
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw new ProtocolDecodeError("server event is not a JSON object");
+  }
+  const fields = raw as Fields;
+  const type = fields["type"];
+  if (typeof type !== "string") throw new ProtocolDecodeError("server event has no string `type`");
+  const decode = DECODERS[type];
+  return decode ? decode(fields) : { type: "unknown", rawType: type };
+}
