@@ -50,10 +50,14 @@ DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch
 class StreamSettings:
     """Per-generator settings resolved from a spec and the model's shipped defaults."""
 
-    width: int
+    width: int  # output size
     height: int
     num_frames: int
     fps: int
+    gen_width: (
+        int  # generated size: output rounded up to 64 (stage 1 runs at half), centre-cropped after decode
+    )
+    gen_height: int
     chunk_frames: int = 8  # video frames per yielded chunk
 
 
@@ -63,10 +67,8 @@ def resolve_settings(spec: GeneratorSpec, config: ModelConfig) -> StreamSettings
     if config.name == "tiny" and (width, height, frames) == FULL_SIZE_DEFAULTS:
         p = config.pipeline
         width, height, frames = p.width, p.height, p.num_frames
-    if width % 64 or height % 64:
-        raise GeneratorConfigError(
-            f"width and height must be multiples of 64 (stage 1 runs at half), got {width}x{height}"
-        )
+    if width % 32 or height % 32 or width <= 0 or height <= 0:
+        raise GeneratorConfigError(f"width and height must be positive multiples of 32, got {width}x{height}")
     overlap = config.pipeline.overlap_frames
     if (frames - 1) % 8 or frames <= overlap:
         raise GeneratorConfigError(
@@ -74,7 +76,19 @@ def resolve_settings(spec: GeneratorSpec, config: ModelConfig) -> StreamSettings
         )
     if spec.fps <= 0:
         raise GeneratorConfigError(f"fps must be positive, got {spec.fps}")
-    return StreamSettings(width=width, height=height, num_frames=frames, fps=spec.fps)
+    return StreamSettings(
+        width=width,
+        height=height,
+        num_frames=frames,
+        fps=spec.fps,
+        gen_width=-(-width // 64) * 64,
+        gen_height=-(-height // 64) * 64,
+    )
+
+
+def center_crop(frames: np.ndarray, width: int, height: int) -> np.ndarray:
+    top, left = (frames.shape[1] - height) // 2, (frames.shape[2] - width) // 2
+    return frames[:, top : top + height, left : left + width]
 
 
 def decode_image(data: bytes, width: int, height: int) -> np.ndarray:
@@ -146,7 +160,7 @@ class LTX2Generator(VideoGenerator):
             timing = self.timeline.first()
             condition = None
             if request.initial_image is not None:
-                condition = frames_to_pixels(decode_image(request.initial_image, s.width, s.height))
+                condition = frames_to_pixels(decode_image(request.initial_image, s.gen_width, s.gen_height))
             prefix = None
         else:
             if not isinstance(carry, Carry) or state.segments_rendered != request.segment_idx:
@@ -157,8 +171,8 @@ class LTX2Generator(VideoGenerator):
             timing = self.timeline.next(carry)
             condition, prefix = frames_to_pixels(carry.tail_frames), carry.audio_tail
         plan = SegmentPlan(
-            width=s.width,
-            height=s.height,
+            width=s.gen_width,
+            height=s.gen_height,
             num_frames=s.num_frames,
             fps=float(s.fps),
             audio_latent_frames=timing.audio_latent_frames,
@@ -188,7 +202,7 @@ class LTX2Generator(VideoGenerator):
         frames = self.pipeline.decode_video(latents.video)
         seconds["video_decode"] = time.perf_counter() - mark
         self._remember(state, request.segment_idx, frames, latents.audio, timing)
-        played = frames[timing.play_from_frame :]
+        played = center_crop(frames[timing.play_from_frame :], self.settings.width, self.settings.height)
         for start in range(0, played.shape[0], self.settings.chunk_frames):
             yield VideoFrames(frames=played[start : start + self.settings.chunk_frames])
         self._timings = seconds
