@@ -1,0 +1,46 @@
+"""Fixtures for the prompt-service tests: one fake OpenAI server per module, reset for every test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fake_openai_server import FakeOpenAI, run_fake_openai
+
+from dreamverse.runtime.prompts import PromptSettings
+
+
+@pytest.fixture(scope="module")
+def fake_server() -> Iterator[tuple[FakeOpenAI, str]]:
+    with run_fake_openai() as running:
+        yield running
+
+
+@pytest.fixture
+def fake(fake_server: tuple[FakeOpenAI, str]) -> FakeOpenAI:
+    fake_server[0].reset()
+    return fake_server[0]
+
+
+@pytest.fixture
+def make_settings(fake_server: tuple[FakeOpenAI, str], tmp_path: Path) -> Any:
+    """`make_settings("a", "b", llm_strategy="race")`: settings with providers a, b on the fake server."""
+    base = fake_server[1]
+
+    def build(*names: str, **overrides: Any) -> PromptSettings:
+        values: dict[str, Any] = {
+            "llm_providers": [
+                {"name": n, "base_url": f"{base}/{n}/v1", "model": f"model-{n}"} for n in names
+            ],
+            "llm_timeout_s": 0.5,
+            "llm_total_timeout_s": 5.0,
+            "llm_retries": 0,
+            "llm_retry_backoff_s": 0.01,
+            "prompt_system_dir": tmp_path / "system_prompts",
+        }
+        values.update(overrides)
+        return PromptSettings(**values)
+
+    return build
