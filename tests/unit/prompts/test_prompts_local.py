@@ -23,7 +23,7 @@ async def test_local_mode_when_no_provider(service: PromptService) -> None:
 async def test_enhance_is_deterministic(service: PromptService) -> None:
     first = await service.enhance("a fox in the snow")
     second = await service.enhance("a fox in the snow")
-    assert first == second
+    assert first.text == second.text
     assert (first.source, first.fallback_used, first.model) == ("user_enhanced", False, "local")
     assert first.text.startswith("a fox in the snow. ") and len(first.text) > len("a fox in the snow") + 20
 
