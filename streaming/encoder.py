@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
+import select
 import subprocess
 import threading
 import time
@@ -61,8 +62,10 @@ class SegmentEncoder:
         self._audio_thread: threading.Thread | None = None
         self._audio_error: BaseException | None = None
         self._closed = False
+        self._audio_fd_lock = threading.Lock()
         self._started_at = time.monotonic()
         self._proc, self._audio_fd = self._spawn(resolve_ffmpeg(settings.ffmpeg_path))
+        os.set_blocking(self._stdin_fd(), False)  # lets write_video give up on a stalled ffmpeg
         self._stderr = StderrTail(self._proc)
         self._reader = OutputReader(self._proc, settings.max_chunk_bytes, on_chunk, self._kill)
 
@@ -143,7 +146,10 @@ class SegmentEncoder:
         if self._first_frame_at is None:
             self._first_frame_at = time.monotonic()
         try:
-            _write_all(self._stdin_fd(), memoryview(np.ascontiguousarray(batch)).cast("B"))
+            view = memoryview(np.ascontiguousarray(batch)).cast("B")
+            _write_all(self._stdin_fd(), view, self.settings.write_timeout_s)
+        except TimeoutError as exc:
+            raise self._failure("ffmpeg stalled", grace_s=0.0) from exc
         except OSError as exc:
             raise self._failure("ffmpeg stopped accepting video") from exc
         self._frames += batch.shape[0]
@@ -171,10 +177,10 @@ class SegmentEncoder:
     def abort(self) -> None:
         """Stop ffmpeg now and release everything; idempotent, never raises for a dead process."""
         self._closed = True
-        self._kill()
+        self._kill()  # a dead reader unblocks the audio thread (EPIPE), which then closes its fd
         self._close_stdin()
-        self._close_audio_fd()
         self._join_threads()
+        self._close_audio_fd()
 
     def __enter__(self) -> SegmentEncoder:
         return self
@@ -215,10 +221,10 @@ class SegmentEncoder:
                 raise error
             raise EncoderFailed(f"delivering a chunk failed: {error!r}") from error
 
-    def _failure(self, reason: str) -> EncoderFailed:
-        """Kill ffmpeg if it is still up, collect its stderr and build the error to raise."""
+    def _failure(self, reason: str, grace_s: float = _EXIT_GRACE_S) -> EncoderFailed:
+        """Give ffmpeg `grace_s` to exit, kill it, collect its stderr and build the error to raise."""
         try:
-            returncode: int | None = self._proc.wait(timeout=_EXIT_GRACE_S)
+            returncode: int | None = self._proc.wait(timeout=grace_s)
         except subprocess.TimeoutExpired:
             returncode = None
         self.abort()
@@ -242,7 +248,8 @@ class SegmentEncoder:
                 logger.debug("closing ffmpeg stdin failed (ffmpeg already gone)")
 
     def _close_audio_fd(self) -> None:
-        fd, self._audio_fd = self._audio_fd, -1
+        with self._audio_fd_lock:  # the audio thread and abort() may both get here; close exactly once
+            fd, self._audio_fd = self._audio_fd, -1
         if fd >= 0:
             os.close(fd)
 
@@ -255,9 +262,16 @@ class SegmentEncoder:
                     logger.warning("encoder thread %s did not stop within %s s", thread.name, _JOIN_TIMEOUT_S)
 
 
-def _write_all(fd: int, data: memoryview) -> None:
+def _write_all(fd: int, data: memoryview, stall_timeout_s: float | None = None) -> None:
+    """Write all of `data`; on a non-blocking fd, raise `TimeoutError` if nothing is taken for a while."""
     while data:
-        written = os.write(fd, data)
+        try:
+            written = os.write(fd, data)
+        except BlockingIOError:
+            _, writable, _ = select.select([], [fd], [], stall_timeout_s)
+            if not writable:
+                raise TimeoutError(f"ffmpeg accepted no input for {stall_timeout_s} s") from None
+            continue
         data = data[written:]
 
 

@@ -31,6 +31,7 @@ class EncoderSettings:
     audio_bitrate: str = "128k"
     max_chunk_bytes: int = 1 << 20  # upper bound of one on_chunk delivery (a larger single box goes alone)
     threads: int = 0  # x264 threads; 0 = ffmpeg's choice
+    write_timeout_s: float = 30.0  # write_video fails if ffmpeg takes no video for this long
     finish_timeout_s: float = 60.0  # how long finish() waits for ffmpeg to drain before killing it
     export_timeout_s: float = 120.0  # how long one concat/export run may take
 
@@ -42,7 +43,8 @@ class EncoderSettings:
         _require(self.crf is not None or self.video_bitrate is not None, "set crf or video_bitrate")
         _require(self.max_chunk_bytes >= 1024, "max_chunk_bytes must be >= 1024")
         _require(self.threads >= 0, "threads must be >= 0")
-        _require(self.finish_timeout_s > 0 and self.export_timeout_s > 0, "timeouts must be positive")
+        timeouts = (self.write_timeout_s, self.finish_timeout_s, self.export_timeout_s)
+        _require(min(timeouts) > 0, "timeouts must be positive")
 
 
 def _require(condition: bool, message: str) -> None:

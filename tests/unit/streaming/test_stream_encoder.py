@@ -160,3 +160,19 @@ def test_small_max_chunk_bytes_keeps_boxes_whole() -> None:
         boxes = list(iter_boxes(chunk))
         assert len(chunk) <= 2048 or len(boxes) == 1
     assert encoded.stats.frames == 24
+
+
+def test_stalled_ffmpeg_times_out_instead_of_hanging() -> None:
+    settings = EncoderSettings(write_timeout_s=0.5)
+
+    def scenario() -> None:
+        with SegmentEncoder(settings, 320, 240, 24, SAMPLE_RATE, CHANNELS, lambda c: None) as encoder:
+            encoder.write_audio(make_tone(48, 24))
+            os.kill(encoder.pid, signal.SIGSTOP)  # alive but reading nothing; abort() kills it
+            for start in range(0, 48, 8):
+                encoder.write_video(make_frames(8, 240, 320, start))
+
+    started = time.monotonic()
+    error = run_bounded(scenario)
+    assert isinstance(error, EncoderFailed) and "accepted no input" in str(error.__cause__)
+    assert time.monotonic() - started < 10
