@@ -78,7 +78,8 @@ export class SegmentRecorder {
       blob,
     };
     this.queue(async (db) => db.addSegment(row));
-    this.syncVersions(state);
+    if (state.projectId === project.id) project.versions = state.versions;
+    this.persist();
   }
 
   syncVersions(state: SessionState): void {

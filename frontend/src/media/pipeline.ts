@@ -19,7 +19,11 @@ export interface PipelineOptions {
 
 export interface SegmentMark {
   seq: number;
+  /** Where the segment starts on the media timeline (-1 until its first append is reached). */
   startS: number;
+  /** `endSegment` was called (all its bytes were handed over). */
+  isEnded: boolean;
+  /** All its bytes went through the SourceBuffer. */
   isComplete: boolean;
 }
 
@@ -53,9 +57,9 @@ export class MediaPipeline {
   /** A new segment begins: `mime` is `media_init.mime`. */
   beginSegment(seq: number, mime: string): void {
     const previous = this.marks[this.marks.length - 1];
-    const isIncomplete = previous !== undefined && !previous.isComplete;
+    const isIncomplete = previous !== undefined && !previous.isEnded;
     this.currentSeq = seq;
-    const mark: SegmentMark = { seq, startS: -1, isComplete: false };
+    const mark: SegmentMark = { seq, startS: -1, isEnded: false, isComplete: false };
     this.marks.push(mark);
     this.withQueue(mime, (q) => {
       if (isIncomplete) q.push({ kind: "abort" });
@@ -78,7 +82,9 @@ export class MediaPipeline {
 
   endSegment(seq: number): void {
     const mark = this.marks.find((m) => m.seq === seq);
-    if (mark) this.withQueue(null, (q) => q.push({ kind: "run", fn: () => (mark.isComplete = true) }));
+    if (!mark) return;
+    mark.isEnded = true;
+    this.withQueue(null, (q) => q.push({ kind: "run", fn: () => (mark.isComplete = true) }));
   }
 
   /** No more media will come (view mode): lets the element reach `ended`. */
