@@ -30,6 +30,7 @@ COMPONENT_CLASSES: dict[str, type[Any]] = {
     "audio_vae": AutoencoderKLLTX2Audio,
     "latent_upsampler": LTX2LatentUpsamplerModel,
 }
+ON_DEVICE = ("transformer", "connectors")
 VOCODER_CLASSES: dict[str, type[Any]] = {"LTX2Vocoder": LTX2Vocoder, "LTX2VocoderWithBWE": LTX2VocoderWithBWE}
 
 
@@ -106,10 +107,13 @@ def build_random_components(
 
     started = time.perf_counter()
     built: dict[str, nn.Module] = {}
-    with torch.device(device), _default_dtype(dtype):
-        for index, name in enumerate(COMPONENTS):
+    for index, name in enumerate(COMPONENTS):
+        # the big ones straight on the device; small ones on the CPU (some build integer buffers with matmuls)
+        where = torch.device(device) if name in ON_DEVICE else torch.device("cpu")
+        with where, _default_dtype(dtype if name in ON_DEVICE else torch.float32):
             torch.manual_seed(seed + index)
             built[name] = instantiate(config, name)
+    with torch.device("cpu"), _default_dtype(dtype):
         text_encoder = None
         tokenizer = None
         if with_text_encoder and config.text_encoder is not None:

@@ -94,11 +94,12 @@ class PromptEncoder:
         config = self.connectors.config
         width = config.caption_channels * config.text_proj_in_factor
         seed = int.from_bytes(hashlib.sha256(prompt.encode()).digest()[:4], "little")
-        generator = torch.Generator("cpu").manual_seed(seed)
-        features = torch.randn((1, self.max_sequence_length, width), generator=generator)
-        mask = torch.zeros((1, self.max_sequence_length), dtype=torch.int64)
+        generator = torch.Generator(self.device).manual_seed(seed)
+        shape = (1, self.max_sequence_length, width)
+        features = torch.randn(shape, generator=generator, device=self.device, dtype=self.dtype)
+        mask = torch.zeros((1, self.max_sequence_length), dtype=torch.int64, device=self.device)
         mask[:, -min(len(prompt.split()) + 1, self.max_sequence_length) :] = 1  # left padded, like Gemma
-        return features.to(self.device, self.dtype), mask.to(self.device)
+        return features, mask
 
     @torch.no_grad()
     def connect(self, features: torch.Tensor, mask: torch.Tensor) -> PromptEmbeddings:

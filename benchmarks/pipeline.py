@@ -1,0 +1,247 @@
+"""Pipeline benchmark: per-stage seconds and peak memory of our LTX-2 generator, and diffusers' stock
+`LTX2Pipeline` (stage 1 -> `LTX2LatentUpsamplePipeline` -> stage 2, all guidance off) on the same weights and
+shapes as the baseline. Writes one JSON.
+
+    python benchmarks/pipeline.py --model ltx2 --checkpoint random --out results/pipeline-h100.json
+    python benchmarks/pipeline.py --model tiny --device cpu --out /tmp/pipeline-tiny.json   # smoke test
+
+`--checkpoint random` builds seeded random weights directly on the device (no Gemma 12B: prompts map to
+random features of Gemma's shape; the JSON says so).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import platform
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from dreamverse.generator.base import AudioTrack, SegmentRequest
+from dreamverse.generator.ltx2.streaming_pipeline import LTX2Generator, build_ltx2_generator
+from dreamverse.generator.spec import GeneratorSpec
+
+logger = logging.getLogger("benchmarks.pipeline")
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default="ltx2", choices=["tiny", "ltx2", "ltx2.3"])
+    parser.add_argument("--checkpoint", default=None)
+    parser.add_argument("--device", default="cuda")
+    parser.add_argument("--dtype", default="bfloat16")
+    parser.add_argument("--width", type=int, default=768)
+    parser.add_argument("--height", type=int, default=512)
+    parser.add_argument("--frames", type=int, default=121)
+    parser.add_argument("--schedule", default="8+3")
+    parser.add_argument("--repeats", type=int, default=2, help="timed segments (after one warm-up)")
+    parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--out", type=Path, required=True)
+    return parser.parse_args()
+
+
+def _sync(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+def _peak_reset(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.reset_peak_memory_stats(device)
+
+
+def _peak_gib(device: torch.device) -> float | None:
+    return torch.cuda.max_memory_allocated(device) / 2**30 if device.type == "cuda" else None
+
+
+def run_ours(generator: LTX2Generator, repeats: int, device: torch.device) -> dict[str, Any]:
+    """One warm-up segment, then `repeats` x (segment 0 + one continuation)."""
+    state = generator.new_stream(seed=10)
+    for _ in generator.render_segment(state, SegmentRequest(prompt="warm-up", segment_idx=0)):
+        pass
+    runs: list[dict[str, Any]] = []
+    for repeat in range(repeats):
+        for idx in (0, 1):
+            _peak_reset(device)
+            started = time.perf_counter()
+            first_audio = first_frames = None
+            request = SegmentRequest(prompt=f"a prompt {repeat}", segment_idx=idx)
+            for part in generator.render_segment(state, request):
+                now = time.perf_counter() - started
+                if isinstance(part, AudioTrack):
+                    first_audio = now
+                elif first_frames is None:
+                    first_frames = now
+            _sync(device)
+            total = time.perf_counter() - started
+            runs.append(
+                {
+                    "segment_idx": idx,
+                    "total_s": total,
+                    "first_audio_s": first_audio,
+                    "first_frames_s": first_frames,
+                    "stages_s": generator.last_timings().seconds,
+                    "peak_memory_gib": _peak_gib(device),
+                }
+            )
+            logger.info("ours segment %d: %.3f s %s", idx, total, runs[-1]["stages_s"])
+    return {"runs": runs}
+
+
+def _timed(fn: Callable[[], Any], device: torch.device) -> tuple[Any, float]:
+    _sync(device)
+    started = time.perf_counter()
+    result = fn()
+    _sync(device)
+    return result, time.perf_counter() - started
+
+
+def run_baseline(generator: LTX2Generator, repeats: int, device: torch.device) -> dict[str, Any]:
+    """diffusers' stock two-stage composition on the same components and prompt features."""
+    from diffusers import FlowMatchEulerDiscreteScheduler, LTX2LatentUpsamplePipeline, LTX2Pipeline
+
+    c = generator.pipeline.c
+    scheduler = FlowMatchEulerDiscreteScheduler(use_dynamic_shifting=False, shift_terminal=None)
+    pipe = LTX2Pipeline(
+        scheduler=scheduler,
+        vae=c.vae,
+        audio_vae=c.audio_vae,
+        text_encoder=c.text_encoder,
+        tokenizer=c.tokenizer,
+        connectors=c.connectors,
+        transformer=c.transformer,
+        vocoder=c.vocoder,
+    )
+    pipe.set_progress_bar_config(disable=True)
+    upsample = LTX2LatentUpsamplePipeline(vae=c.vae, latent_upsampler=c.latent_upsampler)
+    upsample.set_progress_bar_config(disable=True)
+    features, mask = generator.pipeline.prompts.text_features("a prompt")
+    s, schedule = generator.settings, generator.pipeline.schedule
+    off = dict(
+        guidance_scale=1.0,
+        stg_scale=0.0,
+        modality_scale=1.0,
+        guidance_rescale=0.0,
+        audio_guidance_scale=1.0,
+        audio_stg_scale=0.0,
+        audio_modality_scale=1.0,
+        audio_guidance_rescale=0.0,
+        spatio_temporal_guidance_blocks=None,
+        use_cross_timestep=generator.config.pipeline.use_cross_timestep,
+        prompt_embeds=features,
+        prompt_attention_mask=mask,
+        frame_rate=float(s.fps),
+        return_dict=False,
+        max_sequence_length=features.shape[1],
+    )
+
+    def segment() -> dict[str, float]:
+        g = torch.Generator("cpu").manual_seed(0)
+        (video, audio), t1 = _timed(
+            lambda: pipe(
+                height=s.gen_height // 2,
+                width=s.gen_width // 2,
+                num_frames=s.num_frames,
+                sigmas=list(schedule.stage1[:-1]),
+                generator=g,
+                output_type="latent",
+                **off,
+            ),
+            device,
+        )
+        (up,), tu = _timed(lambda: upsample(latents=video, output_type="latent", return_dict=False), device)
+        _, t2 = _timed(
+            lambda: pipe(
+                latents=up,
+                audio_latents=audio,
+                noise_scale=schedule.stage2[0],
+                sigmas=list(schedule.stage2[:-1]),
+                generator=g,
+                output_type="np",
+                **off,
+            ),
+            device,
+        )
+        return {"stage1_s": t1, "upsample_s": tu, "stage2_with_decode_s": t2, "total_s": t1 + tu + t2}
+
+    segment()  # warm-up
+    runs = []
+    for _ in range(repeats):
+        _peak_reset(device)
+        result = segment()
+        result["peak_memory_gib"] = _peak_gib(device)  # type: ignore[assignment]
+        runs.append(result)
+        logger.info("diffusers baseline: %s", result)
+    return {
+        "runs": runs,
+        "note": "LTX2Pipeline(latent) -> LTX2LatentUpsamplePipeline -> LTX2Pipeline(np); "
+        "stage 2 time includes VAE + audio decode and numpy post-processing",
+    }
+
+
+def environment(device: torch.device) -> dict[str, Any]:
+    import diffusers
+    import transformers
+
+    env: dict[str, Any] = {
+        "torch": torch.__version__,
+        "diffusers": diffusers.__version__,
+        "transformers": transformers.__version__,
+        "python": platform.python_version(),
+    }
+    if device.type == "cuda":
+        env["gpu"] = torch.cuda.get_device_name(device)
+        env["cudnn"] = torch.backends.cudnn.version()
+    return env
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    args = parse_args()
+    device = torch.device(args.device)
+    spec = GeneratorSpec(
+        model=args.model,
+        checkpoint=args.checkpoint,
+        device=args.device,
+        dtype=args.dtype,
+        width=args.width,
+        height=args.height,
+        num_frames=args.frames,
+        schedule=args.schedule,
+    )
+    (generator, load_s) = _timed(lambda: build_ltx2_generator(spec), device)
+    result: dict[str, Any] = {
+        "benchmark": "pipeline",
+        "model": args.model,
+        "checkpoint": args.checkpoint or "(tiny seeded random)",
+        "weights": "random" if args.checkpoint in (None, "random") else "loaded",
+        "text_encoder": "Gemma 3"
+        if generator.pipeline.c.text_encoder is not None
+        else "skipped: random prompt features of Gemma's shape (connectors run for real)",
+        "geometry": {
+            "width": generator.settings.width,
+            "height": generator.settings.height,
+            "num_frames": generator.settings.num_frames,
+            "fps": generator.settings.fps,
+        },
+        "schedule": args.schedule,
+        "dtype": args.dtype,
+        "device": args.device,
+        "load_s": load_s,
+        "environment": environment(device),
+    }
+    result["ours"] = run_ours(generator, args.repeats, device)
+    if not args.no_baseline:
+        result["diffusers_baseline"] = run_baseline(generator, args.repeats, device)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    logger.info("wrote %s", args.out)
+
+
+if __name__ == "__main__":
+    main()
