@@ -55,11 +55,24 @@ def train(train_path: Path, out_path: Path, *, seed: int) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         prepared = Path(tmp) / "train.txt"
         write_training_file(examples, prepared, seed)
-        model = fasttext.train_supervised(input=str(prepared), seed=seed, **HYPERPARAMETERS)
+        model = _train_supervised(fasttext, prepared, seed)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     model.save_model(str(out_path))
     logger.info("trained on %d prompts -> %s", len(examples), out_path)
     return out_path
+
+
+def _train_supervised(fasttext: Any, prepared: Path, seed: int, attempts: int = 5) -> Any:
+    """fastText 0.9.2 now and then aborts a run with a spurious "Encountered NaN" (it is not the data:
+    the same input trains on the next try, to the same bytes); retry a few times."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return fasttext.train_supervised(input=str(prepared), seed=seed, **HYPERPARAMETERS)
+        except RuntimeError as exc:
+            if "NaN" not in str(exc) or attempt == attempts:
+                raise
+            logger.warning("fastText run %d aborted (%s); retrying", attempt, exc)
+    raise AssertionError("unreachable")
 
 
 def heldout_report(model_path: Path, heldout_path: Path, settings: SafetySettings) -> dict[str, Any]:

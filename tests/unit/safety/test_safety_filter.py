@@ -1,0 +1,116 @@
+"""SafetyFilter behaviour: thresholds, label semantics (Dolma's included), odd inputs, errors."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import fasttext
+import pytest
+
+from dreamverse.safety import SafetyFilter, SafetyModelError, SafetySettings, UnknownLabelError
+from dreamverse.safety.dataset import TRAIN_PATH, load_examples
+from dreamverse.safety.text import normalize
+from dreamverse.safety.train import HYPERPARAMETERS
+
+SAFE_TEXT = [
+    "a fox runs through the snowy forest",
+    "waves crash on a sunny beach",
+    "a cat sleeps by the window",
+]
+NSFW_TEXT = ["explicit porn with naked bodies", "a nude strip show", "hardcore sex tape"]
+TOXIC_TEXT = [
+    "immigrants are vermin to exterminate",
+    "a rally chanting death to the jews",
+    "gay people deserve to die",
+]
+
+
+def _tiny_model(path: Path, labels: dict[str, str]) -> Path:
+    """A small fastText model trained on the repo's prompts relabelled (`labels`: our label -> new label)."""
+    lines = [f"__label__{labels[e.label]} {normalize(e.text)}" for e in load_examples(TRAIN_PATH)]
+    random.Random(0).shuffle(lines)
+    data = path.with_suffix(".txt")
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for attempt in range(5):  # fastText 0.9.2 sometimes aborts with a spurious NaN; the next try works
+        try:
+            model = fasttext.train_supervised(
+                str(data), seed=1, **dict(HYPERPARAMETERS, epoch=10, bucket=5000)
+            )
+            break
+        except RuntimeError:
+            if attempt == 4:
+                raise
+    model.save_model(str(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def dolma_models(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("dolma")
+    nsfw = _tiny_model(folder / "nsfw.bin", {"safe": "non-nsfw", "hate": "non-nsfw", "sexual": "nsfw"})
+    hate = _tiny_model(folder / "hate.bin", {"safe": "non-toxic", "sexual": "non-toxic", "hate": "toxic"})
+    return nsfw, hate
+
+
+@pytest.fixture(scope="module")
+def default_filter() -> SafetyFilter:
+    return SafetyFilter.from_settings(SafetySettings())
+
+
+def test_dolma_labels_non_nsfw_and_non_toxic_are_safe(dolma_models: tuple[Path, Path]) -> None:
+    nsfw, hate = dolma_models
+    settings = SafetySettings(safety_dolma_nsfw_path=nsfw, safety_dolma_hate_path=hate)
+    safety = SafetyFilter.from_settings(settings)
+    assert [c.name for c in safety.classifiers] == ["dreamverse", "dolma-nsfw", "dolma-hate"]
+    dolma_only = SafetyFilter(safety.classifiers[1:], settings.thresholds())
+    for text in SAFE_TEXT:
+        assert not dolma_only.check(text).blocked, text  # the upstream label bug blocked these
+    for text in NSFW_TEXT:
+        assert dolma_only.check(text).category == "sexual", text
+    for text in TOXIC_TEXT:
+        assert dolma_only.check(text).category == "hate", text
+
+
+def test_dolma_scores_come_from_the_unsafe_label(dolma_models: tuple[Path, Path]) -> None:
+    nsfw, _ = dolma_models
+    safety = SafetyFilter.from_settings(SafetySettings(safety_dolma_nsfw_path=nsfw))
+    (scores,) = [c.scores(SAFE_TEXT[0]) for c in safety.classifiers if c.name == "dolma-nsfw"]
+    assert set(scores) == {"sexual"} and scores["sexual"] < 0.5
+
+
+def test_unknown_labels_are_refused(tmp_path: Path) -> None:
+    model = _tiny_model(tmp_path / "odd.bin", {"safe": "clean", "hate": "dirty", "sexual": "dirty"})
+    with pytest.raises(UnknownLabelError, match="dirty"):
+        SafetyFilter.from_settings(SafetySettings(safety_dolma_nsfw_path=model))
+
+
+def test_missing_model_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(SafetyModelError, match="not found"):
+        SafetyFilter.from_settings(SafetySettings(safety_model_path=tmp_path / "absent.bin"))
+
+
+def test_thresholds_decide(default_filter: SafetyFilter) -> None:
+    text = "explicit sex scene with full nudity"
+    verdict = default_filter.check(text)
+    assert (verdict.blocked, verdict.category) == (True, "sexual") and verdict.score >= 0.5
+    lenient = SafetyFilter(default_filter.classifiers, {"sexual": 1.01, "hate": 1.01})
+    allowed = lenient.check(text)
+    assert (allowed.blocked, allowed.category) == (False, None) and allowed.score == verdict.score
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n", "a fox\nin the snow\r\n", "🦊 " * 500, "x" * 20000])
+def test_odd_inputs_do_not_crash(default_filter: SafetyFilter, text: str) -> None:
+    verdict = default_filter.check(text)
+    assert 0.0 <= verdict.score <= 1.0
+
+
+def test_disabled_filter_allows_everything() -> None:
+    safety = SafetyFilter.from_settings(SafetySettings(safety_enabled=False))
+    assert not safety.check("explicit porn").blocked
+    assert safety.describe()["enabled"] is False
+
+
+def test_settings_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DREAMVERSE_SAFETY_THRESHOLD_HATE", "0.8")
+    assert SafetySettings().thresholds() == {"sexual": 0.5, "hate": 0.8}
