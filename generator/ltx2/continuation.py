@@ -43,9 +43,13 @@ class Timeline:
     overlap_frames: int
     audio_prefix_latent_frames: int
     audio_latents_per_s: float
+    audio_causal_latents: float = 0.75  # the causal audio VAE decodes A latents to (A - 0.75) latents of time
 
     def _frames_covering(self, end_s: float) -> int:
-        return math.ceil(end_s * self.audio_latents_per_s - 1e-6)
+        return math.ceil(end_s * self.audio_latents_per_s + self.audio_causal_latents - 1e-6)
+
+    def decoded_audio_s(self, audio_latent_frames: int) -> float:
+        return (audio_latent_frames - self.audio_causal_latents) / self.audio_latents_per_s
 
     def first(self) -> SegmentTiming:
         frames = self._frames_covering(self.num_frames / self.fps)

@@ -135,6 +135,7 @@ class LTX2Generator(VideoGenerator):
             overlap_frames=config.pipeline.overlap_frames,
             audio_prefix_latent_frames=config.pipeline.audio_prefix_latent_frames,
             audio_latents_per_s=L.audio_latents_per_second(pipeline.c.audio_vae),
+            audio_causal_latents=1.0 - 1.0 / pipeline.c.audio_vae.temporal_compression_ratio,
         )
         self._timings: dict[str, float] = {}
 
