@@ -33,6 +33,7 @@ from __future__ import annotations
 import logging
 
 from dreamverse.runtime.protocol.codes import ErrorCode
+from dreamverse.runtime.protocol.server import Error
 
 logger = logging.getLogger(__name__)
 
@@ -144,6 +145,22 @@ class PromptServiceError(DreamverseError):
 class SafetyRejected(DreamverseError):
     code = ErrorCode.PROMPT_BLOCKED
 
-    def __init__(self, message: str, category: str | None) -> None:
+    def __init__(self, message: str, category: str | None, prompt_id: str | None = None) -> None:
         super().__init__(message)
         self.category = category
+        self.prompt_id = prompt_id
+
+
+def to_error_event(exc: BaseException) -> Error:
+    """The one place an exception becomes an `error` event. Unknown errors are logged, sent as `internal`."""
+    if isinstance(exc, DreamverseError):
+        return Error(
+            message=exc.message,
+            code=exc.code.value,
+            retryable=exc.retryable,
+            category=getattr(exc, "category", None),
+            prompt_id=getattr(exc, "prompt_id", None),
+            segment_idx=getattr(exc, "segment_idx", None),
+        )
+    logger.error("internal error", exc_info=exc)
+    return Error(message="internal server error", code=ErrorCode.INTERNAL.value, retryable=True)

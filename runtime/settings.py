@@ -13,6 +13,9 @@ from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from dreamverse.generator.spec import GeneratorSpec
+from dreamverse.runtime.prompts.settings import PromptSettings
+from dreamverse.safety.settings import SafetySettings
+from dreamverse.streaming.settings import EncoderSettings
 
 _GROUP_CONFIG = SettingsConfigDict(env_prefix="DREAMVERSE_", frozen=True, extra="ignore")
 
@@ -118,6 +121,18 @@ class MediaSettings(BaseSettings):
     audio_bitrate: str = Field("128k", description="AAC bitrate.")
     max_chunk_bytes: int = Field(2**20, gt=0, description="Largest binary websocket frame (whole boxes).")
 
+    def encoder_settings(self) -> EncoderSettings:
+        return EncoderSettings(
+            ffmpeg_path=self.ffmpeg,
+            preset=self.x264_preset,
+            profile=self.h264_profile,
+            gop_frames=self.gop_frames,
+            fragment_duration_ms=self.fragment_ms,
+            crf=self.video_crf,
+            audio_bitrate=self.audio_bitrate,
+            max_chunk_bytes=self.max_chunk_bytes,
+        )
+
 
 class Settings(BaseModel):
     """Everything, grouped. Build with `Settings.from_flat({...})` so CLI values beat the environment."""
@@ -129,6 +144,8 @@ class Settings(BaseModel):
     session: SessionSettings = Field(default_factory=SessionSettings)
     workers: WorkerSettings = Field(default_factory=WorkerSettings)
     media: MediaSettings = Field(default_factory=MediaSettings)
+    prompts: PromptSettings = Field(default_factory=PromptSettings)
+    safety: SafetySettings = Field(default_factory=SafetySettings)
 
     @field_validator("server")
     @classmethod

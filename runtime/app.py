@@ -1,0 +1,130 @@
+"""The ASGI app: Starlette routes over the worker pool, the slot queue and the session registry.
+
+The server listens at once; workers load in the background. `/healthz` is 200 from the start, `/readyz`
+503 until a worker is warm.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from starlette.websockets import WebSocket
+
+from dreamverse.runtime import routes
+from dreamverse.runtime.prompts.service import PromptService
+from dreamverse.runtime.prompts.store import SystemPromptStore
+from dreamverse.runtime.session.connection import serve_websocket
+from dreamverse.runtime.session.registry import SessionRegistry
+from dreamverse.runtime.session.services import SessionServices
+from dreamverse.runtime.settings import Settings
+from dreamverse.runtime.slots import SlotQueue
+from dreamverse.runtime.version import __version__
+from dreamverse.safety.filter import SafetyFilter
+from dreamverse.workers.gpus import parse_gpus, visible_gpu_ids
+from dreamverse.workers.spec import WorkerSpec
+from dreamverse.workers.supervisor import PoolTimeouts, WorkerPool
+
+logger = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+_CPU_MODELS = {"synthetic", "tiny"}
+
+
+@dataclass(slots=True)
+class AppState:
+    settings: Settings
+    pool: WorkerPool
+    slots: SlotQueue
+    registry: SessionRegistry
+    prompts: PromptService
+    safety: SafetyFilter | None
+
+
+def worker_specs(settings: Settings) -> list[WorkerSpec]:
+    """One CPU worker for the CPU models (or `--gpus N` of them), else one per selected GPU."""
+    model = settings.model
+
+    def spec(gpu_id: int, visible: str, device: str) -> WorkerSpec:
+        return WorkerSpec(
+            gpu_id=gpu_id,
+            cuda_visible_devices=visible,
+            generator=model.generator_spec(device),
+            encoder=settings.media.encoder_settings(),
+            heartbeat_interval_s=settings.workers.heartbeat_interval_s,
+            log_level=settings.server.log_level,
+        )
+
+    if model.model in _CPU_MODELS:
+        count = int(model.gpus) if model.gpus.isdigit() else 1
+        return [spec(i, "", "cpu") for i in range(count)]
+    gpu_ids = parse_gpus(model.gpus, visible_gpu_ids())
+    if not gpu_ids:
+        raise ValueError(f"--model {model.model} needs an NVIDIA GPU and none is visible; try --model tiny")
+    return [spec(i, str(i), "cuda") for i in gpu_ids]
+
+
+def create_app(settings: Settings) -> Starlette:
+    specs = worker_specs(settings)  # fail before listening on a bad --gpus
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with contextlib.AsyncExitStack() as stack:
+            state = await _start(settings, specs, stack)
+            app.state.dreamverse = state
+            app.state.settings = settings
+            app.state.prompt_store = SystemPromptStore.from_settings(settings.prompts)
+            yield
+            logger.info("shutting down")
+            state.registry.close_all()
+
+    static_dir = Path(settings.server.static_dir) if settings.server.static_dir else STATIC_DIR
+    app_routes = [
+        Route("/healthz", routes.healthz),
+        Route("/readyz", routes.readyz),
+        Route("/status", routes.status),
+        Route("/metrics", routes.metrics),
+        Route("/export", routes.export, methods=["POST"]),
+        *routes.prompt_routes(),
+        WebSocketRoute("/ws", _websocket),
+    ]
+    if static_dir.is_dir():
+        app_routes.append(Mount("/", StaticFiles(directory=static_dir, html=True), name="static"))
+    else:
+        app_routes.append(Route("/", routes.no_frontend))
+    return Starlette(routes=app_routes, lifespan=lifespan)
+
+
+async def _start(settings: Settings, specs: list[WorkerSpec], stack: contextlib.AsyncExitStack) -> AppState:
+    workers = settings.workers
+    timeouts = PoolTimeouts(
+        heartbeat_timeout_s=workers.heartbeat_timeout_s,
+        warmup_timeout_s=workers.warmup_timeout_s,
+        restart_backoff_s=workers.restart_backoff_s,
+        shutdown_timeout_s=workers.shutdown_timeout_s,
+    )
+    pool = WorkerPool(specs, timeouts)
+    await pool.start()
+    stack.push_async_callback(pool.stop)
+    slots = SlotQueue(pool, settings.session.queue_cap)
+    prompts = PromptService.from_settings(settings.prompts)
+    stack.push_async_callback(prompts.aclose)
+    safety = await asyncio.to_thread(SafetyFilter.from_settings, settings.safety) if settings.safety.safety_enabled else None
+    services = SessionServices(prompts, safety, settings.session.max_image_bytes, settings.session.max_image_pixels)
+    tg = await stack.enter_async_context(asyncio.TaskGroup())
+    registry = SessionRegistry(settings, slots, services, tg, __version__)
+    stack.callback(registry.close_all)  # runs before the task group waits for the sessions
+    logger.info("dreamverse %s: %d worker(s) for model %r starting", __version__, len(specs), settings.model.model)
+    return AppState(settings, pool, slots, registry, prompts, safety)
+
+
+async def _websocket(websocket: WebSocket) -> None:
+    state: AppState = websocket.app.state.dreamverse
+    await serve_websocket(websocket, state.settings, state.registry)

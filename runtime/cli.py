@@ -1,0 +1,144 @@
+"""`dreamverse-server` and `dreamverse-mock-server`.
+
+Flags are generated from `Settings`: every field `foo_bar` is `--foo-bar`, its environment variable is
+`DREAMVERSE_FOO_BAR`, and its help line is the field's description. A flag beats the environment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Iterable, Sequence
+from typing import Any, get_args
+
+import uvicorn
+from pydantic import ValidationError
+from pydantic.fields import FieldInfo
+
+from dreamverse.runtime.logs import configure_logging
+from dreamverse.runtime.settings import Settings
+from dreamverse.runtime.version import __version__
+
+logger = logging.getLogger(__name__)
+
+_MOCK_HIDDEN = {"model", "checkpoint", "text_encoder", "dtype", "schedule", "quantization", "compile"}
+
+
+def build_parser(prog: str, description: str, hidden: Iterable[str] = ()) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=prog, description=description
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    skip = set(hidden)
+    for group_name, group_cls in Settings.groups().items():
+        group = parser.add_argument_group(group_name)
+        for name, field in group_cls.model_fields.items():
+            if name not in skip:
+                _add_flag(group, name, field)
+    return parser
+
+
+def _add_flag(group: argparse._ArgumentGroup, name: str, field: FieldInfo) -> None:
+    flag = "--" + name.replace("_", "-")
+    env = f"DREAMVERSE_{name.upper()}"
+    default = field.get_default(call_default_factory=True)
+    shown = "unset" if default is None else default
+    help_text = f"{field.description} [env {env}; default: {shown}]"
+    kwargs: dict[str, Any] = {"dest": name, "default": None, "help": help_text}
+    annotation = field.annotation
+    if annotation is bool:
+        kwargs["action"] = argparse.BooleanOptionalAction
+    elif choices := _literal_choices(annotation):
+        kwargs["choices"] = choices
+    elif annotation in (int, float):
+        kwargs["type"] = annotation
+    elif annotation in (str, str | None):
+        kwargs["type"] = str
+    else:
+        kwargs["type"] = _json_or_text
+        kwargs["metavar"] = "VALUE"
+    group.add_argument(flag, **kwargs)
+
+
+def _literal_choices(annotation: Any) -> list[str] | None:
+    args = get_args(annotation)
+    if args and all(isinstance(a, str) for a in args):
+        return list(args)
+    return None
+
+
+def _json_or_text(value: str) -> Any:
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError:
+        return value
+
+
+def settings_from_args(args: argparse.Namespace, fixed: dict[str, Any] | None = None) -> Settings:
+    values = {k: v for k, v in vars(args).items() if v is not None}
+    values.update(fixed or {})
+    return Settings.from_flat(values)
+
+
+def _serve(settings: Settings, banner: str) -> int:
+    from dreamverse.runtime.app import create_app
+
+    try:
+        app = create_app(settings)
+    except ValueError as exc:
+        logger.error("%s", exc)
+        return 2
+    server = settings.server
+    logger.info("%s: http://%s:%d/  (websocket /ws)", banner, server.host, server.port)
+    config = uvicorn.Config(
+        app,
+        host=server.host,
+        port=server.port,
+        ws_ping_interval=server.ws_ping_interval_s,
+        ws_ping_timeout=server.ws_ping_timeout_s,
+        ws_max_size=settings.session.max_message_bytes,
+        log_config=None,
+        lifespan="on",
+        timeout_graceful_shutdown=int(settings.workers.shutdown_timeout_s),
+    )
+    uvicorn.Server(config).run()
+    return 0
+
+
+def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None, fixed: dict[str, Any]) -> Settings:
+    args = parser.parse_args(argv)
+    try:
+        return settings_from_args(args, fixed)
+    except (ValidationError, ValueError) as exc:
+        parser.error(str(exc))
+        raise  # unreachable: parser.error exits
+
+
+def server_main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser(
+        "dreamverse-server", "Real-time, steerable video generation: serves the websocket API and the workspace."
+    )
+    settings = _parse(parser, argv, {})
+    configure_logging(settings.server.log_level)
+    model = settings.model.model
+    banner = f"Dreamverse {__version__} with model {model!r}"
+    if model == "synthetic":
+        banner += " (procedural video, no GPU needed; use --model ltx2 on a GPU host)"
+    return _serve(settings, banner)
+
+
+def mock_server_main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser(
+        "dreamverse-mock-server",
+        "The Dreamverse runtime with the synthetic generator: the real protocol and media, no model.",
+        hidden=_MOCK_HIDDEN,
+    )
+    settings = _parse(parser, argv, {"model": "synthetic"})
+    configure_logging(settings.server.log_level)
+    return _serve(settings, f"Dreamverse mock server {__version__} (synthetic generator)")
+
+
+if __name__ == "__main__":
+    sys.exit(server_main())

@@ -1,0 +1,229 @@
+"""One websocket: authenticate, attach to a new or resumed session, read messages, write events.
+
+One reader (this coroutine) and one writer (`Attachment.write_loop`) per socket. A malformed message gets a
+typed `error` and the socket stays open; the only closes are the documented ones (see `CloseCode`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import logging
+
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
+
+from dreamverse.runtime.errors import (
+    DreamverseError,
+    InvalidImage,
+    RateLimited,
+    SafetyRejected,
+    to_error_event,
+)
+from dreamverse.runtime.protocol import client as c
+from dreamverse.runtime.protocol import server as s
+from dreamverse.runtime.protocol.codes import PROTOCOL_VERSION, CloseCode
+from dreamverse.runtime.protocol.parse import MessageLimits, parse_client_message
+from dreamverse.runtime.session.attachment import Attachment
+from dreamverse.runtime.session.ratelimit import TokenBucket
+from dreamverse.runtime.session.registry import SessionRegistry
+from dreamverse.runtime.session.session import Session
+from dreamverse.runtime.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+CAPABILITIES = [
+    "av_fmp4",
+    "session_resume",
+    "typed_errors",
+    "rewrite",
+    "auto_extension",
+    "loop_generation",
+    "initial_image",
+    "export",
+]
+
+
+class _Disconnected(Exception):
+    pass
+
+
+async def serve_websocket(websocket: WebSocket, settings: Settings, registry: SessionRegistry) -> None:
+    await websocket.accept()
+    cfg = settings.session
+    attachment = Attachment(websocket, outbox_size=cfg.outbox_size, send_timeout_s=cfg.send_timeout_s)
+    writer = asyncio.create_task(attachment.write_loop(), name="ws-writer")
+    session: Session | None = None
+    close_code = CloseCode.NORMAL
+    try:
+        if not _authorized(websocket, settings.server.auth_token):
+            await attachment.put(_error_json("missing or wrong token", "unauthorized"))
+            close_code = CloseCode.POLICY_VIOLATION
+            return
+        reader = _Reader(websocket, attachment, settings)
+        session, first = await _open_session(reader, registry, attachment)
+        if session is None:
+            close_code = CloseCode.POLICY_VIOLATION
+            return
+        close_code = await _serve(reader, session, first, attachment)
+    except _Disconnected:
+        pass
+    finally:
+        if session is not None:
+            session.detach(attachment)
+            registry.socket_dropped(session)
+        attachment.finish()
+        with contextlib.suppress(asyncio.TimeoutError, TimeoutError):
+            async with asyncio.timeout(2.0):
+                await asyncio.shield(writer)
+        writer.cancel()
+        await _close(websocket, close_code)
+
+
+def _authorized(websocket: WebSocket, token: str | None) -> bool:
+    if not token:
+        return True
+    given = websocket.query_params.get("token") or websocket.headers.get("authorization", "").removeprefix("Bearer ")
+    return hmac.compare_digest(given.encode(), token.encode())
+
+
+class _Reader:
+    """Receives and parses client frames; a rate limit and the message limits apply to every one."""
+
+    def __init__(self, websocket: WebSocket, attachment: Attachment, settings: Settings) -> None:
+        self.websocket = websocket
+        self.attachment = attachment
+        cfg = settings.session
+        self.limits = MessageLimits(cfg.max_message_bytes, cfg.max_prompt_chars, cfg.max_prompts)
+        self.bucket = TokenBucket(cfg.rate_limit_per_s)
+        self.init_timeout_s = cfg.init_timeout_s
+
+    async def next_message(self) -> c.ClientMessage | None:
+        """The next valid message; None after an invalid one (its error has been queued)."""
+        frame = await self._receive()
+        try:
+            if not self.bucket.take():
+                raise RateLimited("too many messages; slow down")
+            return parse_client_message(frame, self.limits)
+        except DreamverseError as exc:
+            await self.attachment.put(to_error_event(exc).model_dump_json())
+            return None
+
+    async def _receive(self) -> str | bytes:
+        message = await self.websocket.receive()
+        if message["type"] == "websocket.disconnect":
+            raise _Disconnected
+        if message.get("text") is not None:
+            return str(message["text"])
+        return bytes(message.get("bytes") or b"")
+
+
+async def _open_session(
+    reader: _Reader, registry: SessionRegistry, attachment: Attachment
+) -> tuple[Session | None, c.ClientMessage | None]:
+    """`session_ready` for a new session at once; a first `session_resume` swaps in the old session."""
+    session = registry.create()
+    await _ready(session, attachment, registry)
+    try:
+        async with asyncio.timeout(reader.init_timeout_s):
+            first = None
+            while first is None:
+                first = await reader.next_message()
+    except TimeoutError:
+        await attachment.put(_error_json(f"no message within {reader.init_timeout_s:.0f} s", "invalid_message"))
+        session.close(CloseCode.POLICY_VIOLATION, "no first message")
+        return None, None
+    if not isinstance(first, c.SessionResume):
+        return session, first
+    try:
+        resumed = registry.resume(first.session_id, first.resume_token)
+    except DreamverseError as exc:
+        await attachment.put(to_error_event(exc).model_dump_json())
+        return session, None  # the client may start fresh on this socket
+    session.detach(attachment)
+    session.close(CloseCode.NORMAL, "replaced by a resumed session")
+    await _ready(resumed, attachment, registry)
+    await attachment.put(_resumed(resumed).model_dump_json())
+    resumed.prompts.wake()
+    return resumed, None
+
+
+async def _ready(session: Session, attachment: Attachment, registry: SessionRegistry) -> None:
+    session.attach(attachment)
+    cfg = registry.settings.session
+    limits = s.Limits(
+        max_prompt_chars=cfg.max_prompt_chars,
+        max_message_bytes=cfg.max_message_bytes,
+        max_image_bytes=cfg.max_image_bytes,
+        max_prompts=cfg.max_prompts,
+    )
+    ready = s.SessionReady(
+        protocol_version=PROTOCOL_VERSION,
+        server_version=registry.version,
+        capabilities=CAPABILITIES,
+        session_id=session.id,
+        resume_token=session.resume_token,
+        limits=limits,
+    )
+    await attachment.put(ready.model_dump_json())
+
+
+def _resumed(session: Session) -> s.SessionResumed:
+    memory = session.state.memory
+    return s.SessionResumed(
+        session_id=session.id,
+        next_segment_idx=session.next_segment_idx,
+        total_segments=session.settings.session.segment_cap,
+        prompts=list(memory.seed_prompts),
+    )
+
+
+async def _serve(reader: _Reader, session: Session, first: c.ClientMessage | None, attachment: Attachment) -> CloseCode:
+    """Handle messages until the session ends, the client goes, or the writer gives up."""
+    if first is not None:
+        code = await _handle(session, first, is_first=True)
+        if code is not None:
+            return code
+    ended = asyncio.ensure_future(session.closed.wait())
+    gone = asyncio.ensure_future(attachment.gone.wait())
+    try:
+        while True:
+            receive = asyncio.ensure_future(reader.next_message())
+            done, _ = await asyncio.wait({receive, ended, gone}, return_when=asyncio.FIRST_COMPLETED)
+            if receive not in done:
+                receive.cancel()
+                with contextlib.suppress(asyncio.CancelledError, _Disconnected):
+                    await receive
+                return session.close_code
+            msg = receive.result()
+            if msg is not None:
+                await _handle(session, msg, is_first=False)
+    finally:
+        ended.cancel()
+        gone.cancel()
+
+
+async def _handle(session: Session, msg: c.ClientMessage, *, is_first: bool) -> CloseCode | None:
+    try:
+        await session.handle(msg)
+    except DreamverseError as exc:
+        await session.send(to_error_event(exc))
+        if is_first and isinstance(exc, SafetyRejected):
+            session.close(CloseCode.POLICY_VIOLATION, "blocked first prompt")
+            return CloseCode.POLICY_VIOLATION
+        if is_first and isinstance(exc, InvalidImage):
+            session.close(CloseCode.UNSUPPORTED_DATA, "invalid initial image")
+            return CloseCode.UNSUPPORTED_DATA
+    except Exception as exc:  # noqa: BLE001 - logged with its traceback by to_error_event, sent as internal
+        await session.send(to_error_event(exc))
+    return None
+
+
+def _error_json(message: str, code: str) -> str:
+    return s.Error(message=message, code=code, retryable=False).model_dump_json()
+
+
+async def _close(websocket: WebSocket, code: CloseCode) -> None:
+    if websocket.application_state is WebSocketState.CONNECTED and websocket.client_state is WebSocketState.CONNECTED:
+        with contextlib.suppress(RuntimeError, WebSocketDisconnect, OSError):
+            await websocket.close(code=int(code))

@@ -1,0 +1,79 @@
+"""All live sessions: creates them, runs each in the app's task group, finds them again for a resume."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+
+from dreamverse.runtime.errors import ResumeFailed
+from dreamverse.runtime.protocol.codes import CloseCode
+from dreamverse.runtime.session.services import SessionServices
+from dreamverse.runtime.session.session import Session
+from dreamverse.runtime.session.state import Phase
+from dreamverse.runtime.settings import Settings
+from dreamverse.runtime.slots import SlotQueue
+
+logger = logging.getLogger(__name__)
+
+
+class SessionRegistry:
+    def __init__(
+        self, settings: Settings, slots: SlotQueue, services: SessionServices, tg: asyncio.TaskGroup, version: str
+    ) -> None:
+        self.settings = settings
+        self.version = version
+        self.slots = slots
+        self.services = services
+        self.sessions: dict[str, Session] = {}
+        self._tg = tg
+        self.started_total = 0
+
+    def create(self) -> Session:
+        session = Session(self.settings, self.slots, self.services)
+        self.sessions[session.id] = session
+        self.started_total += 1
+        self._tg.create_task(self._run(session), name=f"session-{session.id}")
+        return session
+
+    async def _run(self, session: Session) -> None:
+        try:
+            await session.run()
+        finally:
+            self.sessions.pop(session.id, None)
+
+    def resume(self, session_id: str, token: str) -> Session:
+        session = self.sessions.get(session_id)
+        if session is None or session.closed.is_set():
+            raise ResumeFailed("that session has ended; start a new one")
+        if not hmac.compare_digest(session.resume_token.encode(), token.encode()):
+            raise ResumeFailed("the resume token does not match")
+        if session.is_attached:
+            raise ResumeFailed("that session is attached to another socket")
+        return session
+
+    def socket_dropped(self, session: Session) -> None:
+        """A session lost its socket: end it now, or give it `resume_grace_s` to come back."""
+        if session.closed.is_set():
+            return
+        grace_s = self.settings.session.resume_grace_s
+        if session.state.phase in (Phase.AWAITING_INIT, Phase.QUEUED) or grace_s <= 0:
+            session.close(CloseCode.NORMAL, "socket closed")
+            return
+        self._tg.create_task(self._await_resume(session, grace_s), name=f"grace-{session.id}")
+
+    async def _await_resume(self, session: Session, grace_s: float) -> None:
+        if not await session.wait_attached(grace_s):
+            session.close(CloseCode.NORMAL, f"not resumed within {grace_s:.0f} s")
+
+    def close_all(self) -> None:
+        for session in list(self.sessions.values()):
+            session.close(CloseCode.GOING_AWAY, "server shutting down")
+
+    def counts(self) -> dict[str, int]:
+        counts = {phase.value: 0 for phase in Phase}
+        for session in self.sessions.values():
+            counts[session.state.phase.value] += 1
+        counts["total"] = len(self.sessions)
+        counts["detached"] = sum(1 for s in self.sessions.values() if not s.is_attached)
+        return counts

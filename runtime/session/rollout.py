@@ -1,0 +1,207 @@
+"""One rollout: segments 0…cap-1 of a stream on a leased worker, forwarded to the client in upstream order.
+
+Per segment: `segment_prompt_source` → `ltx2_segment_start` → `media_init` → binary… →
+`media_segment_complete` → `step_complete` → `ltx2_segment_complete`. The next segment is requested as soon
+as the worker has *generated* the current one (its encode may still be draining), when a prompt for it is
+ready without waiting; so generation of N+1 overlaps the tail of N's encode and delivery.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from dreamverse.runtime.errors import SegmentTimeout, WorkerFailed, WorkerLost
+from dreamverse.runtime.prompts.memory import PromptChoice
+from dreamverse.runtime.protocol import server as s
+from dreamverse.runtime.session.state import SessionState
+from dreamverse.workers.errors import WorkerGone
+from dreamverse.workers.ipc import (
+    FragmentEncoded,
+    MediaInitialized,
+    SegmentEncoded,
+    SegmentFailed,
+    SegmentGenerated,
+    SegmentStarted,
+    WorkerToRuntime,
+)
+from dreamverse.workers.lease import WorkerLease
+
+logger = logging.getLogger(__name__)
+
+
+class RolloutHost(Protocol):
+    """What a rollout needs from its session."""
+
+    state: SessionState
+
+    async def send(self, event: s.ServerEvent) -> None: ...
+
+    async def send_media(self, segment_idx: int, data: bytes) -> None: ...
+
+    def media_started(self, segment_idx: int) -> None: ...
+
+    async def choose_prompt(self, segment_idx: int, *, wait: bool) -> PromptChoice | None: ...
+
+    def segment_done(self) -> None: ...
+
+
+@dataclass(slots=True)
+class _Segment:
+    idx: int
+    choice: PromptChoice
+    requested_at: float
+    announced: bool = False
+    chunks: int = 0
+    size_bytes: int = 0
+    first_frame_unix_s: float | None = None
+    generate_s: float = 0.0
+    stage_s: dict[str, float] = field(default_factory=dict)
+
+
+class Rollout:
+    def __init__(
+        self,
+        host: RolloutHost,
+        lease: WorkerLease,
+        *,
+        seed: int,
+        cap: int,
+        segment_timeout_s: float,
+        initial_image: bytes | None,
+    ) -> None:
+        self.host = host
+        self.lease = lease
+        self.stream_id = uuid.uuid4().hex[:12]
+        self.seed = seed
+        self.cap = cap
+        self.segment_timeout_s = segment_timeout_s
+        self.initial_image = initial_image
+        self._segments: dict[int, _Segment] = {}
+        self.next_to_finish = 0
+
+    async def run(self) -> None:
+        """Render the whole rollout. Raises `WorkerError`s; cancel to stop (the worker is told)."""
+        self.lease.start_stream(self.stream_id, self.seed)
+        try:
+            if not await self._request(0, wait=True):
+                return
+            await self._announce(0)
+            while self.next_to_finish < self.cap:
+                await self._on_event(await self._next_event())
+        except WorkerGone as exc:
+            raise WorkerLost(f"the worker serving this session stopped: {exc.detail}") from exc
+        except BaseException:
+            self.lease.cancel(self.stream_id)
+            raise
+        await self.host.send(s.Ltx2StreamComplete())
+
+    async def _next_event(self) -> WorkerToRuntime:
+        try:
+            async with asyncio.timeout(self.segment_timeout_s):
+                while True:
+                    event = await self.lease.next_event()
+                    if getattr(event, "stream_id", None) == self.stream_id:
+                        return event
+        except TimeoutError as exc:
+            self.lease.handle.kill()  # a hung generator is only cured by a restart
+            raise SegmentTimeout(f"segment {self.next_to_finish} took longer than {self.segment_timeout_s} s") from exc
+
+    async def _request(self, idx: int, *, wait: bool) -> bool:
+        choice = await self.host.choose_prompt(idx, wait=wait)
+        if choice is None:
+            return False
+        self._segments[idx] = _Segment(idx, choice, time.monotonic())
+        image = self.initial_image if idx == 0 else None
+        self.lease.render(self.stream_id, idx, choice.text, image)
+        return True
+
+    async def _announce(self, idx: int) -> None:
+        seg = self._segments[idx]
+        seg.announced = True
+        c = seg.choice
+        await self.host.send(
+            s.SegmentPromptSource(
+                segment_idx=idx,
+                source=c.source,
+                prompt_id=c.prompt_id,
+                fallback_used=c.fallback_used,
+                seed_prompt_index=c.seed_prompt_index,
+                loop_iteration=c.loop_iteration,
+            )
+        )
+        await self.host.send(
+            s.Ltx2SegmentStart(
+                segment_idx=idx,
+                total_segments=self.cap,
+                prompt=c.text,
+                source=c.source,
+                seed_prompt_index=c.seed_prompt_index,
+                loop_iteration=c.loop_iteration,
+            )
+        )
+
+    async def _on_event(self, event: WorkerToRuntime) -> None:
+        seg = self._segments.get(getattr(event, "segment_idx", -1))
+        if seg is None:
+            return
+        match event:
+            case SegmentStarted():
+                seg.first_frame_unix_s = event.first_frame_unix_s
+            case SegmentGenerated():
+                seg.generate_s, seg.stage_s = event.generate_s, dict(event.stage_s)
+                nxt = seg.idx + 1
+                if nxt < self.cap and nxt not in self._segments and not self.host.state.paused:
+                    await self._request(nxt, wait=False)
+            case MediaInitialized():
+                self.host.media_started(seg.idx)
+                await self.host.send(s.MediaInit(segment_idx=seg.idx, mime=event.mime, stream_id=self.stream_id))
+            case FragmentEncoded():
+                seg.chunks += 1
+                seg.size_bytes += len(event.data)
+                await self.host.send_media(seg.idx, event.data)
+            case SegmentEncoded():
+                await self._complete(seg, event)
+            case SegmentFailed():
+                raise WorkerFailed(f"segment {seg.idx} failed on the worker: {event.detail}")
+
+    async def _complete(self, seg: _Segment, done: SegmentEncoded) -> None:
+        total_ms = (time.monotonic() - seg.requested_at) * 1000
+        worker_ms = done.worker_s * 1000
+        first_frame_ms = seg.first_frame_unix_s * 1000 if seg.first_frame_unix_s else None
+        await self.host.send(
+            s.MediaSegmentComplete(
+                segment_idx=seg.idx,
+                stream_id=self.stream_id,
+                chunks=seg.chunks,
+                bytes=seg.size_bytes,
+                frames=done.frames,
+                first_frame_unix_ms=first_frame_ms,
+            )
+        )
+        latency = s.StepLatency(
+            total=total_ms, worker_e2e=worker_ms, main_user_step=worker_ms, overhead=max(0.0, total_ms - worker_ms)
+        )
+        stage_ms = {name: sec * 1000 for name, sec in seg.stage_s.items()}
+        stage_ms["encode"] = done.encode_s * 1000
+        await self.host.send(s.StepComplete(latency_ms=latency, stage_ms=stage_ms))
+        await self.host.send(s.Ltx2SegmentComplete(segment_idx=seg.idx, total_segments=self.cap))
+        self.host.state.memory.record(seg.choice)
+        self.lease.handle.segments_served += 1
+        self.host.segment_done()
+        self.next_to_finish = seg.idx + 1
+        del self._segments[seg.idx]
+        await self._start_next()
+
+    async def _start_next(self) -> None:
+        idx = self.next_to_finish
+        if idx >= self.cap:
+            return
+        if idx not in self._segments and not await self._request(idx, wait=True):
+            self.next_to_finish = self.cap  # the session stopped waiting (a restart or reset was asked)
+            return
+        await self._announce(idx)

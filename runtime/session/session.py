@@ -1,0 +1,318 @@
+"""A session: the state machine, its slot and rollout, and the socket currently attached to it.
+
+A session outlives a dropped socket for `resume_grace_s` (it keeps its slot and pauses between segments);
+a new socket resumes it with `session_resume`. Everything the session starts runs in its own TaskGroup and
+is cancelled when it ends; the slot is released in `finally` on every exit path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from dreamverse.runtime.errors import (
+    DreamverseError,
+    IdleTimeout,
+    QueueTimeout,
+    WorkerError,
+    WorkerLost,
+    to_error_event,
+)
+from dreamverse.runtime.prompts.memory import PromptChoice
+from dreamverse.runtime.protocol import client as c
+from dreamverse.runtime.protocol import server as s
+from dreamverse.runtime.protocol.codes import CloseCode
+from dreamverse.runtime.session.attachment import Attachment
+
+from dreamverse.runtime.session.prompting import PromptDirector
+from dreamverse.runtime.session.rollout import Rollout
+from dreamverse.runtime.session.services import SessionServices
+from dreamverse.runtime.session.state import (
+    Close,
+    Directive,
+    Phase,
+    PreparePrompt,
+    RequestSlot,
+    RewriteRollout,
+    SessionMachine,
+    StartRollout,
+    StopRollout,
+    Wake,
+)
+from dreamverse.runtime.settings import Settings
+from dreamverse.runtime.slots import SlotQueue
+from dreamverse.workers.lease import WorkerLease
+
+logger = logging.getLogger(__name__)
+
+
+class Session:
+    def __init__(self, settings: Settings, slots: SlotQueue, services: SessionServices) -> None:
+        self.id = secrets.token_urlsafe(12)
+        self.resume_token = secrets.token_urlsafe(24)
+        self.settings = settings
+        self.slots = slots
+        self.services = services
+        self.machine = SessionMachine(max_pending_prompts=settings.session.max_pending_prompts)
+        self.state = self.machine.state
+        self.prompts = PromptDirector(self)
+        self.lease: WorkerLease | None = None
+        self.attachment: Attachment | None = None
+        self.closed = asyncio.Event()
+        self.close_code = CloseCode.NORMAL
+        self.next_segment_idx = 0
+        self.initial_image: bytes | None = None
+        self._attached = asyncio.Event()
+        self._rollout: asyncio.Task[None] | None = None
+        self._tg: asyncio.TaskGroup | None = None
+        self._slot_deadline: float | None = None
+        self._last_activity = time.monotonic()
+        self._media_segment: int | None = None  # segment whose media_init reached the attached socket
+
+    # --- sockets ------------------------------------------------------------------------------------
+
+    def attach(self, attachment: Attachment) -> None:
+        self.attachment = attachment
+        self.resume_token = secrets.token_urlsafe(24)
+        self._media_segment = None
+        self._attached.set()
+        self.touch()
+
+    def detach(self, attachment: Attachment) -> None:
+        if self.attachment is attachment:
+            self.attachment = None
+            self._attached.clear()
+
+    @property
+    def is_attached(self) -> bool:
+        return self.attachment is not None
+
+    def touch(self) -> None:
+        self._last_activity = time.monotonic()
+
+    async def send(self, event: s.ServerEvent) -> None:
+        if self.attachment is not None:
+            await self.attachment.put(event.model_dump_json(exclude_none=False))
+
+    async def send_media(self, segment_idx: int, data: bytes) -> None:
+        if self.attachment is not None and self._media_segment == segment_idx:
+            await self.attachment.put(data)
+
+    def media_started(self, segment_idx: int) -> None:
+        self._media_segment = segment_idx if self.attachment is not None else None
+
+    def segment_done(self) -> None:
+        self.next_segment_idx += 1
+        self.touch()
+
+    async def choose_prompt(self, segment_idx: int, *, wait: bool) -> PromptChoice | None:
+        return await self.prompts.choose(segment_idx, wait=wait)
+
+    # --- life -----------------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        """Runs until the session ends; then releases everything."""
+        try:
+            async with asyncio.TaskGroup() as tg:
+                self._tg = tg
+                watchdog = tg.create_task(self._watch_deadlines(), name=f"deadlines-{self.id}")
+                await self.closed.wait()
+                for task in (watchdog, self._rollout):
+                    if task is not None:
+                        task.cancel()
+                self.prompts.cancel_all()
+        finally:
+            self.state.phase = Phase.CLOSED
+            if self.lease is not None:
+                self.slots.release(self.lease)
+                self.lease = None
+            logger.info("session %s ended", self.id)
+
+    def close(self, code: CloseCode, reason: str) -> None:
+        if not self.closed.is_set():
+            logger.info("session %s closing (%s): %s", self.id, int(code), reason)
+            self.close_code = code
+            self.closed.set()
+
+    def spawn(self, coro: Awaitable[Any], name: str) -> asyncio.Task[Any]:
+        assert self._tg is not None, "session is not running"
+        return self._tg.create_task(self._guard(coro), name=f"{name}-{self.id}")
+
+    async def _guard(self, coro: Awaitable[Any]) -> None:
+        """A session task's errors become `error` events; they never tear the session down silently."""
+        try:
+            await coro
+        except DreamverseError as exc:
+            await self.send(to_error_event(exc))
+        except Exception as exc:  # noqa: BLE001 - unknown errors are logged with a traceback, sent as internal
+            await self.send(to_error_event(exc))
+
+    # --- messages ---------------------------------------------------------------------------------
+
+    async def handle(self, msg: c.ClientMessage) -> None:
+        self.touch()
+        if isinstance(msg, c.SessionInitV2 | c.SimpleGenerate) and msg.initial_image is not None:
+            self.initial_image = await self.services.decode_image(msg.initial_image)
+        elif isinstance(msg, c.SessionInitV2 | c.SimpleGenerate):
+            self.initial_image = None
+        if isinstance(msg, c.SessionInitV2 | c.SimpleGenerate):
+            await self.prompts.check_seeds(_seeds_of(msg))
+        for out in self.machine.apply(msg):
+            if isinstance(out, Directive):
+                await self._execute(out)
+            else:
+                await self.send(out)
+
+    async def _execute(self, directive: Directive) -> None:
+        handlers: dict[type[Any], Callable[[Any], Awaitable[None]]] = {
+            RequestSlot: self._on_request_slot,
+            StartRollout: self._on_start_rollout,
+            StopRollout: self._on_stop_rollout,
+            PreparePrompt: self.prompts.prepare,
+            RewriteRollout: self.prompts.rewrite,
+            Wake: self._on_wake,
+            Close: self._on_close,
+        }
+        await handlers[type(directive)](directive)
+
+    async def _on_request_slot(self, _: RequestSlot) -> None:
+        self.spawn(self._acquire_slot(), "acquire")
+
+    async def _on_start_rollout(self, d: StartRollout) -> None:
+        await self.restart_rollout(d.reason)
+
+    async def _on_stop_rollout(self, _: StopRollout) -> None:
+        await self._cancel_rollout()
+        raw, ready = self.state.memory.drop_pending()
+        await self.send(s.Ltx2StreamComplete())
+        await self.send(s.ProjectIdle(dropped_user_raw_queue=raw, dropped_user_ready_queue=ready))
+
+    async def _on_wake(self, _: Wake) -> None:
+        self.prompts.wake()
+
+    async def _on_close(self, d: Close) -> None:
+        self.close(d.code, d.reason)
+
+    # --- slot and rollouts --------------------------------------------------------------------------
+
+    async def _acquire_slot(self) -> None:
+        def notify(position: int, total: int, available: int) -> None:
+            if self.attachment is not None:
+                self.attachment.put_nowait(
+                    s.QueueStatus(position=position, total_gpus=total, available_gpus=available).model_dump_json()
+                )
+
+        try:
+            async with asyncio.timeout(self.settings.session.queue_timeout_s):
+                self.lease = await self.slots.acquire(self.id, notify)
+        except TimeoutError as exc:
+            self.close(CloseCode.TRY_AGAIN_LATER, "queue timeout")
+            raise QueueTimeout(f"no slot became free within {self.settings.session.queue_timeout_s:.0f} s") from exc
+        except DreamverseError:
+            self.close(CloseCode.TRY_AGAIN_LATER, "queue full")
+            raise
+        self._slot_deadline = time.monotonic() + self.settings.session.max_session_s
+        self.machine.slot_acquired()
+        await self.send(s.GpuAssigned(gpu_id=self.lease.gpu_id, session_timeout=self.settings.session.max_session_s))
+        await self.restart_rollout("initial")
+
+    async def restart_rollout(self, reason: str) -> None:
+        await self._cancel_rollout()
+        if self.lease is None:
+            return  # still queued: the rollout starts when the slot arrives
+        self.state.memory.start_rollout()
+        self.state.phase = Phase.STREAMING
+        self.next_segment_idx = 0
+        self._rollout = self.spawn(self._run_rollout(self.lease, reason), "rollout")
+
+    async def _cancel_rollout(self) -> None:
+        task, self._rollout = self._rollout, None
+        if task is not None and not task.done() and task is not asyncio.current_task():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            current = asyncio.current_task()
+            if current is not None and current.cancelling():
+                raise asyncio.CancelledError
+
+    async def _run_rollout(self, lease: WorkerLease, reason: str) -> None:
+        st = self.state
+        cap = 1 if st.options.single_clip else self.settings.session.segment_cap
+        seed = st.options.seed if st.options.seed is not None else self.settings.model.default_seed
+        await self.send(
+            s.Ltx2StreamStart(
+                total_segments=cap,
+                preset_id=st.memory.preset_id,
+                loop_generation_enabled=st.loop_generation_enabled,
+                loop_iteration=st.memory.loop_iteration,
+                generation_segment_cap=cap,
+            )
+        )
+        await self.send(self.prompts.seeds_event(reason))
+        rollout = Rollout(
+            self,
+            lease,
+            seed=seed,
+            cap=cap,
+            segment_timeout_s=self.settings.workers.segment_timeout_s,
+            initial_image=self.initial_image,
+        )
+        try:
+            await rollout.run()
+        except WorkerLost:
+            self._lose_slot()
+            raise
+        except WorkerError:
+            if not lease.is_alive:
+                self._lose_slot()
+            else:
+                self.machine.rollout_finished()
+            raise
+        if self.prompts.take_reset():
+            await self.send(self.prompts.reset_applied_event())
+            self.spawn(self.restart_rollout("reset_to_seed_prompts"), "restart")
+            return
+        self.machine.rollout_finished()
+
+    def _lose_slot(self) -> None:
+        if self.lease is not None:
+            self.slots.release(self.lease)
+            self.lease = None
+        self._slot_deadline = None
+        self.machine.slot_lost()
+
+    async def _watch_deadlines(self) -> None:
+        cfg = self.settings.session
+        while True:
+            await asyncio.sleep(0.25)
+            now = time.monotonic()
+            if self._slot_deadline is not None and now >= self._slot_deadline:
+                await self.send(s.SessionTimeout(message=f"session reached its {cfg.max_session_s:.0f} s limit"))
+                self.close(CloseCode.NORMAL, "session timeout")
+                return
+            generating = self._rollout is not None and not self._rollout.done() and not self.prompts.is_waiting
+            if not generating and now - self._last_activity >= cfg.idle_timeout_s:
+                await self.send(to_error_event(_idle_error(cfg.idle_timeout_s)))
+                self.close(CloseCode.NORMAL, "idle timeout")
+                return
+
+    async def wait_attached(self, timeout_s: float) -> bool:
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout_s):
+                await self._attached.wait()
+        return self._attached.is_set()
+
+
+def _seeds_of(msg: c.SessionInitV2 | c.SimpleGenerate) -> list[str]:
+    if isinstance(msg, c.SimpleGenerate):
+        return [msg.prompt]
+    return [p for p in [msg.initial_rollout_prompt, *msg.curated_prompts] if p]
+
+
+def _idle_error(idle_s: float) -> DreamverseError:
+    return IdleTimeout(f"no activity for {idle_s:.0f} s; the session was ended")

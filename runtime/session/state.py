@@ -1,0 +1,261 @@
+"""The session state machine: pure, no I/O.
+
+`SessionMachine.apply(msg)` takes one validated client message and returns what should happen: events to
+send and `Directive`s for the session driver (start a rollout, enhance a prompt, close…). An illegal
+message for the current phase raises `UnexpectedMessage` naming the phases that accept it.
+
+    AWAITING_INIT --init--> QUEUED --(driver: slot acquired)--> STREAMING <--> IDLE
+          ^                                                        |
+          +-------------(driver: worker lost)---------------------+        any --leave--> CLOSED
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from dreamverse.runtime.errors import PendingPromptsFull, UnexpectedMessage
+from dreamverse.runtime.prompts.memory import PromptMemory
+from dreamverse.runtime.protocol import client as c
+from dreamverse.runtime.protocol import server as s
+from dreamverse.runtime.protocol.codes import CloseCode
+
+
+class Phase(StrEnum):
+    AWAITING_INIT = "awaiting_init"
+    QUEUED = "queued"
+    STREAMING = "streaming"
+    IDLE = "idle"
+    CLOSED = "closed"
+
+
+# --- directives: what the driver must do ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RequestSlot:
+    """Join the queue for a worker; on success the driver starts the pending rollout."""
+
+
+@dataclass(frozen=True, slots=True)
+class StartRollout:
+    """(Re)start generation at a fresh segment 0 with the memory's seeds."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class StopRollout:
+    """Stop generation, tell the client the project is idle; keep the slot."""
+
+
+@dataclass(frozen=True, slots=True)
+class PreparePrompt:
+    """Safety-check (and, if enabled, enhance) a user prompt, then queue it for a segment."""
+
+    prompt_id: str
+    text: str
+    enhance: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RewriteRollout:
+    instruction: str
+    window: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Wake:
+    """Something a waiting director may need changed (a toggle, a resume)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Close:
+    code: CloseCode
+    reason: str
+
+
+Directive = RequestSlot | StartRollout | StopRollout | PreparePrompt | RewriteRollout | Wake | Close
+Output = s.ServerEvent | Directive
+
+
+@dataclass(frozen=True, slots=True)
+class StartOptions:
+    """What an init message asked for, kept for the life of the project."""
+
+    initial_image: c.InitialImage | None = None
+    single_clip: bool = False
+    seed: int | None = None
+
+
+@dataclass(slots=True)
+class SessionState:
+    phase: Phase = Phase.AWAITING_INIT
+    memory: PromptMemory = field(default_factory=PromptMemory)
+    options: StartOptions = field(default_factory=StartOptions)
+    enhancement_enabled: bool = True
+    auto_extension_enabled: bool = False
+    loop_generation_enabled: bool = False
+    paused: bool = False
+    reset_pending: bool = False
+    rewrite_model: str | None = None
+    rewrite_temperature: float | None = None
+    prompt_counter: int = 0
+
+
+_ACTIVE = frozenset({Phase.QUEUED, Phase.STREAMING, Phase.IDLE})
+_WITH_SLOT = frozenset({Phase.STREAMING, Phase.IDLE})
+
+
+class SessionMachine:
+    def __init__(self, *, max_pending_prompts: int, state: SessionState | None = None) -> None:
+        self.state = state or SessionState()
+        self._max_pending = max_pending_prompts
+        self._handlers: dict[type[Any], tuple[frozenset[Phase], Callable[[Any], list[Output]]]] = {
+            c.SessionInitV2: (frozenset(Phase) - {Phase.CLOSED}, self._on_init),
+            c.ProjectInitV1: (frozenset(Phase) - {Phase.CLOSED}, self._on_init),
+            c.SimpleGenerate: (frozenset(Phase) - {Phase.CLOSED}, self._on_simple_generate),
+            c.AppendPrompt: (_ACTIVE, self._on_append_prompt),
+            c.RewriteSeedPrompts: (_ACTIVE, self._on_rewrite),
+            c.SetEnhancement: (_ACTIVE, self._on_set_enhancement),
+            c.SetAutoExtension: (_ACTIVE, self._on_set_auto_extension),
+            c.SetLoopGeneration: (_ACTIVE, self._on_set_loop_generation),
+            c.SetGenerationPaused: (_ACTIVE, self._on_set_paused),
+            c.SetRewriteModel: (_ACTIVE, self._on_set_rewrite_model),
+            c.SetRewriteTemperature: (_ACTIVE, self._on_set_rewrite_temperature),
+            c.ResetToSeedPrompts: (_WITH_SLOT, self._on_reset_to_seeds),
+            c.RestartGeneration: (_WITH_SLOT, self._on_restart),
+            c.EndProjectKeepSession: (_ACTIVE, self._on_end_project),
+            c.Leave: (frozenset(Phase), self._on_leave),
+        }
+
+    def apply(self, msg: c.ClientMessage) -> list[Output]:
+        phases, handler = self._handlers[type(msg)]
+        if self.state.phase not in phases:
+            expected = ", ".join(sorted(p.value for p in phases))
+            raise UnexpectedMessage(f"{msg.type} is not accepted while {self.state.phase.value}; expected: {expected}")
+        return handler(msg)
+
+    # --- driver-side transitions (called by the session, not by messages) -------------------------
+
+    def slot_acquired(self) -> None:
+        self.state.phase = Phase.STREAMING
+
+    def rollout_finished(self) -> None:
+        self.state.phase = Phase.IDLE
+
+    def slot_lost(self) -> None:
+        self.state.phase = Phase.AWAITING_INIT
+
+    def next_prompt_id(self) -> str:
+        self.state.prompt_counter += 1
+        return f"p{self.state.prompt_counter}"
+
+    # --- handlers -------------------------------------------------------------------------------
+
+    def _start_project(self, seeds: list[str], preset_id: str | None, label: str | None, opts: StartOptions) -> list[Output]:
+        st = self.state
+        st.memory = PromptMemory.from_seeds(seeds, preset_id, label)
+        st.options = opts
+        st.paused = False
+        st.reset_pending = False
+        if st.phase is Phase.AWAITING_INIT:
+            st.phase = Phase.QUEUED
+            return [RequestSlot()]
+        if st.phase is Phase.QUEUED:
+            return []  # the rollout starts with the new project once the slot arrives
+        st.phase = Phase.STREAMING
+        return [StartRollout(reason="new_project")]
+
+    def _on_init(self, msg: c.SessionInitV2) -> list[Output]:
+        st = self.state
+        st.enhancement_enabled = msg.enhancement_enabled
+        st.auto_extension_enabled = msg.auto_extension_enabled
+        st.loop_generation_enabled = msg.loop_generation_enabled
+        st.rewrite_model = msg.rewrite_model or st.rewrite_model
+        if msg.rewrite_temperature is not None:
+            st.rewrite_temperature = msg.rewrite_temperature
+        seeds = [p for p in msg.curated_prompts if p.strip()]
+        if msg.initial_rollout_prompt and msg.initial_rollout_prompt.strip():
+            seeds = [msg.initial_rollout_prompt, *seeds] if not seeds else seeds
+        if not seeds:
+            raise UnexpectedMessage(f"{msg.type} needs `curated_prompts` or `initial_rollout_prompt`")
+        if msg.single_clip_mode:
+            seeds = seeds[:1]
+        opts = StartOptions(msg.initial_image, msg.single_clip_mode, msg.seed)
+        return self._start_project(seeds, msg.preset_id, msg.preset_label, opts)
+
+    def _on_simple_generate(self, msg: c.SimpleGenerate) -> list[Output]:
+        self.state.enhancement_enabled = msg.enhancement_enabled
+        opts = StartOptions(msg.initial_image, True, msg.seed)
+        return self._start_project([msg.prompt], msg.preset_id, msg.preset_label, opts)
+
+    def _on_append_prompt(self, msg: c.AppendPrompt) -> list[Output]:
+        memory = self.state.memory
+        if memory.pending_count >= self._max_pending:
+            raise PendingPromptsFull(f"{memory.pending_count} prompts are already waiting; try again shortly")
+        prompt_id = msg.prompt_id or self.next_prompt_id()
+        memory.enhancing.add(prompt_id)
+        return [
+            s.PromptReceived(prompt_id=prompt_id, queue_depth=memory.pending_count),
+            PreparePrompt(prompt_id, msg.prompt, self.state.enhancement_enabled),
+        ]
+
+    def _on_rewrite(self, msg: c.RewriteSeedPrompts) -> list[Output]:
+        window = list(msg.prompt_window_prompts) or list(self.state.memory.seed_prompts)
+        if msg.rewrite_model:
+            self.state.rewrite_model = msg.rewrite_model
+        if msg.rewrite_temperature is not None:
+            self.state.rewrite_temperature = msg.rewrite_temperature
+        return [RewriteRollout(msg.rewrite_instruction, window)]
+
+    def _on_set_enhancement(self, msg: c.SetEnhancement) -> list[Output]:
+        self.state.enhancement_enabled = msg.enabled
+        return [s.EnhancementUpdated(enabled=msg.enabled)]
+
+    def _on_set_auto_extension(self, msg: c.SetAutoExtension) -> list[Output]:
+        self.state.auto_extension_enabled = msg.enabled
+        return [s.AutoExtensionUpdated(enabled=msg.enabled), Wake()]
+
+    def _on_set_loop_generation(self, msg: c.SetLoopGeneration) -> list[Output]:
+        self.state.loop_generation_enabled = msg.enabled
+        return [s.LoopGenerationUpdated(enabled=msg.enabled), Wake()]
+
+    def _on_set_paused(self, msg: c.SetGenerationPaused) -> list[Output]:
+        self.state.paused = msg.paused
+        return [s.GenerationPausedUpdated(paused=msg.paused), Wake()]
+
+    def _on_set_rewrite_model(self, msg: c.SetRewriteModel) -> list[Output]:
+        self.state.rewrite_model = msg.rewrite_model
+        return [s.RewriteModelUpdated(rewrite_model=msg.rewrite_model)]
+
+    def _on_set_rewrite_temperature(self, msg: c.SetRewriteTemperature) -> list[Output]:
+        value = min(2.0, max(0.0, msg.rewrite_temperature))
+        self.state.rewrite_temperature = value
+        return [s.RewriteTemperatureUpdated(rewrite_temperature=value)]
+
+    def _on_reset_to_seeds(self, msg: c.ResetToSeedPrompts) -> list[Output]:
+        self.state.reset_pending = True
+        count = len(self.state.memory.original_seed_prompts)
+        out: list[Output] = [s.SeedPromptsResetPending(seed_prompt_count=count), Wake()]
+        if self.state.phase is Phase.IDLE:  # nothing is generating: apply it by starting again
+            self.state.phase = Phase.STREAMING
+            out.append(StartRollout(reason="reset_to_seed_prompts"))
+        return out
+
+    def _on_restart(self, msg: c.RestartGeneration) -> list[Output]:
+        self.state.phase = Phase.STREAMING
+        return [StartRollout(reason="restart_generation")]
+
+    def _on_end_project(self, msg: c.EndProjectKeepSession) -> list[Output]:
+        if self.state.phase is Phase.QUEUED:
+            self.state.phase = Phase.CLOSED
+            return [Close(CloseCode.NORMAL, "project ended while queued")]
+        self.state.phase = Phase.IDLE
+        return [StopRollout()]
+
+    def _on_leave(self, msg: c.Leave) -> list[Output]:
+        self.state.phase = Phase.CLOSED
+        return [Close(CloseCode.NORMAL, "client left")]

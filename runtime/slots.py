@@ -1,0 +1,86 @@
+"""The FIFO queue of sessions waiting for a worker slot.
+
+Every waiter is told its position whenever it changes (`queue_status`); a waiter that goes away leaves the
+queue at once (its `acquire` is cancelled) and the others move up. Capacity is capped; past it `acquire`
+raises `QueueFull` at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from dreamverse.runtime.errors import QueueFull
+from dreamverse.workers.lease import WorkerLease
+from dreamverse.workers.supervisor import WorkerPool
+
+logger = logging.getLogger(__name__)
+
+PositionCallback = Callable[[int, int, int], None]  # (position, total_gpus, available_gpus)
+
+
+@dataclass(eq=False, slots=True)
+class _Waiter:
+    session_id: str
+    notify: PositionCallback
+    future: asyncio.Future[WorkerLease] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
+    last_position: int | None = None
+
+
+class SlotQueue:
+    def __init__(self, pool: WorkerPool, cap: int) -> None:
+        self._pool = pool
+        self._cap = cap
+        self._waiters: list[_Waiter] = []
+        pool.on_idle.append(self.dispatch)
+
+    @property
+    def depth(self) -> int:
+        return len(self._waiters)
+
+    async def acquire(self, session_id: str, notify: PositionCallback) -> WorkerLease:
+        """Wait for a worker (FIFO). Cancel to leave the queue."""
+        if len(self._waiters) >= self._cap and self._pool.idle_handle() is None:
+            raise QueueFull(f"all {self._pool.counts()['total']} slots are busy and {self._cap} sessions are waiting")
+        waiter = _Waiter(session_id, notify)
+        self._waiters.append(waiter)
+        self.dispatch()
+        try:
+            return await waiter.future
+        except BaseException:
+            self._leave(waiter)
+            raise
+
+    def release(self, lease: WorkerLease) -> None:
+        self._pool.release(lease)  # the pool calls `dispatch` when a worker is free again
+
+    def dispatch(self) -> None:
+        """Hand free workers to the front of the queue, then tell everyone left where they stand."""
+        while self._waiters:
+            handle = self._pool.idle_handle()
+            if handle is None:
+                break
+            waiter = self._waiters.pop(0)
+            if waiter.future.done():
+                continue
+            waiter.future.set_result(self._pool.lease(handle, waiter.session_id))
+            self._tell(waiter, 0)
+        for position, waiter in enumerate(self._waiters, start=1):
+            self._tell(waiter, position)
+
+    def _leave(self, waiter: _Waiter) -> None:
+        if waiter in self._waiters:
+            self._waiters.remove(waiter)
+            logger.info("session %s left the queue", waiter.session_id)
+            self.dispatch()
+        elif waiter.future.done() and not waiter.future.cancelled():
+            self._pool.release(waiter.future.result())  # got a worker just as it left
+
+    def _tell(self, waiter: _Waiter, position: int) -> None:
+        if waiter.last_position == position:
+            return
+        waiter.last_position = position
+        counts = self._pool.counts()
+        waiter.notify(position, counts["total"], counts["available"])

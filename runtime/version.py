@@ -1,0 +1,8 @@
+"""The distribution's version, as installed."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("dreamverse")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0.0.0+source"

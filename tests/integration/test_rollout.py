@@ -1,0 +1,135 @@
+"""A real client over loopback drives a rollout; the fMP4 of every segment is checked with ffprobe."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from tests.support.server import TEST_GEOMETRY, RunningServer
+from tests.support.wsclient import Client
+
+OVERLAP_FRAMES = 9  # synthetic and LTX-2 both trim 9 frames of overlap from continuations
+SEGMENT_ORDER = [
+    "segment_prompt_source",
+    "ltx2_segment_start",
+    "media_init",
+    "media_segment_complete",
+    "step_complete",
+    "ltx2_segment_complete",
+]
+
+
+def probe(data: bytes, tmp_path: Path, name: str) -> dict[str, dict[str, object]]:
+    path = tmp_path / name
+    path.write_bytes(data)
+    out = subprocess.run(
+        ["ffprobe", "-v", "error", "-count_frames", "-show_streams", "-show_format", "-of", "json", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    info = json.loads(out.stdout)
+    streams = {s["codec_type"]: s for s in info["streams"]}
+    streams["format"] = info["format"]
+    return streams
+
+
+def init_message(prompts: list[str]) -> dict[str, object]:
+    return {
+        "type": "session_init_v2",
+        "preset_id": "test",
+        "preset_label": "Test",
+        "curated_prompts": prompts,
+        "enhancement_enabled": False,
+    }
+
+
+def assert_segment_media(client: Client, idx: int, tmp_path: Path) -> None:
+    media = client.media[idx]
+    streams = probe(media.data, tmp_path, f"seg{idx}.mp4")
+    frames = TEST_GEOMETRY["num_frames"] - (OVERLAP_FRAMES if idx else 0)
+    video, audio = streams["video"], streams["audio"]
+    assert video["codec_name"] == "h264"
+    assert audio["codec_name"] == "aac"
+    assert int(video["nb_read_frames"]) == frames
+    assert abs(float(video["duration"]) - frames / TEST_GEOMETRY["fps"]) < 0.05
+    assert abs(float(audio["duration"]) - frames / TEST_GEOMETRY["fps"]) < 0.1
+    # the announced codec string is the stream's real profile and level
+    profile_hex = {"Constrained Baseline": "42", "Baseline": "42", "Main": "4d", "High": "64"}[video["profile"]]
+    assert f"avc1.{profile_hex}" in media.mime.lower()
+    assert media.mime.lower().endswith(f"{int(video['level']):02x},mp4a.40.2\"")
+
+
+async def test_rollout_streams_segments_in_upstream_order(server: RunningServer, tmp_path: Path) -> None:
+    client = await Client.connect(server.ws)
+    ready = await client.next_event()
+    assert ready["type"] == "session_ready"
+    assert ready["protocol_version"] == 1 and ready["session_id"] and ready["resume_token"]
+    await client.send(init_message(["a lighthouse in a storm", "the storm clears at dawn"]))
+    await client.until("ltx2_segment_complete")
+    await client.until("ltx2_segment_complete")
+    types = client.types()
+    head = ["session_ready", "queue_status", "gpu_assigned", "ltx2_stream_start", "seed_prompts_updated"]
+    assert types[:5] == head
+    assert types[5:] == SEGMENT_ORDER * 2
+    starts = [e for e in client.events if e["type"] == "ltx2_segment_start"]
+    assert [s["prompt"] for s in starts] == ["a lighthouse in a storm", "the storm clears at dawn"]
+    assert [s["source"] for s in starts] == ["curated", "curated"]
+    assert client.events[1]["position"] == 0
+    for idx in (0, 1):
+        assert_segment_media(client, idx, tmp_path)
+        complete = next(e for e in client.events if e["type"] == "media_segment_complete" and e["segment_idx"] == idx)
+        assert complete["chunks"] == len(client.media[idx].chunks)
+    await client.close()
+
+
+async def test_append_prompt_sets_next_segment_and_new_project_restarts(server: RunningServer, tmp_path: Path) -> None:
+    client = await Client.connect(server.ws)
+    await client.next_event()
+    await client.send(init_message(["a quiet forest"]))
+    await client.until("ltx2_segment_complete")
+    blocked = await client.until("prompt_sources_blocked")  # the seeds ran out: the rollout waits
+    assert blocked["segment_idx"] == 1
+    await client.send({"type": "append_prompt", "prompt": "a deer steps into the clearing", "prompt_id": "u1"})
+    received = await client.until("prompt_received")
+    assert received["prompt_id"] == "u1"
+    ready = await client.until("prompt_ready")
+    assert ready["source"] == "user_raw"
+    source = await client.until("segment_prompt_source")
+    assert (source["segment_idx"], source["source"], source["prompt_id"]) == (1, "user_raw", "u1")
+    start = await client.until("ltx2_segment_start")
+    assert start["prompt"] == "a deer steps into the clearing"
+    await client.until("ltx2_segment_complete")
+    assert_segment_media(client, 1, tmp_path)
+
+    await client.send({**init_message(["a new project: city lights"]), "type": "project_init_v1"})
+    stream_start = await client.until("ltx2_stream_start")
+    assert stream_start["total_segments"] == server.settings.session.segment_cap
+    seeds = await client.until("seed_prompts_updated")
+    assert seeds["prompts"] == ["a new project: city lights"]
+    start = await client.until("ltx2_segment_start")
+    assert (start["segment_idx"], start["prompt"]) == (0, "a new project: city lights")
+    await client.until("ltx2_segment_complete")
+    await client.close()
+
+
+async def test_toggles_are_echoed(server: RunningServer) -> None:
+    client = await Client.connect(server.ws)
+    await client.next_event()
+    await client.send(init_message(["waves on a beach"]))
+    await client.until("gpu_assigned")
+    cases = [
+        ({"type": "set_enhancement", "enabled": False}, "enhancement_updated", {"enabled": False}),
+        ({"type": "set_auto_extension", "enabled": True}, "auto_extension_updated", {"enabled": True}),
+        ({"type": "set_loop_generation", "enabled": True}, "loop_generation_updated", {"enabled": True}),
+        ({"type": "set_generation_paused", "paused": True}, "generation_paused_updated", {"paused": True}),
+        ({"type": "set_rewrite_model", "rewrite_model": "m"}, "rewrite_model_updated", {"rewrite_model": "m"}),
+        ({"type": "set_rewrite_temperature", "rewrite_temperature": 7}, "rewrite_temperature_updated",
+         {"rewrite_temperature": 2.0}),
+    ]
+    for message, echo, fields in cases:
+        await client.send(message)
+        event = await client.until(echo)
+        assert {k: event[k] for k in fields} == fields
+    await client.close()

@@ -1,0 +1,65 @@
+"""A small websocket client for the tests: JSON events and binary fMP4 frames, with timeouts."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import websockets
+from websockets.asyncio.client import ClientConnection
+
+
+@dataclass
+class SegmentMedia:
+    mime: str
+    chunks: list[bytes] = field(default_factory=list)
+
+    @property
+    def data(self) -> bytes:
+        return b"".join(self.chunks)
+
+
+class Client:
+    def __init__(self, conn: ClientConnection) -> None:
+        self.conn = conn
+        self.events: list[dict[str, Any]] = []
+        self.media: dict[int, SegmentMedia] = {}
+        self._current: int | None = None
+
+    @classmethod
+    async def connect(cls, url: str) -> Client:
+        return cls(await websockets.connect(url, max_size=None))
+
+    async def send(self, message: dict[str, Any] | str | bytes) -> None:
+        await self.conn.send(json.dumps(message) if isinstance(message, dict) else message)
+
+    async def next_event(self, timeout_s: float = 30) -> dict[str, Any]:
+        """The next JSON event; binary frames on the way are stored under their segment."""
+        async with asyncio.timeout(timeout_s):
+            while True:
+                frame = await self.conn.recv()
+                if isinstance(frame, bytes):
+                    assert self._current is not None, "binary frame before any media_init"
+                    self.media[self._current].chunks.append(frame)
+                    continue
+                event = json.loads(frame)
+                self.events.append(event)
+                if event["type"] == "media_init":
+                    self._current = event["segment_idx"]
+                    self.media[self._current] = SegmentMedia(event["mime"])
+                return event
+
+    async def until(self, event_type: str, timeout_s: float = 60) -> dict[str, Any]:
+        async with asyncio.timeout(timeout_s):
+            while True:
+                event = await self.next_event(timeout_s)
+                if event["type"] == event_type:
+                    return event
+
+    def types(self) -> list[str]:
+        return [e["type"] for e in self.events]
+
+    async def close(self) -> None:
+        await self.conn.close()

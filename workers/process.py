@@ -1,0 +1,174 @@
+"""A worker process: loads one generator, warms it, then renders segments for one stream at a time.
+
+    run_worker_process(spec, conn)   # the `spawn` target
+
+Threads: the main thread loads and renders; a command thread reads the pipe (so a `CancelStream` is seen
+mid-segment); a heartbeat thread reports liveness and exits the process if the parent died; the encode
+thread (`workers.encoding`) turns frames into fMP4 chunks in order.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import sys
+import threading
+import time
+import traceback
+from multiprocessing.connection import Connection
+
+from dreamverse.workers.encoding import EncodeThread, SegmentJob
+from dreamverse.workers.ipc import (
+    CancelStream,
+    Heartbeat,
+    RenderSegment,
+    RuntimeToWorker,
+    SegmentFailed,
+    SegmentGenerated,
+    SegmentStarted,
+    Shutdown,
+    StartStream,
+    WorkerFailed,
+    WorkerReady,
+    WorkerToRuntime,
+    WorkerWarming,
+)
+from dreamverse.workers.logs import configure_worker_logging
+from dreamverse.workers.spec import WorkerSpec
+
+logger = logging.getLogger(__name__)
+
+
+def run_worker_process(spec: WorkerSpec, conn: Connection) -> None:
+    if spec.cuda_visible_devices is not None:
+        os.environ["CUDA_VISIBLE_DEVICES"] = spec.cuda_visible_devices  # before anything imports torch
+    configure_worker_logging(spec.log_level, spec.name)
+    worker = Worker(spec, conn)
+    try:
+        worker.run()
+    except BaseException as exc:  # noqa: BLE001 - report every failure to the parent, then exit non-zero
+        logger.error("worker failed:\n%s", traceback.format_exc())
+        worker.send(WorkerFailed(gpu_id=spec.gpu_id, detail=f"{type(exc).__name__}: {exc}"))
+        sys.exit(1)
+
+
+class Worker:
+    def __init__(self, spec: WorkerSpec, conn: Connection) -> None:
+        self.spec = spec
+        self._conn = conn
+        self._send_lock = threading.Lock()
+        self._commands: queue.Queue[RuntimeToWorker] = queue.Queue()
+        self._cancelled: set[str] = set()
+        self._parent_pid = os.getppid()
+        self._stream_id: str | None = None
+        self._encode = EncodeThread(spec.encoder, self.send, self._cancelled.__contains__)
+
+    def send(self, msg: WorkerToRuntime) -> None:
+        with self._send_lock:
+            try:
+                self._conn.send(msg)
+            except (BrokenPipeError, EOFError, OSError):
+                os._exit(1)  # the runtime is gone; nothing is left to serve
+
+    def run(self) -> None:
+        threading.Thread(target=self._heartbeat_loop, name="heartbeat", daemon=True).start()
+        self.send(WorkerWarming(gpu_id=self.spec.gpu_id, pid=os.getpid()))
+        load_s, warmup_s = self._load()
+        threading.Thread(target=self._command_loop, name="commands", daemon=True).start()
+        self._encode.start()
+        self.send(
+            WorkerReady(
+                gpu_id=self.spec.gpu_id,
+                generator=self._generator.name,
+                geometry=self._generator.geometry,
+                load_s=load_s,
+                warmup_s=warmup_s,
+            )
+        )
+        while not isinstance(cmd := self._commands.get(), Shutdown):
+            self._handle(cmd)
+        self._encode.stop()
+        logger.info("worker shut down")
+
+    def _load(self) -> tuple[float, float]:
+        from dreamverse.generator.base import SegmentRequest
+        from dreamverse.generator.registry import build_generator
+
+        started = time.monotonic()
+        logger.info("loading generator %r", self.spec.generator.model)
+        self._generator = build_generator(self.spec.generator)
+        load_s = time.monotonic() - started
+        logger.info("generator loaded in %.1f s; warming up", load_s)
+        started = time.monotonic()
+        self._generator.warmup()
+        if self.spec.warmup_prompt:
+            state = self._generator.new_stream(seed=0)
+            for _ in self._generator.render_segment(state, SegmentRequest(self.spec.warmup_prompt, 0)):
+                pass
+        warmup_s = time.monotonic() - started
+        logger.info("warm in %.1f s", warmup_s)
+        return load_s, warmup_s
+
+    def _handle(self, cmd: RuntimeToWorker) -> None:
+        match cmd:
+            case StartStream(stream_id, seed):
+                self._stream_id = stream_id
+                self._state = self._generator.new_stream(seed)
+            case RenderSegment() if cmd.stream_id == self._stream_id and cmd.stream_id not in self._cancelled:
+                self._render(cmd)
+            case RenderSegment():
+                detail = f"stream {cmd.stream_id} is not the active stream"
+                self.send(SegmentFailed(stream_id=cmd.stream_id, segment_idx=cmd.segment_idx, detail=detail))
+            case CancelStream():
+                pass  # already marked by the command thread
+
+    def _render(self, cmd: RenderSegment) -> None:
+        from dreamverse.generator.base import AudioTrack, SegmentRequest
+
+        received_at = time.monotonic()
+        geometry = self._generator.geometry
+        self._encode.begin(SegmentJob(cmd.stream_id, cmd.segment_idx, geometry, received_at))
+        request = SegmentRequest(cmd.prompt, cmd.segment_idx, cmd.initial_image)
+        first_frame = True
+        try:
+            for part in self._generator.render_segment(self._state, request):
+                if cmd.stream_id in self._cancelled:
+                    self._encode.abort()
+                    return
+                if isinstance(part, AudioTrack):
+                    self._encode.audio(part.samples)
+                    continue
+                if first_frame:
+                    first_frame = False
+                    self.send(SegmentStarted(cmd.stream_id, cmd.segment_idx, time.time()))
+                self._encode.video(part.frames)
+        except Exception as exc:  # noqa: BLE001 - a failed segment is reported; the worker lives on
+            logger.exception("segment %d failed", cmd.segment_idx)
+            self._encode.abort()
+            self.send(SegmentFailed(cmd.stream_id, cmd.segment_idx, f"{type(exc).__name__}: {exc}"))
+            return
+        self._encode.end()
+        stages = dict(self._generator.last_timings().seconds)
+        self.send(SegmentGenerated(cmd.stream_id, cmd.segment_idx, time.monotonic() - received_at, stages))
+
+    def _command_loop(self) -> None:
+        while True:
+            try:
+                cmd: RuntimeToWorker = self._conn.recv()
+            except (EOFError, OSError):
+                cmd = Shutdown()
+            if isinstance(cmd, CancelStream):
+                self._cancelled.add(cmd.stream_id)
+            elif isinstance(cmd, StartStream):
+                self._cancelled.discard(cmd.stream_id)
+            self._commands.put(cmd)
+            if isinstance(cmd, Shutdown):
+                return
+
+    def _heartbeat_loop(self) -> None:
+        while True:
+            if os.getppid() != self._parent_pid:
+                os._exit(1)  # orphaned: the runtime died without shutting us down
+            self.send(Heartbeat(gpu_id=self.spec.gpu_id))
+            time.sleep(self.spec.heartbeat_interval_s)
