@@ -78,5 +78,5 @@ def audio_window(wave: np.ndarray, start_s: float, sample_rate: int, samples: in
 
 def frames_to_pixels(frames: np.ndarray) -> torch.Tensor:
     """uint8 (n, H, W, 3) → (1, 3, n, H, W) float in [-1, 1]."""
-    pixels = torch.from_numpy(np.ascontiguousarray(frames)).float() / 127.5 - 1.0
+    pixels = torch.from_numpy(np.array(frames, dtype=np.uint8, copy=True)).float() / 127.5 - 1.0
     return pixels.permute(3, 0, 1, 2).unsqueeze(0)
