@@ -80,7 +80,7 @@ def create_app(settings: Settings) -> Starlette:
             state = await _start(settings, specs, stack)
             app.state.dreamverse = state
             app.state.settings = settings
-            app.state.prompt_store = SystemPromptStore.from_settings(settings.prompts)
+            app.state.prompt_store = state.prompts.store
             yield
             logger.info("shutting down")
             state.registry.close_all()
@@ -114,9 +114,12 @@ async def _start(settings: Settings, specs: list[WorkerSpec], stack: contextlib.
     await pool.start()
     stack.push_async_callback(pool.stop)
     slots = SlotQueue(pool, settings.session.queue_cap)
-    prompts = PromptService.from_settings(settings.prompts)
+    safety = None
+    if settings.safety.safety_enabled:
+        safety = await asyncio.to_thread(SafetyFilter.from_settings, settings.safety)
+    store = await asyncio.to_thread(SystemPromptStore.from_settings, settings.prompts)
+    prompts = PromptService.from_settings(settings.prompts, store=store, safety=safety)
     stack.push_async_callback(prompts.aclose)
-    safety = await asyncio.to_thread(SafetyFilter.from_settings, settings.safety) if settings.safety.safety_enabled else None
     services = SessionServices(prompts, safety, settings.session.max_image_bytes, settings.session.max_image_pixels)
     tg = await stack.enter_async_context(asyncio.TaskGroup())
     registry = SessionRegistry(settings, slots, services, tg, __version__)

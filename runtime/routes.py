@@ -49,7 +49,7 @@ async def readyz(request: Request) -> JSONResponse:
         "status": "ready" if ready else "warming",
         "workers": workers,
         "queue": {"waiting": state.slots.depth, "cap": state.settings.session.queue_cap},
-        "prompt_mode": state.prompts.mode,
+        "prompts": state.prompts.readiness(),
         "safety": "on" if state.safety is not None else "off",
     }
     if not ready:
@@ -73,7 +73,7 @@ async def status(request: Request) -> JSONResponse:
             "queue": {"waiting": state.slots.depth, "cap": state.settings.session.queue_cap},
             "sessions": state.registry.counts(),
             "sessions_started": state.registry.started_total,
-            "prompts": {"mode": state.prompts.mode, "providers": state.prompts.status()},
+            "prompts": state.prompts.status(),
         }
     )
 

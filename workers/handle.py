@@ -120,9 +120,18 @@ class WorkerHandle:
                 msg: WorkerToRuntime = conn.recv()
             except (EOFError, OSError):
                 break
-            self._loop.call_soon_threadsafe(self._on_message, msg)
+            if not self._post(self._on_message, msg):
+                return
         process.join(5)
-        self._loop.call_soon_threadsafe(self._on_exit, process)
+        self._post(self._on_exit, process)
+
+    def _post(self, callback: Callable[..., None], *args: object) -> bool:
+        """Hand a call to the event loop; False once the loop is closed (the runtime is shutting down)."""
+        try:
+            self._loop.call_soon_threadsafe(callback, *args)
+        except RuntimeError:
+            return False
+        return True
 
     def _on_message(self, msg: WorkerToRuntime) -> None:
         self.last_heartbeat = time.monotonic()

@@ -23,7 +23,6 @@ class PromptDirector:
     def __init__(self, session: Session) -> None:
         self._session = session
         self._wake = asyncio.Event()
-        self._tasks: set[asyncio.Task[object]] = set()
         self.is_waiting = False
         self._last_rewrite: s.SeedPromptsUpdated | None = None
 
@@ -33,14 +32,6 @@ class PromptDirector:
 
     def wake(self) -> None:
         self._wake.set()
-
-    def cancel_all(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-
-    def _track(self, task: asyncio.Task[object]) -> None:
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
 
     # --- choosing ---------------------------------------------------------------------------------
 
@@ -112,8 +103,7 @@ class PromptDirector:
             self._queue(ReadyPrompt(d.prompt_id, d.text, "user_raw"))
             await self._session.send(s.PromptReady(prompt_id=d.prompt_id, prompt=d.text, source="user_raw", latency_ms=0.0))
             return
-        task = self._session.spawn(self._enhance(d), "enhance")
-        self._track(task)
+        self._session.spawn(self._enhance(d), "enhance")
 
     async def _enhance(self, d: PreparePrompt) -> None:
         st = self._state
@@ -150,7 +140,7 @@ class PromptDirector:
     # --- rollouts -----------------------------------------------------------------------------------
 
     async def rewrite(self, d: RewriteRollout) -> None:
-        self._track(self._session.spawn(self._rewrite(d), "rewrite"))
+        self._session.spawn(self._rewrite(d), "rewrite")
 
     async def _rewrite(self, d: RewriteRollout) -> None:
         st = self._state

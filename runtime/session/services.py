@@ -30,7 +30,8 @@ class RewriteResultLike(Protocol):
 
 
 class PromptServiceLike(Protocol):
-    mode: str
+    @property
+    def mode(self) -> str: ...
 
     async def enhance(
         self, prompt: str, *, recent: list[str], model: str | None, temperature: float | None

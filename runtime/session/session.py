@@ -70,6 +70,7 @@ class Session:
         self._attached = asyncio.Event()
         self._rollout: asyncio.Task[None] | None = None
         self._tg: asyncio.TaskGroup | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
         self._slot_deadline: float | None = None
         self._last_activity = time.monotonic()
         self._media_segment: int | None = None  # segment whose media_init reached the attached socket
@@ -120,12 +121,10 @@ class Session:
         try:
             async with asyncio.TaskGroup() as tg:
                 self._tg = tg
-                watchdog = tg.create_task(self._watch_deadlines(), name=f"deadlines-{self.id}")
+                self.spawn(self._watch_deadlines(), "deadlines")
                 await self.closed.wait()
-                for task in (watchdog, self._rollout):
-                    if task is not None:
-                        task.cancel()
-                self.prompts.cancel_all()
+                for task in list(self._tasks):
+                    task.cancel()
         finally:
             self.state.phase = Phase.CLOSED
             if self.lease is not None:
@@ -141,7 +140,10 @@ class Session:
 
     def spawn(self, coro: Awaitable[Any], name: str) -> asyncio.Task[Any]:
         assert self._tg is not None, "session is not running"
-        return self._tg.create_task(self._guard(coro), name=f"{name}-{self.id}")
+        task = self._tg.create_task(self._guard(coro), name=f"{name}-{self.id}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
 
     async def _guard(self, coro: Awaitable[Any]) -> None:
         """A session task's errors become `error` events; they never tear the session down silently."""
@@ -302,10 +304,15 @@ class Session:
                 return
 
     async def wait_attached(self, timeout_s: float) -> bool:
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(timeout_s):
-                await self._attached.wait()
-        return self._attached.is_set()
+        """Wait for a socket to attach; False on timeout or when the session ends meanwhile."""
+        attached = asyncio.ensure_future(self._attached.wait())
+        closed = asyncio.ensure_future(self.closed.wait())
+        try:
+            await asyncio.wait({attached, closed}, timeout=timeout_s, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            attached.cancel()
+            closed.cancel()
+        return self._attached.is_set() and not self.closed.is_set()
 
 
 def _seeds_of(msg: c.SessionInitV2 | c.SimpleGenerate) -> list[str]:
