@@ -92,7 +92,14 @@ def _serve(settings: Settings, banner: str) -> int:
         return 2
     server = settings.server
     logger.info("%s: http://%s:%d/  (websocket /ws)", banner, server.host, server.port)
-    config = uvicorn.Config(
+    config = uvicorn_config(app, settings)
+    uvicorn.Server(config).run()
+    return 0
+
+
+def uvicorn_config(app: Any, settings: Settings) -> uvicorn.Config:
+    server = settings.server
+    return uvicorn.Config(
         app,
         host=server.host,
         port=server.port,
@@ -103,8 +110,6 @@ def _serve(settings: Settings, banner: str) -> int:
         lifespan="on",
         timeout_graceful_shutdown=int(settings.workers.shutdown_timeout_s),
     )
-    uvicorn.Server(config).run()
-    return 0
 
 
 def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None, fixed: dict[str, Any]) -> Settings:

@@ -14,6 +14,7 @@ import httpx
 import uvicorn
 
 from dreamverse.runtime.app import create_app
+from dreamverse.runtime.cli import uvicorn_config
 from dreamverse.runtime.settings import Settings
 
 # Small, fast segments for tests: 25 frames (8k+1) at 256x160.
@@ -56,7 +57,7 @@ class RunningServer:
 def run_server(**overrides: Any) -> Iterator[RunningServer]:
     values: dict[str, Any] = {"port": free_port(), "log_level": "warning", **TEST_GEOMETRY, **overrides}
     settings = Settings.from_flat(values)
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=settings.server.port, log_config=None)
+    config = uvicorn_config(create_app(settings), settings)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
     thread.start()
