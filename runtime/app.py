@@ -120,11 +120,15 @@ async def _start(settings: Settings, specs: list[WorkerSpec], stack: contextlib.
     store = await asyncio.to_thread(SystemPromptStore.from_settings, settings.prompts)
     prompts = PromptService.from_settings(settings.prompts, store=store, safety=safety)
     stack.push_async_callback(prompts.aclose)
-    services = SessionServices(prompts, safety, settings.session.max_image_bytes, settings.session.max_image_pixels)
+    services = SessionServices(
+        prompts, safety, settings.session.max_image_bytes, settings.session.max_image_pixels
+    )
     tg = await stack.enter_async_context(asyncio.TaskGroup())
     registry = SessionRegistry(settings, slots, services, tg, __version__)
     stack.callback(registry.close_all)  # runs before the task group waits for the sessions
-    logger.info("dreamverse %s: %d worker(s) for model %r starting", __version__, len(specs), settings.model.model)
+    logger.info(
+        "dreamverse %s: %d worker(s) for model %r starting", __version__, len(specs), settings.model.model
+    )
     return AppState(settings, pool, slots, registry, prompts, safety)
 
 

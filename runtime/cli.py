@@ -27,9 +27,7 @@ _MOCK_HIDDEN = {"model", "checkpoint", "text_encoder", "dtype", "schedule", "qua
 
 
 def build_parser(prog: str, description: str, hidden: Iterable[str] = ()) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog=prog, description=description
-    )
+    parser = argparse.ArgumentParser(prog=prog, description=description)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     skip = set(hidden)
     for group_name, group_cls in Settings.groups().items():
@@ -123,7 +121,8 @@ def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None, fixed: d
 
 def server_main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(
-        "dreamverse-server", "Real-time, steerable video generation: serves the websocket API and the workspace."
+        "dreamverse-server",
+        "Real-time, steerable video generation: serves the websocket API and the workspace.",
     )
     settings = _parse(parser, argv, {})
     configure_logging(settings.server.log_level)

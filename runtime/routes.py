@@ -29,7 +29,9 @@ def _authorized(request: Request) -> bool:
     token = _state(request).settings.server.auth_token
     if not token:
         return True
-    given = request.headers.get("authorization", "").removeprefix("Bearer ") or request.query_params.get("token", "")
+    given = request.headers.get("authorization", "").removeprefix("Bearer ") or request.query_params.get(
+        "token", ""
+    )
     return hmac.compare_digest(given.encode(), token.encode())
 
 
@@ -53,7 +55,9 @@ async def readyz(request: Request) -> JSONResponse:
         "safety": "on" if state.safety is not None else "off",
     }
     if not ready:
-        body["detail"] = "no worker is warm yet" if workers["dead"] < workers["total"] else "all workers are down"
+        body["detail"] = (
+            "no worker is warm yet" if workers["dead"] < workers["total"] else "all workers are down"
+        )
     return JSONResponse(body, status_code=200 if ready else 503)
 
 
@@ -91,10 +95,18 @@ async def metrics(request: Request) -> PlainTextResponse:
             lines.append(f"{name}{{{label_text}}} {value}" if label_text else f"{name} {value}")
 
     counts = state.pool.counts()
-    gauge("dreamverse_workers", "Workers by state.", [({"state": k}, v) for k, v in counts.items() if k != "total"])
+    gauge(
+        "dreamverse_workers",
+        "Workers by state.",
+        [({"state": k}, v) for k, v in counts.items() if k != "total"],
+    )
     gauge("dreamverse_queue_waiting", "Sessions waiting for a slot.", [({}, state.slots.depth)])
     sessions = state.registry.counts()
-    gauge("dreamverse_sessions", "Sessions by phase.", [({"phase": k}, v) for k, v in sessions.items() if k != "total"])
+    gauge(
+        "dreamverse_sessions",
+        "Sessions by phase.",
+        [({"phase": k}, v) for k, v in sessions.items() if k != "total"],
+    )
     gauge("dreamverse_sessions_started", "Sessions started since boot.", [({}, state.registry.started_total)])
     served = [({"gpu": d["gpu_id"]}, d["segments_served"]) for d in state.pool.describe()]
     gauge("dreamverse_segments_served", "Segments streamed per worker.", served)
@@ -118,7 +130,9 @@ async def export(request: Request) -> Response:
         if len(body) > limit:
             return JSONResponse({"error": "too_large", "detail": f"body over {limit} bytes"}, status_code=413)
     try:
-        mp4 = await asyncio.to_thread(concat_segments, bytes(body), state.settings.media.encoder_settings(), limit)
+        mp4 = await asyncio.to_thread(
+            concat_segments, bytes(body), state.settings.media.encoder_settings(), limit
+        )
     except (StreamingError, ValueError) as exc:
         return JSONResponse({"error": "invalid_media", "detail": str(exc)}, status_code=422)
     headers = {"Content-Disposition": 'attachment; filename="dreamverse.mp4"'}

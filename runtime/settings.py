@@ -23,7 +23,9 @@ _GROUP_CONFIG = SettingsConfigDict(env_prefix="DREAMVERSE_", frozen=True, extra=
 class ServerSettings(BaseSettings):
     model_config = _GROUP_CONFIG
 
-    host: str = Field("127.0.0.1", description="Address to listen on; beyond loopback an auth token is required.")
+    host: str = Field(
+        "127.0.0.1", description="Address to listen on; beyond loopback an auth token is required."
+    )
     port: int = Field(8009, ge=0, le=65535, description="TCP port to listen on (0 picks a free one).")
     auth_token: str | None = Field(
         None, description="Token clients must send (`?token=` or `Authorization: Bearer`); none on loopback."
@@ -41,7 +43,8 @@ class ModelSettings(BaseSettings):
     model_config = _GROUP_CONFIG
 
     model: Literal["synthetic", "tiny", "ltx2", "ltx2.3"] = Field(
-        "synthetic", description="Generator: procedural `synthetic`, CPU `tiny` LTX-2, or full `ltx2`/`ltx2.3`."
+        "synthetic",
+        description="Generator: procedural `synthetic`, CPU `tiny` LTX-2, or full `ltx2`/`ltx2.3`.",
     )
     checkpoint: str | None = Field(
         None, description="LTX-2 weights: single-file .safetensors, diffusers folder or hub repo id."
@@ -80,9 +83,13 @@ class ModelSettings(BaseSettings):
 class SessionSettings(BaseSettings):
     model_config = _GROUP_CONFIG
 
-    segment_cap: int = Field(6, ge=1, le=1000, description="Segments per rollout before `ltx2_stream_complete`.")
+    segment_cap: int = Field(
+        6, ge=1, le=1000, description="Segments per rollout before `ltx2_stream_complete`."
+    )
     max_session_s: float = Field(300.0, gt=0, description="Longest a session may hold a GPU slot.")
-    idle_timeout_s: float = Field(120.0, gt=0, description="End a session whose client sent nothing this long.")
+    idle_timeout_s: float = Field(
+        120.0, gt=0, description="End a session whose client sent nothing this long."
+    )
     queue_cap: int = Field(32, ge=0, description="Most sessions waiting for a slot; more get `queue_full`.")
     queue_timeout_s: float = Field(600.0, gt=0, description="Longest a session waits in the queue.")
     init_timeout_s: float = Field(30.0, gt=0, description="Time a new socket has to send its first message.")
@@ -95,7 +102,9 @@ class SessionSettings(BaseSettings):
     max_pending_prompts: int = Field(16, gt=0, description="Most appended prompts waiting for a segment.")
     rate_limit_per_s: float = Field(20.0, gt=0, description="Client messages per second (burst 2x).")
     outbox_size: int = Field(256, gt=0, description="Outgoing messages buffered per socket.")
-    send_timeout_s: float = Field(30.0, gt=0, description="Close a socket that cannot take a message this long.")
+    send_timeout_s: float = Field(
+        30.0, gt=0, description="Close a socket that cannot take a message this long."
+    )
 
 
 class WorkerSettings(BaseSettings):

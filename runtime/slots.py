@@ -25,7 +25,9 @@ PositionCallback = Callable[[int, int, int], None]  # (position, total_gpus, ava
 class _Waiter:
     session_id: str
     notify: PositionCallback
-    future: asyncio.Future[WorkerLease] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
+    future: asyncio.Future[WorkerLease] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
     last_position: int | None = None
 
 
@@ -43,7 +45,9 @@ class SlotQueue:
     async def acquire(self, session_id: str, notify: PositionCallback) -> WorkerLease:
         """Wait for a worker (FIFO). Cancel to leave the queue."""
         if len(self._waiters) >= self._cap and self._pool.idle_handle() is None:
-            raise QueueFull(f"all {self._pool.counts()['total']} slots are busy and {self._cap} sessions are waiting")
+            raise QueueFull(
+                f"all {self._pool.counts()['total']} slots are busy and {self._cap} sessions are waiting"
+            )
         waiter = _Waiter(session_id, notify)
         self._waiters.append(waiter)
         self.dispatch()

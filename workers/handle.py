@@ -77,7 +77,10 @@ class WorkerHandle:
     def start(self) -> None:
         parent, child = _SPAWN.Pipe(duplex=True)
         process = _SPAWN.Process(
-            target=run_worker_process, args=(self.spec, child), name=f"dreamverse-{self.spec.name}", daemon=True
+            target=run_worker_process,
+            args=(self.spec, child),
+            name=f"dreamverse-{self.spec.name}",
+            daemon=True,
         )
         self.state = WorkerState.STARTING
         self.restarts += 1
@@ -86,7 +89,9 @@ class WorkerHandle:
         process.start()
         child.close()
         self._process, self._conn = process, parent
-        threading.Thread(target=self._read_loop, args=(parent, process), name=f"read-{self.spec.name}", daemon=True).start()
+        threading.Thread(
+            target=self._read_loop, args=(parent, process), name=f"read-{self.spec.name}", daemon=True
+        ).start()
         logger.info("%s: started process %s", self.spec.name, process.pid)
 
     def send(self, cmd: RuntimeToWorker) -> None:
@@ -144,7 +149,9 @@ class WorkerHandle:
                 self.state = WorkerState.READY
                 self.load_s, self.warmup_s = msg.load_s, msg.warmup_s
                 self.geometry, self.generator_name = msg.geometry, msg.generator
-                logger.info("%s: ready (load %.1f s, warmup %.1f s)", self.spec.name, msg.load_s, msg.warmup_s)
+                logger.info(
+                    "%s: ready (load %.1f s, warmup %.1f s)", self.spec.name, msg.load_s, msg.warmup_s
+                )
             case WorkerFailed():
                 self.last_failure = msg.detail
                 logger.error("%s: failed: %s", self.spec.name, msg.detail)

@@ -26,7 +26,9 @@ class WorkerLease:
         self._drain()
         self.handle.send(StartStream(stream_id=stream_id, seed=seed))
 
-    def render(self, stream_id: str, segment_idx: int, prompt: str, initial_image: bytes | None = None) -> None:
+    def render(
+        self, stream_id: str, segment_idx: int, prompt: str, initial_image: bytes | None = None
+    ) -> None:
         self.handle.send(RenderSegment(stream_id, segment_idx, prompt, initial_image))
 
     def cancel(self, stream_id: str) -> None:
@@ -49,4 +51,3 @@ class WorkerLease:
             if isinstance(event, WorkerExited):
                 self._events.put_nowait(event)
                 return
-

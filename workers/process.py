@@ -47,7 +47,7 @@ def run_worker_process(spec: WorkerSpec, conn: Connection) -> None:
     worker = Worker(spec, conn)
     try:
         worker.run()
-    except BaseException as exc:  # noqa: BLE001 - report every failure to the parent, then exit non-zero
+    except BaseException as exc:
         logger.error("worker failed:\n%s", traceback.format_exc())
         worker.send(WorkerFailed(gpu_id=spec.gpu_id, detail=f"{type(exc).__name__}: {exc}"))
         sys.exit(1)
@@ -143,7 +143,7 @@ class Worker:
                     first_frame = False
                     self.send(SegmentStarted(cmd.stream_id, cmd.segment_idx, time.time()))
                 self._encode.video(part.frames)
-        except Exception as exc:  # noqa: BLE001 - a failed segment is reported; the worker lives on
+        except Exception as exc:
             logger.exception("segment %d failed", cmd.segment_idx)
             self._encode.abort()
             self.send(SegmentFailed(cmd.stream_id, cmd.segment_idx, f"{type(exc).__name__}: {exc}"))

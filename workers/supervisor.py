@@ -131,10 +131,13 @@ class WorkerPool:
         if silent_s > self.timeouts.heartbeat_timeout_s:
             logger.error("%s: no heartbeat for %.0f s; killing it", handle.spec.name, silent_s)
             handle.kill()
-        elif handle.state in (WorkerState.STARTING, WorkerState.WARMING):
-            if now - handle.started_at > self.timeouts.warmup_timeout_s:
-                logger.error("%s: not warm after %.0f s; killing it", handle.spec.name, now - handle.started_at)
-                handle.kill()
+        elif self._warming_too_long(handle, now):
+            logger.error("%s: not warm after %.0f s; killing it", handle.spec.name, now - handle.started_at)
+            handle.kill()
+
+    def _warming_too_long(self, handle: WorkerHandle, now: float) -> bool:
+        warming = handle.state in (WorkerState.STARTING, WorkerState.WARMING)
+        return warming and now - handle.started_at > self.timeouts.warmup_timeout_s
 
     # --- reporting ----------------------------------------------------------------------------------
 
@@ -143,7 +146,9 @@ class WorkerPool:
         for handle in self.handles:
             counts[handle.state.value] += 1
         counts["total"] = len(self.handles)
-        counts["available"] = sum(1 for h in self.handles if h.state is WorkerState.READY and h.session_id is None)
+        counts["available"] = sum(
+            1 for h in self.handles if h.state is WorkerState.READY and h.session_id is None
+        )
         return counts
 
     def describe(self) -> list[dict[str, Any]]:

@@ -64,7 +64,10 @@ class PromptMemory:
         self.seed_prompts = list(prompts)
 
     def reset_to_original(self) -> tuple[int, int]:
-        """Restore the seeds the session started with; drop waiting user prompts. Returns (raw, ready) dropped."""
+        """Restore the seeds the session started with; drop waiting user prompts.
+
+        Returns how many (raw, ready) prompts were dropped.
+        """
         dropped = (len(self.enhancing), len(self.ready))
         self.seed_prompts = list(self.original_seed_prompts)
         self.ready.clear()

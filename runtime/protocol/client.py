@@ -24,7 +24,9 @@ def _check_prompt(value: str, info: ValidationInfo) -> str:
     limit = (info.context or {}).get("max_prompt_chars")
     if limit is not None and len(value) > limit:
         raise PydanticCustomError(
-            "prompt_too_long", "prompt is {length} characters; the limit is {limit}", {"length": len(value), "limit": limit}
+            "prompt_too_long",
+            "prompt is {length} characters; the limit is {limit}",
+            {"length": len(value), "limit": limit},
         )
     return value
 
@@ -33,7 +35,9 @@ def _check_prompt_list(value: list[str], info: ValidationInfo) -> list[str]:
     limit = (info.context or {}).get("max_prompts")
     if limit is not None and len(value) > limit:
         raise PydanticCustomError(
-            "too_many_prompts", "{count} prompts given; the limit is {limit}", {"count": len(value), "limit": limit}
+            "too_many_prompts",
+            "{count} prompts given; the limit is {limit}",
+            {"count": len(value), "limit": limit},
         )
     return value
 
@@ -138,7 +142,7 @@ class SetRewriteModel(_Message):
 
 class SetRewriteTemperature(_Message):
     type: Literal["set_rewrite_temperature"]
-    rewrite_temperature: float  # clamped to 0–2 by the handler, as upstream does
+    rewrite_temperature: float  # clamped to 0-2 by the handler, as upstream does
 
 
 class ResetToSeedPrompts(_Message):

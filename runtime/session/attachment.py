@@ -31,7 +31,9 @@ class Attachment:
             async with asyncio.timeout(self._send_timeout_s):
                 await self._outbox.put(item)
         except TimeoutError:
-            logger.warning("client too slow: outbox full for %.0f s; dropping the socket", self._send_timeout_s)
+            logger.warning(
+                "client too slow: outbox full for %.0f s; dropping the socket", self._send_timeout_s
+            )
             self.gone.set()
 
     def put_nowait(self, item: Outgoing) -> None:

@@ -83,7 +83,9 @@ async def serve_websocket(websocket: WebSocket, settings: Settings, registry: Se
 def _authorized(websocket: WebSocket, token: str | None) -> bool:
     if not token:
         return True
-    given = websocket.query_params.get("token") or websocket.headers.get("authorization", "").removeprefix("Bearer ")
+    given = websocket.query_params.get("token") or websocket.headers.get("authorization", "").removeprefix(
+        "Bearer "
+    )
     return hmac.compare_digest(given.encode(), token.encode())
 
 
@@ -130,7 +132,9 @@ async def _open_session(
             while first is None:
                 first = await reader.next_message()
     except TimeoutError:
-        await attachment.put(_error_json(f"no message within {reader.init_timeout_s:.0f} s", "invalid_message"))
+        await attachment.put(
+            _error_json(f"no message within {reader.init_timeout_s:.0f} s", "invalid_message")
+        )
         session.close(CloseCode.POLICY_VIOLATION, "no first message")
         return None, None
     if not isinstance(first, c.SessionResume):
@@ -178,7 +182,9 @@ def _resumed(session: Session) -> s.SessionResumed:
     )
 
 
-async def _serve(reader: _Reader, session: Session, first: c.ClientMessage | None, attachment: Attachment) -> CloseCode:
+async def _serve(
+    reader: _Reader, session: Session, first: c.ClientMessage | None, attachment: Attachment
+) -> CloseCode:
     """Handle messages until the session ends, the client goes, or the writer gives up."""
     if first is not None:
         code = await _handle(session, first, is_first=True)
@@ -214,7 +220,7 @@ async def _handle(session: Session, msg: c.ClientMessage, *, is_first: bool) -> 
         if is_first and isinstance(exc, InvalidImage):
             session.close(CloseCode.UNSUPPORTED_DATA, "invalid initial image")
             return CloseCode.UNSUPPORTED_DATA
-    except Exception as exc:  # noqa: BLE001 - logged with its traceback by to_error_event, sent as internal
+    except Exception as exc:
         await session.send(to_error_event(exc))
     return None
 
@@ -224,6 +230,9 @@ def _error_json(message: str, code: str) -> str:
 
 
 async def _close(websocket: WebSocket, code: CloseCode) -> None:
-    if websocket.application_state is WebSocketState.CONNECTED and websocket.client_state is WebSocketState.CONNECTED:
+    if (
+        websocket.application_state is WebSocketState.CONNECTED
+        and websocket.client_state is WebSocketState.CONNECTED
+    ):
         with contextlib.suppress(RuntimeError, WebSocketDisconnect, OSError):
             await websocket.close(code=int(code))

@@ -27,7 +27,7 @@ class PromptDirector:
         self._last_rewrite: s.SeedPromptsUpdated | None = None
 
     @property
-    def _state(self):  # noqa: ANN202 - SessionState; avoids a second import path
+    def _state(self):
         return self._session.state
 
     def wake(self) -> None:
@@ -83,8 +83,12 @@ class PromptDirector:
             return None
         if result.fallback_used:
             error = result.error
-            await self._session.send(s.AutoPromptFailed(segment_idx=segment_idx, latency_ms=result.latency_ms, error=error))
-        return PromptChoice(result.text, "auto_llm", None, result.fallback_used, None, st.memory.loop_iteration)
+            await self._session.send(
+                s.AutoPromptFailed(segment_idx=segment_idx, latency_ms=result.latency_ms, error=error)
+            )
+        return PromptChoice(
+            result.text, "auto_llm", None, result.fallback_used, None, st.memory.loop_iteration
+        )
 
     # --- user prompts -------------------------------------------------------------------------------
 
@@ -101,7 +105,9 @@ class PromptDirector:
             raise
         if not d.enhance:
             self._queue(ReadyPrompt(d.prompt_id, d.text, "user_raw"))
-            await self._session.send(s.PromptReady(prompt_id=d.prompt_id, prompt=d.text, source="user_raw", latency_ms=0.0))
+            await self._session.send(
+                s.PromptReady(prompt_id=d.prompt_id, prompt=d.text, source="user_raw", latency_ms=0.0)
+            )
             return
         self._session.spawn(self._enhance(d), "enhance")
 
@@ -109,7 +115,10 @@ class PromptDirector:
         st = self._state
         await self._session.send(s.PromptEnhancing(prompt_id=d.prompt_id))
         result = await self._session.services.prompts.enhance(
-            d.text, recent=st.memory.recent_texts(), model=st.rewrite_model, temperature=st.rewrite_temperature
+            d.text,
+            recent=st.memory.recent_texts(),
+            model=st.rewrite_model,
+            temperature=st.rewrite_temperature,
         )
         text, fallback, error = result.text, result.fallback_used, result.error
         try:
@@ -120,13 +129,19 @@ class PromptDirector:
             self._queue(ReadyPrompt(d.prompt_id, d.text, "user_raw", True))
             await self._session.send(
                 s.PromptFallbackUsed(
-                    prompt_id=d.prompt_id, prompt=d.text, source="user_raw", latency_ms=result.latency_ms, error=error
+                    prompt_id=d.prompt_id,
+                    prompt=d.text,
+                    source="user_raw",
+                    latency_ms=result.latency_ms,
+                    error=error,
                 )
             )
             return
         self._queue(ReadyPrompt(d.prompt_id, text, "user_enhanced"))
         await self._session.send(
-            s.PromptReady(prompt_id=d.prompt_id, prompt=text, source="user_enhanced", latency_ms=result.latency_ms)
+            s.PromptReady(
+                prompt_id=d.prompt_id, prompt=text, source="user_enhanced", latency_ms=result.latency_ms
+            )
         )
 
     def _queue(self, prompt: ReadyPrompt) -> None:
@@ -189,7 +204,7 @@ class PromptDirector:
             await self._session.send(self.seeds_event("rewrite"))
 
     def seeds_event(self, reason: str) -> s.SeedPromptsUpdated:
-        """`seed_prompts_updated` for a rollout that starts now (with the rewrite's details, if one caused it)."""
+        """`seed_prompts_updated` for a rollout starting now (with a rewrite's details, if one caused it)."""
         if reason == "rewrite" and self._last_rewrite is not None:
             event, self._last_rewrite = self._last_rewrite, None
             return event

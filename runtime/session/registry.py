@@ -19,7 +19,12 @@ logger = logging.getLogger(__name__)
 
 class SessionRegistry:
     def __init__(
-        self, settings: Settings, slots: SlotQueue, services: SessionServices, tg: asyncio.TaskGroup, version: str
+        self,
+        settings: Settings,
+        slots: SlotQueue,
+        services: SessionServices,
+        tg: asyncio.TaskGroup,
+        version: str,
     ) -> None:
         self.settings = settings
         self.version = version

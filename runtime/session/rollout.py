@@ -109,7 +109,9 @@ class Rollout:
                         return event
         except TimeoutError as exc:
             self.lease.handle.kill()  # a hung generator is only cured by a restart
-            raise SegmentTimeout(f"segment {self.next_to_finish} took longer than {self.segment_timeout_s} s") from exc
+            raise SegmentTimeout(
+                f"segment {self.next_to_finish} took longer than {self.segment_timeout_s} s"
+            ) from exc
 
     async def _request(self, idx: int, *, wait: bool) -> bool:
         choice = await self.host.choose_prompt(idx, wait=wait)
@@ -159,7 +161,9 @@ class Rollout:
                     await self._request(nxt, wait=False)
             case MediaInitialized():
                 self.host.media_started(seg.idx)
-                await self.host.send(s.MediaInit(segment_idx=seg.idx, mime=event.mime, stream_id=self.stream_id))
+                await self.host.send(
+                    s.MediaInit(segment_idx=seg.idx, mime=event.mime, stream_id=self.stream_id)
+                )
             case FragmentEncoded():
                 seg.chunks += 1
                 seg.size_bytes += len(event.data)
@@ -184,7 +188,10 @@ class Rollout:
             )
         )
         latency = s.StepLatency(
-            total=total_ms, worker_e2e=worker_ms, main_user_step=worker_ms, overhead=max(0.0, total_ms - worker_ms)
+            total=total_ms,
+            worker_e2e=worker_ms,
+            main_user_step=worker_ms,
+            overhead=max(0.0, total_ms - worker_ms),
         )
         stage_ms = {name: sec * 1000 for name, sec in seg.stage_s.items()}
         stage_ms["encode"] = done.encode_s * 1000

@@ -28,7 +28,6 @@ from dreamverse.runtime.protocol import client as c
 from dreamverse.runtime.protocol import server as s
 from dreamverse.runtime.protocol.codes import CloseCode
 from dreamverse.runtime.session.attachment import Attachment
-
 from dreamverse.runtime.session.prompting import PromptDirector
 from dreamverse.runtime.session.rollout import Rollout
 from dreamverse.runtime.session.services import SessionServices
@@ -151,7 +150,7 @@ class Session:
             await coro
         except DreamverseError as exc:
             await self.send(to_error_event(exc))
-        except Exception as exc:  # noqa: BLE001 - unknown errors are logged with a traceback, sent as internal
+        except Exception as exc:
             await self.send(to_error_event(exc))
 
     # --- messages ---------------------------------------------------------------------------------
@@ -206,7 +205,9 @@ class Session:
         def notify(position: int, total: int, available: int) -> None:
             if self.attachment is not None:
                 self.attachment.put_nowait(
-                    s.QueueStatus(position=position, total_gpus=total, available_gpus=available).model_dump_json()
+                    s.QueueStatus(
+                        position=position, total_gpus=total, available_gpus=available
+                    ).model_dump_json()
                 )
 
         try:
@@ -214,13 +215,17 @@ class Session:
                 self.lease = await self.slots.acquire(self.id, notify)
         except TimeoutError as exc:
             self.close(CloseCode.TRY_AGAIN_LATER, "queue timeout")
-            raise QueueTimeout(f"no slot became free within {self.settings.session.queue_timeout_s:.0f} s") from exc
+            raise QueueTimeout(
+                f"no slot became free within {self.settings.session.queue_timeout_s:.0f} s"
+            ) from exc
         except DreamverseError:
             self.close(CloseCode.TRY_AGAIN_LATER, "queue full")
             raise
         self._slot_deadline = time.monotonic() + self.settings.session.max_session_s
         self.machine.slot_acquired()
-        await self.send(s.GpuAssigned(gpu_id=self.lease.gpu_id, session_timeout=self.settings.session.max_session_s))
+        await self.send(
+            s.GpuAssigned(gpu_id=self.lease.gpu_id, session_timeout=self.settings.session.max_session_s)
+        )
         await self.restart_rollout("initial")
 
     async def restart_rollout(self, reason: str) -> None:
@@ -294,10 +299,14 @@ class Session:
             await asyncio.sleep(0.25)
             now = time.monotonic()
             if self._slot_deadline is not None and now >= self._slot_deadline:
-                await self.send(s.SessionTimeout(message=f"session reached its {cfg.max_session_s:.0f} s limit"))
+                await self.send(
+                    s.SessionTimeout(message=f"session reached its {cfg.max_session_s:.0f} s limit")
+                )
                 self.close(CloseCode.NORMAL, "session timeout")
                 return
-            generating = self._rollout is not None and not self._rollout.done() and not self.prompts.is_waiting
+            generating = (
+                self._rollout is not None and not self._rollout.done() and not self.prompts.is_waiting
+            )
             if not generating and now - self._last_activity >= cfg.idle_timeout_s:
                 await self.send(to_error_event(_idle_error(cfg.idle_timeout_s)))
                 self.close(CloseCode.NORMAL, "idle timeout")

@@ -135,7 +135,9 @@ class SessionMachine:
         phases, handler = self._handlers[type(msg)]
         if self.state.phase not in phases:
             expected = ", ".join(sorted(p.value for p in phases))
-            raise UnexpectedMessage(f"{msg.type} is not accepted while {self.state.phase.value}; expected: {expected}")
+            raise UnexpectedMessage(
+                f"{msg.type} is not accepted while {self.state.phase.value}; expected: {expected}"
+            )
         return handler(msg)
 
     # --- driver-side transitions (called by the session, not by messages) -------------------------
@@ -155,7 +157,9 @@ class SessionMachine:
 
     # --- handlers -------------------------------------------------------------------------------
 
-    def _start_project(self, seeds: list[str], preset_id: str | None, label: str | None, opts: StartOptions) -> list[Output]:
+    def _start_project(
+        self, seeds: list[str], preset_id: str | None, label: str | None, opts: StartOptions
+    ) -> list[Output]:
         st = self.state
         st.memory = PromptMemory.from_seeds(seeds, preset_id, label)
         st.options = opts
@@ -178,8 +182,8 @@ class SessionMachine:
         if msg.rewrite_temperature is not None:
             st.rewrite_temperature = msg.rewrite_temperature
         seeds = [p for p in msg.curated_prompts if p.strip()]
-        if msg.initial_rollout_prompt and msg.initial_rollout_prompt.strip():
-            seeds = [msg.initial_rollout_prompt, *seeds] if not seeds else seeds
+        if not seeds and msg.initial_rollout_prompt and msg.initial_rollout_prompt.strip():
+            seeds = [msg.initial_rollout_prompt]
         if not seeds:
             raise UnexpectedMessage(f"{msg.type} needs `curated_prompts` or `initial_rollout_prompt`")
         if msg.single_clip_mode:

@@ -34,7 +34,9 @@ BAD_FRAMES = [
 ]
 
 
-@pytest.mark.parametrize(("frame", "code"), BAD_FRAMES, ids=[code + str(i) for i, (_, code) in enumerate(BAD_FRAMES)])
+@pytest.mark.parametrize(
+    ("frame", "code"), BAD_FRAMES, ids=[code + str(i) for i, (_, code) in enumerate(BAD_FRAMES)]
+)
 async def test_bad_frame_gets_typed_error_and_socket_stays_usable(
     server: RunningServer, frame: str | bytes, code: str
 ) -> None:
@@ -43,7 +45,9 @@ async def test_bad_frame_gets_typed_error_and_socket_stays_usable(
     await client.send(frame)
     error = await client.until("error")
     assert error["code"] == code and isinstance(error["retryable"], bool) and error["message"]
-    await client.send({"type": "session_init_v2", "curated_prompts": ["still works"], "enhancement_enabled": False})
+    await client.send(
+        {"type": "session_init_v2", "curated_prompts": ["still works"], "enhancement_enabled": False}
+    )
     assert (await client.until("ltx2_segment_start"))["prompt"] == "still works"
     await client.close()
 
@@ -53,7 +57,9 @@ async def test_oversized_message_is_refused_and_others_keep_streaming() -> None:
         server.wait_ready()
         bystander = await Client.connect(server.ws)
         await bystander.next_event()
-        await bystander.send({"type": "session_init_v2", "curated_prompts": ["bystander"], "enhancement_enabled": False})
+        await bystander.send(
+            {"type": "session_init_v2", "curated_prompts": ["bystander"], "enhancement_enabled": False}
+        )
         await bystander.until("ltx2_segment_start")
 
         abuser = await Client.connect(server.ws)
@@ -69,13 +75,18 @@ async def test_oversized_message_is_refused_and_others_keep_streaming() -> None:
 async def test_invalid_initial_image_closes_with_1003(server: RunningServer) -> None:
     cases = [
         {"data_url": "data:image/png;base64,!!!not-base64", "mime_type": "image/png", "name": "a.png"},
-        {"data_url": "data:image/png;base64," + base64.b64encode(b"plain text").decode(), "mime_type": "image/png"},
+        {
+            "data_url": "data:image/png;base64," + base64.b64encode(b"plain text").decode(),
+            "mime_type": "image/png",
+        },
         {"data_url": png_data_url(8, 8), "mime_type": "image/jpeg"},
     ]
     for image in cases:
         client = await Client.connect(server.ws)
         await client.next_event()
-        await client.send({"type": "session_init_v2", "curated_prompts": ["with an image"], "initial_image": image})
+        await client.send(
+            {"type": "session_init_v2", "curated_prompts": ["with an image"], "initial_image": image}
+        )
         error = await client.until("error")
         assert error["code"] in {"invalid_image", "invalid_message"}
         if error["code"] == "invalid_image":
@@ -99,7 +110,9 @@ async def test_valid_initial_image_is_accepted(server: RunningServer) -> None:
     client = await Client.connect(server.ws)
     await client.next_event()
     image = {"data_url": png_data_url(16, 16), "mime_type": "image/png", "name": "ok.png"}
-    await client.send({"type": "session_init_v2", "curated_prompts": ["from an image"], "initial_image": image})
+    await client.send(
+        {"type": "session_init_v2", "curated_prompts": ["from an image"], "initial_image": image}
+    )
     await client.until("ltx2_segment_complete")
     await client.close()
 
@@ -107,7 +120,9 @@ async def test_valid_initial_image_is_accepted(server: RunningServer) -> None:
 async def test_blocked_first_prompt_closes_with_1008(server: RunningServer) -> None:
     client = await Client.connect(server.ws)
     await client.next_event()
-    await client.send({"type": "session_init_v2", "curated_prompts": ["explicit hardcore porn with naked bodies"]})
+    await client.send(
+        {"type": "session_init_v2", "curated_prompts": ["explicit hardcore porn with naked bodies"]}
+    )
     error = await client.until("error")
     assert (error["code"], error["category"]) == ("prompt_blocked", "sexual")
     with pytest.raises(websockets.ConnectionClosed) as closed:
@@ -118,12 +133,18 @@ async def test_blocked_first_prompt_closes_with_1008(server: RunningServer) -> N
 async def test_blocked_appended_prompt_is_not_generated_and_session_continues(server: RunningServer) -> None:
     client = await Client.connect(server.ws)
     await client.next_event()
-    await client.send({"type": "session_init_v2", "curated_prompts": ["a calm lake"], "enhancement_enabled": False})
+    await client.send(
+        {"type": "session_init_v2", "curated_prompts": ["a calm lake"], "enhancement_enabled": False}
+    )
     await client.until("prompt_sources_blocked")
-    await client.send({"type": "append_prompt", "prompt": "explicit hardcore porn with naked bodies", "prompt_id": "bad"})
+    await client.send(
+        {"type": "append_prompt", "prompt": "explicit hardcore porn with naked bodies", "prompt_id": "bad"}
+    )
     error = await client.until("error")
     assert (error["code"], error["prompt_id"]) == ("prompt_blocked", "bad")
-    await client.send({"type": "append_prompt", "prompt": "a swan glides across the lake", "prompt_id": "good"})
+    await client.send(
+        {"type": "append_prompt", "prompt": "a swan glides across the lake", "prompt_id": "good"}
+    )
     start = await client.until("ltx2_segment_start")
     assert start["prompt"] == "a swan glides across the lake"
     assert all(e.get("prompt") != "explicit hardcore porn with naked bodies" for e in client.events)

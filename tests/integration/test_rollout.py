@@ -24,7 +24,17 @@ def probe(data: bytes, tmp_path: Path, name: str) -> dict[str, dict[str, object]
     path = tmp_path / name
     path.write_bytes(data)
     out = subprocess.run(
-        ["ffprobe", "-v", "error", "-count_frames", "-show_streams", "-show_format", "-of", "json", str(path)],
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            "-count_frames",
+            "-show_streams",
+            "-show_format",
+            "-of",
+            "json",
+            str(path),
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -56,9 +66,11 @@ def assert_segment_media(client: Client, idx: int, tmp_path: Path) -> None:
     assert abs(float(video["duration"]) - frames / TEST_GEOMETRY["fps"]) < 0.05
     assert abs(float(audio["duration"]) - frames / TEST_GEOMETRY["fps"]) < 0.1
     # the announced codec string is the stream's real profile and level
-    profile_hex = {"Constrained Baseline": "42", "Baseline": "42", "Main": "4d", "High": "64"}[video["profile"]]
+    profile_hex = {"Constrained Baseline": "42", "Baseline": "42", "Main": "4d", "High": "64"}[
+        video["profile"]
+    ]
     assert f"avc1.{profile_hex}" in media.mime.lower()
-    assert media.mime.lower().endswith(f"{int(video['level']):02x},mp4a.40.2\"")
+    assert media.mime.lower().endswith(f'{int(video["level"]):02x},mp4a.40.2"')
 
 
 async def test_rollout_streams_segments_in_upstream_order(server: RunningServer, tmp_path: Path) -> None:
@@ -79,19 +91,25 @@ async def test_rollout_streams_segments_in_upstream_order(server: RunningServer,
     assert client.events[1]["position"] == 0
     for idx in (0, 1):
         assert_segment_media(client, idx, tmp_path)
-        complete = next(e for e in client.events if e["type"] == "media_segment_complete" and e["segment_idx"] == idx)
+        complete = next(
+            e for e in client.events if e["type"] == "media_segment_complete" and e["segment_idx"] == idx
+        )
         assert complete["chunks"] == len(client.media[idx].chunks)
     await client.close()
 
 
-async def test_append_prompt_sets_next_segment_and_new_project_restarts(server: RunningServer, tmp_path: Path) -> None:
+async def test_append_prompt_sets_next_segment_and_new_project_restarts(
+    server: RunningServer, tmp_path: Path
+) -> None:
     client = await Client.connect(server.ws)
     await client.next_event()
     await client.send(init_message(["a quiet forest"]))
     await client.until("ltx2_segment_complete")
     blocked = await client.until("prompt_sources_blocked")  # the seeds ran out: the rollout waits
     assert blocked["segment_idx"] == 1
-    await client.send({"type": "append_prompt", "prompt": "a deer steps into the clearing", "prompt_id": "u1"})
+    await client.send(
+        {"type": "append_prompt", "prompt": "a deer steps into the clearing", "prompt_id": "u1"}
+    )
     received = await client.until("prompt_received")
     assert received["prompt_id"] == "u1"
     ready = await client.until("prompt_ready")
@@ -124,9 +142,16 @@ async def test_toggles_are_echoed(server: RunningServer) -> None:
         ({"type": "set_auto_extension", "enabled": True}, "auto_extension_updated", {"enabled": True}),
         ({"type": "set_loop_generation", "enabled": True}, "loop_generation_updated", {"enabled": True}),
         ({"type": "set_generation_paused", "paused": True}, "generation_paused_updated", {"paused": True}),
-        ({"type": "set_rewrite_model", "rewrite_model": "m"}, "rewrite_model_updated", {"rewrite_model": "m"}),
-        ({"type": "set_rewrite_temperature", "rewrite_temperature": 7}, "rewrite_temperature_updated",
-         {"rewrite_temperature": 2.0}),
+        (
+            {"type": "set_rewrite_model", "rewrite_model": "m"},
+            "rewrite_model_updated",
+            {"rewrite_model": "m"},
+        ),
+        (
+            {"type": "set_rewrite_temperature", "rewrite_temperature": 7},
+            "rewrite_temperature_updated",
+            {"rewrite_temperature": 2.0},
+        ),
     ]
     for message, echo, fields in cases:
         await client.send(message)

@@ -15,7 +15,12 @@ from tests.support.wsclient import Client
 
 
 def init(*prompts: str, **extra: object) -> dict[str, object]:
-    return {"type": "session_init_v2", "curated_prompts": list(prompts), "enhancement_enabled": False, **extra}
+    return {
+        "type": "session_init_v2",
+        "curated_prompts": list(prompts),
+        "enhancement_enabled": False,
+        **extra,
+    }
 
 
 async def started(server: RunningServer, *prompts: str, **extra: object) -> Client:
@@ -48,7 +53,13 @@ async def test_rewrite_from_a_chosen_window_branches(server: RunningServer) -> N
     await client.send({"type": "end_project_keep_session"})
     await client.until("project_idle")
     window = ["an older version: a boat at sea", "the boat reaches an island"]
-    await client.send({"type": "rewrite_seed_prompts", "rewrite_instruction": "add a storm", "prompt_window_prompts": window})
+    await client.send(
+        {
+            "type": "rewrite_seed_prompts",
+            "rewrite_instruction": "add a storm",
+            "prompt_window_prompts": window,
+        }
+    )
     seeds = await client.until("seed_prompts_updated")
     assert len(seeds["prompts"]) == 2 and all("boat" in p or "island" in p for p in seeds["prompts"])
     await client.until("ltx2_segment_complete")
@@ -80,7 +91,10 @@ async def test_reset_to_seed_prompts_restores_the_original_rollout(server: Runni
     applied = await client.until("seed_prompts_reset_applied")
     assert applied["seed_prompt_count"] == 2
     await client.until("ltx2_stream_start")
-    assert (await client.until("seed_prompts_updated"))["prompts"] == ["a lighthouse at dusk", "waves crash on the rocks"]
+    assert (await client.until("seed_prompts_updated"))["prompts"] == [
+        "a lighthouse at dusk",
+        "waves crash on the rocks",
+    ]
     await client.close()
 
 
@@ -121,7 +135,9 @@ async def test_dropped_socket_resumes_the_same_session(server: RunningServer) ->
 
     again = await Client.connect(server.ws)
     await again.next_event()  # a fresh session is offered first
-    await again.send({"type": "session_resume", "session_id": ready["session_id"], "resume_token": ready["resume_token"]})
+    await again.send(
+        {"type": "session_resume", "session_id": ready["session_id"], "resume_token": ready["resume_token"]}
+    )
     resumed_ready = await again.until("session_ready")
     assert resumed_ready["session_id"] == ready["session_id"]
     assert resumed_ready["resume_token"] != ready["resume_token"]
@@ -176,16 +192,19 @@ async def test_export_concatenates_segments_into_one_mp4(server: RunningServer, 
     await client.until("ltx2_segment_complete")
     await client.until("ltx2_segment_complete")
     body = client.media[0].data + client.media[1].data
-    response = httpx.post(server.http + "/export", content=body, headers={"Content-Type": "video/mp4"}, timeout=30)
+    async with httpx.AsyncClient(base_url=server.http, timeout=30) as http:
+        response = await http.post("/export", content=body, headers={"Content-Type": "video/mp4"})
+        bad = await http.post("/export", content=b"garbage")
     assert response.status_code == 200 and response.headers["content-type"] == "video/mp4"
     out = tmp_path / "export.mp4"
     out.write_bytes(response.content)
-    frames = subprocess.run(
-        ["ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries",
-         "stream=nb_read_frames", "-of", "csv=p=0", str(out)],
-        capture_output=True, text=True, check=True,
-    ).stdout.strip()
-    assert int(frames) == 25 + 16
-    bad = httpx.post(server.http + "/export", content=b"garbage", timeout=30)
+    frames = await asyncio.to_thread(count_frames, out)
+    assert frames == 25 + 16
     assert bad.status_code == 422 and bad.json()["error"] == "invalid_media"
     await client.close()
+
+
+def count_frames(path: Path) -> int:
+    args = ["ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0"]
+    args += ["-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", str(path)]
+    return int(subprocess.run(args, capture_output=True, text=True, check=True).stdout.strip())

@@ -71,5 +71,3 @@ def run_server(**overrides: Any) -> Iterator[RunningServer]:
     finally:
         server.should_exit = True
         thread.join(timeout=30)
-
-
