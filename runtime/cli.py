@@ -10,6 +10,7 @@ import argparse
 import json
 import logging
 import sys
+from pathlib import Path
 from collections.abc import Iterable, Sequence
 from typing import Any, get_args
 
@@ -42,7 +43,7 @@ def _add_flag(group: argparse._ArgumentGroup, name: str, field: FieldInfo) -> No
     flag = "--" + name.replace("_", "-")
     env = f"DREAMVERSE_{name.upper()}"
     default = field.get_default(call_default_factory=True)
-    shown = "unset" if default is None else default
+    shown = "unset" if default is None else str(default).replace(str(Path.home()), "~")
     help_text = f"{field.description} [env {env}; default: {shown}]"
     kwargs: dict[str, Any] = {"dest": name, "default": None, "help": help_text}
     annotation = field.annotation

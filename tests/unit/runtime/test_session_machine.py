@@ -1,0 +1,179 @@
+"""The session state machine, table-driven: no sockets, no workers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from dreamverse.runtime.errors import PendingPromptsFull, UnexpectedMessage
+from dreamverse.runtime.prompts.memory import ReadyPrompt
+from dreamverse.runtime.protocol import server as s
+from dreamverse.runtime.protocol.client import CLIENT_MESSAGE_ADAPTER
+from dreamverse.runtime.session.state import (
+    Close,
+    Phase,
+    PreparePrompt,
+    RequestSlot,
+    RewriteRollout,
+    SessionMachine,
+    StartRollout,
+    StopRollout,
+    Wake,
+)
+
+
+def msg(type_: str, **fields: Any) -> Any:
+    return CLIENT_MESSAGE_ADAPTER.validate_python({"type": type_, **fields})
+
+
+def machine_in(phase: Phase) -> SessionMachine:
+    machine = SessionMachine(max_pending_prompts=2)
+    machine.apply(msg("session_init_v2", curated_prompts=["a", "b"]))
+    if phase in (Phase.STREAMING, Phase.IDLE):
+        machine.slot_acquired()
+    if phase is Phase.IDLE:
+        machine.rollout_finished()
+    assert machine.state.phase is phase
+    return machine
+
+
+def kinds(outputs: list[Any]) -> list[type]:
+    return [type(o) for o in outputs]
+
+
+TRANSITIONS = [
+    # (phase, message, fields, outputs, phase after)
+    (Phase.QUEUED, "set_enhancement", {"enabled": False}, [s.EnhancementUpdated], Phase.QUEUED),
+    (
+        Phase.STREAMING,
+        "set_auto_extension",
+        {"enabled": True},
+        [s.AutoExtensionUpdated, Wake],
+        Phase.STREAMING,
+    ),
+    (
+        Phase.STREAMING,
+        "set_loop_generation",
+        {"enabled": True},
+        [s.LoopGenerationUpdated, Wake],
+        Phase.STREAMING,
+    ),
+    (
+        Phase.STREAMING,
+        "set_generation_paused",
+        {"paused": True},
+        [s.GenerationPausedUpdated, Wake],
+        Phase.STREAMING,
+    ),
+    (Phase.IDLE, "set_rewrite_model", {"rewrite_model": "m"}, [s.RewriteModelUpdated], Phase.IDLE),
+    (Phase.STREAMING, "append_prompt", {"prompt": "p"}, [s.PromptReceived, PreparePrompt], Phase.STREAMING),
+    (
+        Phase.STREAMING,
+        "rewrite_seed_prompts",
+        {"rewrite_instruction": "x"},
+        [RewriteRollout],
+        Phase.STREAMING,
+    ),
+    (Phase.STREAMING, "restart_generation", {}, [StartRollout], Phase.STREAMING),
+    (Phase.IDLE, "restart_generation", {}, [StartRollout], Phase.STREAMING),
+    (Phase.STREAMING, "reset_to_seed_prompts", {}, [s.SeedPromptsResetPending, Wake], Phase.STREAMING),
+    (
+        Phase.IDLE,
+        "reset_to_seed_prompts",
+        {},
+        [s.SeedPromptsResetPending, Wake, StartRollout],
+        Phase.STREAMING,
+    ),
+    (Phase.STREAMING, "end_project_keep_session", {}, [StopRollout], Phase.IDLE),
+    (Phase.QUEUED, "end_project_keep_session", {}, [Close], Phase.CLOSED),
+    (Phase.STREAMING, "project_init_v1", {"curated_prompts": ["c"]}, [StartRollout], Phase.STREAMING),
+    (Phase.IDLE, "session_init_v2", {"curated_prompts": ["c"]}, [StartRollout], Phase.STREAMING),
+    (Phase.QUEUED, "project_init_v1", {"curated_prompts": ["c"]}, [], Phase.QUEUED),
+    (Phase.STREAMING, "leave", {}, [Close], Phase.CLOSED),
+    (Phase.QUEUED, "leave", {}, [Close], Phase.CLOSED),
+]
+
+
+@pytest.mark.parametrize(("phase", "type_", "fields", "expected", "after"), TRANSITIONS)
+def test_transition(
+    phase: Phase, type_: str, fields: dict[str, Any], expected: list[type], after: Phase
+) -> None:
+    machine = machine_in(phase)
+    assert kinds(machine.apply(msg(type_, **fields))) == expected
+    assert machine.state.phase is after
+
+
+ILLEGAL = [
+    (Phase.AWAITING_INIT, "append_prompt", {"prompt": "p"}),
+    (Phase.AWAITING_INIT, "set_enhancement", {"enabled": True}),
+    (Phase.QUEUED, "reset_to_seed_prompts", {}),
+    (Phase.QUEUED, "restart_generation", {}),
+    (Phase.CLOSED, "session_init_v2", {"curated_prompts": ["a"]}),
+]
+
+
+@pytest.mark.parametrize(("phase", "type_", "fields"), ILLEGAL)
+def test_illegal_message_names_the_expected_phases(phase: Phase, type_: str, fields: dict[str, Any]) -> None:
+    machine = SessionMachine(max_pending_prompts=2)
+    if phase is not Phase.AWAITING_INIT:
+        machine.apply(msg("session_init_v2", curated_prompts=["a"]))
+    if phase is Phase.CLOSED:
+        machine.apply(msg("leave"))
+    with pytest.raises(UnexpectedMessage, match="expected"):
+        machine.apply(msg(type_, **fields))
+
+
+def test_first_init_requests_a_slot_and_keeps_the_options() -> None:
+    machine = SessionMachine(max_pending_prompts=2)
+    out = machine.apply(
+        msg("session_init_v2", curated_prompts=["a", "b"], auto_extension_enabled=True, seed=7)
+    )
+    assert kinds(out) == [RequestSlot]
+    st = machine.state
+    assert st.phase is Phase.QUEUED and st.auto_extension_enabled and st.options.seed == 7
+    assert st.memory.seed_prompts == ["a", "b"]
+
+
+def test_initial_rollout_prompt_and_single_clip() -> None:
+    machine = SessionMachine(max_pending_prompts=2)
+    machine.apply(msg("session_init_v2", initial_rollout_prompt="my idea", single_clip_mode=True))
+    assert machine.state.memory.seed_prompts == ["my idea"] and machine.state.options.single_clip
+
+
+def test_init_without_prompts_is_refused() -> None:
+    with pytest.raises(UnexpectedMessage, match="curated_prompts"):
+        SessionMachine(max_pending_prompts=2).apply(msg("session_init_v2", curated_prompts=[" "]))
+
+
+def test_pending_prompt_limit() -> None:
+    machine = machine_in(Phase.STREAMING)
+    machine.apply(msg("append_prompt", prompt="1"))
+    machine.apply(msg("append_prompt", prompt="2"))
+    with pytest.raises(PendingPromptsFull):
+        machine.apply(msg("append_prompt", prompt="3"))
+
+
+def test_rewrite_temperature_is_clamped() -> None:
+    machine = machine_in(Phase.STREAMING)
+    (event,) = machine.apply(msg("set_rewrite_temperature", rewrite_temperature=-3))
+    assert isinstance(event, s.RewriteTemperatureUpdated) and event.rewrite_temperature == 0.0
+
+
+def test_prompt_memory_order_user_then_seeds_then_loop() -> None:
+    machine = machine_in(Phase.STREAMING)
+    memory = machine.state.memory
+    memory.start_rollout()
+    machine.apply(msg("append_prompt", prompt="user", prompt_id="u"))
+    memory.enhancing.discard("u")
+    memory.ready.append(ReadyPrompt("u", "user", "user_raw"))
+    texts = [memory.next_prompt(loop=True) for _ in range(4)]
+    assert [(c.text, c.source) for c in texts if c] == [
+        ("user", "user_raw"),
+        ("a", "curated"),
+        ("b", "curated"),
+        ("a", "curated"),
+    ]
+    assert texts[3] is not None and texts[3].loop_iteration == 1
+    assert memory.next_prompt(loop=False) is not None  # "b" of the second loop
+    assert memory.next_prompt(loop=False) is None
