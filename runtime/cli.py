@@ -10,8 +10,8 @@ import argparse
 import json
 import logging
 import sys
-from pathlib import Path
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any, get_args
 
 import uvicorn
