@@ -6,8 +6,26 @@ import json
 import subprocess
 from pathlib import Path
 
-from tests.support.server import TEST_GEOMETRY, RunningServer
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.support.server import TEST_GEOMETRY, RunningServer, run_server
 from tests.support.wsclient import Client
+
+# The same tests run on the procedural generator and on the real LTX-2 pipeline with tiny random weights.
+MODELS = {
+    "synthetic": {"model": "synthetic", **TEST_GEOMETRY},
+    "tiny": {"model": "tiny", "width": 128, "height": 64, "num_frames": 25, "fps": 24, "dtype": "float32"},
+}
+
+
+@pytest.fixture(params=list(MODELS))
+def server(request: pytest.FixtureRequest) -> Iterator[RunningServer]:
+    with run_server(**MODELS[request.param]) as running:
+        running.wait_ready(timeout_s=180)
+        yield running
 
 OVERLAP_FRAMES = 9  # synthetic and LTX-2 both trim 9 frames of overlap from continuations
 SEGMENT_ORDER = [
@@ -55,16 +73,17 @@ def init_message(prompts: list[str]) -> dict[str, object]:
     }
 
 
-def assert_segment_media(client: Client, idx: int, tmp_path: Path) -> None:
+def assert_segment_media(client: Client, idx: int, tmp_path: Path, geometry: Any) -> None:
     media = client.media[idx]
     streams = probe(media.data, tmp_path, f"seg{idx}.mp4")
-    frames = TEST_GEOMETRY["num_frames"] - (OVERLAP_FRAMES if idx else 0)
+    frames = geometry.num_frames - (OVERLAP_FRAMES if idx else 0)
     video, audio = streams["video"], streams["audio"]
     assert video["codec_name"] == "h264"
     assert audio["codec_name"] == "aac"
+    assert (video["width"], video["height"]) == (geometry.width, geometry.height)
     assert int(video["nb_read_frames"]) == frames
-    assert abs(float(video["duration"]) - frames / TEST_GEOMETRY["fps"]) < 0.05
-    assert abs(float(audio["duration"]) - frames / TEST_GEOMETRY["fps"]) < 0.1
+    assert abs(float(video["duration"]) - frames / geometry.fps) < 0.05
+    assert abs(float(audio["duration"]) - frames / geometry.fps) < 0.1
     # the announced codec string is the stream's real profile and level
     profile_hex = {"Constrained Baseline": "42", "Baseline": "42", "Main": "4d", "High": "64"}[
         video["profile"]
@@ -90,7 +109,7 @@ async def test_rollout_streams_segments_in_upstream_order(server: RunningServer,
     assert [s["source"] for s in starts] == ["curated", "curated"]
     assert client.events[1]["position"] == 0
     for idx in (0, 1):
-        assert_segment_media(client, idx, tmp_path)
+        assert_segment_media(client, idx, tmp_path, server.settings.model)
         complete = next(
             e for e in client.events if e["type"] == "media_segment_complete" and e["segment_idx"] == idx
         )
@@ -119,7 +138,7 @@ async def test_append_prompt_sets_next_segment_and_new_project_restarts(
     start = await client.until("ltx2_segment_start")
     assert start["prompt"] == "a deer steps into the clearing"
     await client.until("ltx2_segment_complete")
-    assert_segment_media(client, 1, tmp_path)
+    assert_segment_media(client, 1, tmp_path, server.settings.model)
 
     await client.send({**init_message(["a new project: city lights"]), "type": "project_init_v1"})
     stream_start = await client.until("ltx2_stream_start")
