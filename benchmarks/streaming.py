@@ -1,0 +1,110 @@
+"""End-to-end streaming benchmark: a real server, a real websocket client, synthetic 768x512 segments.
+
+    .venv/bin/python -m benchmarks.streaming [--segments 6] [--width 768] [--height 512] [--frames 121]
+
+Per segment it records, from the client's side of a loopback websocket:
+- first frame produced (the worker's clock, `media_segment_complete.first_frame_unix_ms`) → first fMP4 byte
+  received by the client;
+- encode seconds (`step_complete.stage_ms.encode`: FFmpeg start → last fragment out);
+- bytes and chunks per segment, and the interval between segment completions (real time = duration).
+Client and server share one machine, so their wall clocks agree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import logging
+import time
+from typing import Any
+
+import websockets
+
+from benchmarks.common import summarize, write_result
+from tests.support.server import run_server
+
+logger = logging.getLogger("benchmarks.streaming")
+
+
+async def _run_client(url: str, segments: int) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    current: dict[str, Any] = {}
+    prompts = [f"benchmark segment {i}: a glowing city at night" for i in range(segments)]
+    async with websockets.connect(url, max_size=None) as ws:
+        await ws.send(
+            json.dumps({"type": "session_init_v2", "curated_prompts": prompts, "enhancement_enabled": False})
+        )
+        while len(rows) < segments:
+            frame = await asyncio.wait_for(ws.recv(), timeout=120)
+            now = time.time()
+            if isinstance(frame, bytes):
+                current.setdefault("first_byte_unix_s", now)
+                current["bytes"] = current.get("bytes", 0) + len(frame)
+                continue
+            event = json.loads(frame)
+            kind = event["type"]
+            if kind == "media_init":
+                current = {"segment_idx": event["segment_idx"], "media_init_unix_s": now}
+            elif kind == "media_segment_complete":
+                current["first_frame_unix_s"] = event["first_frame_unix_ms"] / 1000
+                current["chunks"] = event["chunks"]
+                current["frames"] = event["frames"]
+            elif kind == "step_complete":
+                current["encode_s"] = event["stage_ms"]["encode"] / 1000
+                current["worker_s"] = event["latency_ms"]["worker_e2e"] / 1000
+            elif kind == "ltx2_segment_complete":
+                current["complete_unix_s"] = now
+                rows.append(current)
+            elif kind == "error":
+                raise RuntimeError(f"server error: {event}")
+        await ws.send(json.dumps({"type": "leave"}))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--segments", type=int, default=6)
+    parser.add_argument("--width", type=int, default=768)
+    parser.add_argument("--height", type=int, default=512)
+    parser.add_argument("--frames", type=int, default=121)
+    parser.add_argument("--fps", type=int, default=24)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    settings = {
+        "model": "synthetic",
+        "width": args.width,
+        "height": args.height,
+        "num_frames": args.frames,
+        "fps": args.fps,
+        "segment_cap": args.segments,
+    }
+    with run_server(**settings) as server:
+        server.wait_ready()
+        rows = asyncio.run(_run_client(server.ws, args.segments))
+    first_byte_ms = [(r["first_byte_unix_s"] - r["first_frame_unix_s"]) * 1000 for r in rows]
+    completes = [r["complete_unix_s"] for r in rows]
+    intervals = [b - a for a, b in itertools.pairwise(completes)]
+    numbers = {
+        "segments": rows,
+        "first_frame_to_first_byte_ms": summarize(first_byte_ms),
+        "encode_s": summarize([r["encode_s"] for r in rows]),
+        "bytes_per_segment": summarize([float(r["bytes"]) for r in rows]),
+        "continuation_interval_s": summarize(intervals) if intervals else None,
+        "continuation_duration_s": (args.frames - 9) / args.fps,
+    }
+    path = write_result(
+        "streaming",
+        {**settings, "encoder": "libx264 ultrafast baseline, 250 ms fragments"},
+        numbers,
+        use_gpu=False,
+    )
+    logger.info("first frame → first byte at the client: %s ms", numbers["first_frame_to_first_byte_ms"])
+    logger.info("encode s/segment: %s", numbers["encode_s"])
+    logger.info("bytes/segment: %s", numbers["bytes_per_segment"])
+    logger.info("wrote %s", path)
+
+
+if __name__ == "__main__":
+    main()
