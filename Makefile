@@ -5,17 +5,25 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 # CPU wheel of torch (on disk here); a GPU host keeps the CUDA build it already has.
 TORCH_SPEC ?= torch==2.13.0
-APT_PACKAGES := ffmpeg redis-server chromium
 HOST ?= 127.0.0.1
 PORT ?= 8009
+MODEL ?=
+ARGS ?=
 
-.PHONY: run test system-deps venv frontend lint pytest frontend-test clean
+.PHONY: run test run-deps system-deps apt-install venv frontend lint pytest frontend-test clean
+
+# ffmpeg, node and npm are needed to run; redis-server and chromium only to test.
+run-deps:
+	@$(MAKE) --no-print-directory apt-install PKGS="ffmpeg nodejs npm" BINS="ffmpeg node npm"
 
 system-deps:
-	@missing=""; \
-	command -v ffmpeg >/dev/null || missing="$$missing ffmpeg"; \
-	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
-	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	@$(MAKE) --no-print-directory apt-install PKGS="ffmpeg nodejs npm redis-server chromium" \
+	  BINS="ffmpeg node npm redis-server chromium"
+
+apt-install:
+	@missing=""; set -- $(BINS); for pkg in $(PKGS); do \
+	  command -v "$$1" >/dev/null || missing="$$missing $$pkg"; shift; \
+	done; \
 	if [ -n "$$missing" ]; then \
 	  echo ">> installing system packages:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -26,7 +34,8 @@ $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
 	@echo ">> installing Python packages into $(VENV)"
 	@$(PY) -c "import torch" 2>/dev/null || $(PIP) install -q "$(TORCH_SPEC)"
-	@$(PIP) install -q -e ".[generator,dev]"
+	@# Pin torch to the installed build so that no requirement can pull another one.
+	@$(PIP) install -q -e ".[generator,dev]" "torch==$$($(PY) -c 'import torch; print(torch.__version__.split("+")[0])')"
 	@touch $@
 
 venv: $(VENV)/.installed
@@ -34,8 +43,8 @@ venv: $(VENV)/.installed
 frontend:
 	@if [ -f frontend/package.json ]; then $(MAKE) -C frontend build; fi
 
-run: system-deps venv frontend
-	@$(VENV)/bin/dreamverse-server --host $(HOST) --port $(PORT)
+run: run-deps venv frontend
+	@$(VENV)/bin/dreamverse-server --host $(HOST) --port $(PORT) $(if $(MODEL),--model $(MODEL)) $(ARGS)
 
 lint: venv
 	@$(VENV)/bin/ruff check .
