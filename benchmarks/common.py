@@ -113,8 +113,11 @@ def versions(ffmpeg_path: str = "ffmpeg") -> dict[str, Any]:
 
 
 def git_info(root: Path = REPO_ROOT) -> dict[str, Any]:
-    """HEAD commit and which tracked files differ from it (untracked files are ignored)."""
-    commit = _run(["git", "rev-parse", "HEAD"], cwd=root)
+    """HEAD commit and which tracked files differ from it (untracked files are ignored).
+
+    Where the tree is a copy without `.git` (the lent GPU machine), `$BENCH_GIT_COMMIT` names the commit.
+    """
+    commit = _run(["git", "rev-parse", "HEAD"], cwd=root) or os.environ.get("BENCH_GIT_COMMIT")
     status = _run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root)
     changed = [line[3:] for line in status.splitlines() if line.strip()] if status is not None else None
     return {

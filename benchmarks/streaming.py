@@ -70,10 +70,20 @@ def main() -> None:
     parser.add_argument("--height", type=int, default=512)
     parser.add_argument("--frames", type=int, default=121)
     parser.add_argument("--fps", type=int, default=24)
+    parser.add_argument("--model", default="synthetic", help="synthetic, tiny, ltx2 (GPU), ltx2.3 (GPU)")
+    parser.add_argument(
+        "--checkpoint", default=None, help="LTX-2 weights; `random` for seeded random weights"
+    )
+    parser.add_argument("--dtype", default="bfloat16")
+    parser.add_argument("--ffmpeg", default="ffmpeg", help="FFmpeg binary")
+    parser.add_argument("--warmup-timeout-s", type=float, default=600)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    settings = {
-        "model": "synthetic",
+    settings: dict[str, Any] = {
+        "model": args.model,
+        "checkpoint": args.checkpoint,
+        "dtype": args.dtype,
+        "ffmpeg": args.ffmpeg,
         "width": args.width,
         "height": args.height,
         "num_frames": args.frames,
@@ -81,8 +91,10 @@ def main() -> None:
         "segment_cap": args.segments,
     }
     with run_server(**settings) as server:
-        server.wait_ready()
+        server.wait_ready(timeout_s=args.warmup_timeout_s)
         rows = asyncio.run(_run_client(server.ws, args.segments))
+        status = server.get("/status").json()
+    numbers_extra = {"workers": status["workers"]}
     first_byte_ms = [(r["first_byte_unix_s"] - r["first_frame_unix_s"]) * 1000 for r in rows]
     completes = [r["complete_unix_s"] for r in rows]
     intervals = [b - a for a, b in itertools.pairwise(completes)]
@@ -93,6 +105,7 @@ def main() -> None:
         "bytes_per_segment": summarize([float(r["bytes"]) for r in rows]),
         "continuation_interval_s": summarize(intervals) if intervals else None,
         "continuation_duration_s": (args.frames - 9) / args.fps,
+        **numbers_extra,
     }
     path = write_result(
         "streaming",
