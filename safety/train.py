@@ -1,8 +1,12 @@
 """Train the shipped prompt-safety model: `python -m dreamverse.safety.train`.
 
 Reproducible: the training lines are shuffled with a fixed seed, fastText runs on one thread with a fixed
-seed, so the same data gives the same model file byte for byte. Prints the held-out precision and recall
-(copy them into `safety/README.md`).
+seed in a fresh Python process, so the same data gives the same model file byte for byte. Prints the held-out
+precision and recall and the benign-check false-positive rate (copy them into `safety/README.md`).
+
+Why a fresh process: fastText 0.9.2 is deterministic only in a process that has not trained before. A second
+`train_supervised` in the same process now and then aborts with "Encountered NaN" or, worse, silently gives a
+different model (measured: 10 trainings in one process gave 6 different files; 10 fresh processes gave one).
 """
 
 from __future__ import annotations
@@ -12,13 +16,22 @@ import hashlib
 import json
 import logging
 import random
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from dreamverse.safety.classifier import LABEL_PREFIX, OWN_LABELS, FastTextClassifier
-from dreamverse.safety.dataset import HELDOUT_PATH, TRAIN_PATH, Example, evaluate, load_examples
+from dreamverse.safety.dataset import (
+    BENIGN_CHECK_PATH,
+    HELDOUT_PATH,
+    TRAIN_PATH,
+    Example,
+    evaluate,
+    load_examples,
+    load_prompts,
+)
 from dreamverse.safety.filter import CATEGORIES, SafetyFilter
 from dreamverse.safety.settings import DEFAULT_MODEL_PATH, SafetySettings
 from dreamverse.safety.text import normalize
@@ -26,16 +39,20 @@ from dreamverse.safety.text import normalize
 logger = logging.getLogger(__name__)
 
 # fastText hyperparameters of the shipped model. Subword n-grams (minn/maxn) make it robust to spelling
-# variants; a small bucket count keeps the file a few megabytes.
+# variants; a small bucket count keeps the file a few megabytes. `loss="ova"` (one sigmoid per label, not
+# one softmax over all three) makes text with no evidence score low for every label: with softmax the
+# probabilities sum to one, so a prompt the model knows little about ("video", "seed one") was pushed toward
+# whichever label its few tokens leaned to. Chosen by measurement (safety/README.md, "False positives");
+# minn/maxn, wordNgrams, epoch and dim barely mattered once the data had short prompts.
 HYPERPARAMETERS: dict[str, Any] = {
     "epoch": 40,
-    "lr": 0.5,
+    "lr": 0.25,
     "dim": 32,
     "wordNgrams": 2,
     "minn": 3,
     "maxn": 5,
     "bucket": 50_000,
-    "loss": "softmax",
+    "loss": "ova",
     "thread": 1,
     "verbose": 0,
 }
@@ -48,37 +65,58 @@ def write_training_file(examples: list[Example], path: Path, seed: int) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def train(train_path: Path, out_path: Path, *, seed: int) -> Path:
-    import fasttext
+NAN_EXIT = 3  # the child's exit status when fastText aborted with "Encountered NaN"
 
+
+def train(
+    train_path: Path,
+    out_path: Path,
+    *,
+    seed: int,
+    hyperparameters: dict[str, Any] | None = None,
+    attempts: int = 5,
+) -> Path:
+    """Train on `train_path` and write the model to `out_path`. fastText runs in a fresh child process (see
+    the module docstring); a child that hits fastText's spurious "Encountered NaN" is retried in a new one."""
     examples = load_examples(train_path)
+    params = json.dumps(HYPERPARAMETERS if hyperparameters is None else hyperparameters)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         prepared = Path(tmp) / "train.txt"
         write_training_file(examples, prepared, seed)
-        model = _train_supervised(fasttext, prepared, seed)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    model.save_model(str(out_path))
+        child = [sys.executable, "-m", "dreamverse.safety.train", "--fit-child"]
+        child += [str(prepared), str(out_path), str(seed), params]
+        for attempt in range(1, attempts + 1):
+            done = subprocess.run(child, check=False)
+            if done.returncode == 0:
+                break
+            if done.returncode != NAN_EXIT or attempt == attempts:
+                raise RuntimeError(f"fastText training failed (exit status {done.returncode})")
+            logger.warning("fastText run %d aborted with NaN; retrying in a fresh process", attempt)
     logger.info("trained on %d prompts -> %s", len(examples), out_path)
     return out_path
 
 
-def _train_supervised(fasttext: Any, prepared: Path, seed: int, attempts: int = 5) -> Any:
-    """fastText 0.9.2 now and then aborts a run with a spurious "Encountered NaN" (it is not the data:
-    the same input trains on the next try, to the same bytes); retry a few times."""
-    for attempt in range(1, attempts + 1):
-        try:
-            return fasttext.train_supervised(input=str(prepared), seed=seed, **HYPERPARAMETERS)
-        except RuntimeError as exc:
-            if "NaN" not in str(exc) or attempt == attempts:
-                raise
-            logger.warning("fastText run %d aborted (%s); retrying", attempt, exc)
-    raise AssertionError("unreachable")
+def _fit_child(prepared: Path, out_path: Path, seed: int, params: dict[str, Any]) -> int:
+    """One fastText run, in the fresh process `train` started."""
+    import fasttext
+
+    try:
+        model = fasttext.train_supervised(input=str(prepared), seed=seed, **params)
+    except RuntimeError as exc:
+        if "NaN" in str(exc):
+            return NAN_EXIT
+        raise
+    model.save_model(str(out_path))
+    return 0
 
 
 def heldout_report(model_path: Path, heldout_path: Path, settings: SafetySettings) -> dict[str, Any]:
     classifier = FastTextClassifier.load(model_path, name="dreamverse", labels=OWN_LABELS)
     safety = SafetyFilter([classifier], settings.thresholds())
     metrics = evaluate(load_examples(heldout_path), lambda text: safety.check(text).category, CATEGORIES)
+    benign = load_prompts(BENIGN_CHECK_PATH)
+    false_positives = [text for text in benign if safety.check(text).blocked]
     return {
         "model": str(model_path),
         "model_sha256": hashlib.sha256(model_path.read_bytes()).hexdigest(),
@@ -94,10 +132,20 @@ def heldout_report(model_path: Path, heldout_path: Path, settings: SafetySetting
             }
             for m in metrics
         ],
+        "benign_check": {
+            "prompts": len(benign),
+            "blocked": len(false_positives),
+            "false_positive_rate": round(len(false_positives) / len(benign), 4) if benign else 0.0,
+            "blocked_prompts": false_positives,
+        },
     }
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--fit-child"]:  # internal: the fresh process that runs fastText (see `train`)
+        prepared, out_path, seed, params = argv[1:]
+        return _fit_child(Path(prepared), Path(out_path), int(seed), json.loads(params))
     parser = argparse.ArgumentParser(description="Train the prompt-safety fastText model.")
     parser.add_argument("--train", type=Path, default=TRAIN_PATH, help="training prompts (fastText format)")
     parser.add_argument("--heldout", type=Path, default=HELDOUT_PATH, help="held-out prompts")

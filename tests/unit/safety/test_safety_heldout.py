@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from dreamverse.safety import CATEGORIES, DEFAULT_MODEL_PATH, SafetyFilter, SafetySettings
-from dreamverse.safety.dataset import HELDOUT_PATH, TRAIN_PATH, evaluate, load_examples
+from dreamverse.safety.dataset import (
+    HELDOUT_PATH,
+    TRAIN_PATH,
+    add_examples,
+    evaluate,
+    is_heldout,
+    load_examples,
+)
 from dreamverse.safety.train import train
 
 
@@ -34,6 +41,25 @@ def test_split_is_disjoint_and_labelled() -> None:
     assert not {e.text.lower() for e in train_set} & {e.text.lower() for e in heldout}
     for examples in (train_set, heldout):
         assert {e.label for e in examples} == {"safe", *CATEGORIES}
+
+
+def test_split_follows_the_fixed_rule() -> None:
+    """Every prompt sits where SHA-1(prompt) % 5 puts it, old and newly added alike."""
+    assert all(not is_heldout(e.text) for e in load_examples(TRAIN_PATH))
+    assert all(is_heldout(e.text) for e in load_examples(HELDOUT_PATH))
+
+
+def test_add_examples_splits_by_the_rule_and_skips_known_prompts(tmp_path: Path) -> None:
+    train_file, heldout_file = tmp_path / "train.txt", tmp_path / "heldout.txt"
+    train_file.write_text("__label__safe a fox in the snow\n", encoding="utf-8")
+    heldout_file.write_text("", encoding="utf-8")
+    texts = [f"prompt number {i}" for i in range(40)] + ["A Fox in the  snow", ""]
+    to_train, to_heldout, skipped = add_examples("safe", texts, train_file, heldout_file)
+    assert (to_train + to_heldout, skipped) == (40, 1) and to_heldout > 0
+    assert all(not is_heldout(e.text) for e in load_examples(train_file))
+    assert all(is_heldout(e.text) for e in load_examples(heldout_file))
+    with pytest.raises(ValueError, match="unknown label"):
+        add_examples("violent", ["x"], train_file, heldout_file)
 
 
 def test_shipped_model_is_small_and_reproducible(tmp_path: Path) -> None:
