@@ -26,6 +26,7 @@ def server(request: pytest.FixtureRequest) -> Iterator[RunningServer]:
         running.wait_ready(timeout_s=180)
         yield running
 
+
 OVERLAP_FRAMES = 9  # synthetic and LTX-2 both trim 9 frames of overlap from continuations
 SEGMENT_ORDER = [
     "segment_prompt_source",
