@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.support.media import streams_by_type
 from tests.support.server import TEST_GEOMETRY, RunningServer, run_server
 from tests.support.wsclient import Client
 
@@ -38,29 +37,10 @@ SEGMENT_ORDER = [
 ]
 
 
-def probe(data: bytes, tmp_path: Path, name: str) -> dict[str, dict[str, object]]:
+def probe(data: bytes, tmp_path: Path, name: str) -> dict[str, Any]:
     path = tmp_path / name
     path.write_bytes(data)
-    out = subprocess.run(
-        [
-            "ffprobe",
-            "-v",
-            "error",
-            "-count_frames",
-            "-show_streams",
-            "-show_format",
-            "-of",
-            "json",
-            str(path),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    info = json.loads(out.stdout)
-    streams = {s["codec_type"]: s for s in info["streams"]}
-    streams["format"] = info["format"]
-    return streams
+    return streams_by_type(path)
 
 
 def init_message(prompts: list[str]) -> dict[str, object]:

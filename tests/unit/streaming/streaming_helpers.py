@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
@@ -74,25 +71,3 @@ def encode(
                 time.sleep(pause_s)
         stats = encoder.finish()
     return Encoded(chunks, chunk_times, stats, write_done_at)
-
-
-def ffprobe(path: Path) -> dict[str, object]:
-    """ffprobe's JSON for `path`, with decoded frame counts."""
-    result = subprocess.run(
-        [
-            "ffprobe",
-            "-v",
-            "error",
-            "-count_frames",
-            "-show_streams",
-            "-show_format",
-            "-of",
-            "json",
-            str(path),
-        ],
-        capture_output=True,
-        check=True,
-        timeout=60,
-    )
-    probed: dict[str, object] = json.loads(result.stdout)
-    return probed

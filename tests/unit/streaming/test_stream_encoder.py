@@ -7,10 +7,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from streaming_helpers import CHANNELS, SAMPLE_RATE, encode, ffprobe, make_frames, make_tone
+from streaming_helpers import CHANNELS, SAMPLE_RATE, encode, make_frames, make_tone
 
 from dreamverse.streaming import EncoderFailed, EncoderSettings, FFmpegNotFound, SegmentEncoder
 from dreamverse.streaming.boxes import iter_boxes
+from tests.support.media import ffprobe
 
 H264_PROFILE_IDC = {"Baseline": 0x42, "Constrained Baseline": 0x42, "Main": 0x4D, "High": 0x64}
 

@@ -2,11 +2,12 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from streaming_helpers import encode, ffprobe
+from streaming_helpers import encode
 
 from dreamverse.streaming import EncoderSettings, ExportFailed, concat_segments
 from dreamverse.streaming.boxes import iter_boxes
 from dreamverse.streaming.export import split_segments
+from tests.support.media import ffprobe
 
 
 @pytest.fixture(scope="module")

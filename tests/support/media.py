@@ -1,0 +1,34 @@
+"""ffprobe for the tests: what a real decoder makes of the bytes we produce."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+
+def ffprobe(path: Path) -> dict[str, Any]:
+    """ffprobe's JSON for `path` (streams and format), with decoded frame counts."""
+    args = [
+        "ffprobe",
+        "-v",
+        "error",
+        "-count_frames",
+        "-show_streams",
+        "-show_format",
+        "-of",
+        "json",
+        str(path),
+    ]
+    result = subprocess.run(args, capture_output=True, check=True, timeout=60)
+    probed: dict[str, Any] = json.loads(result.stdout)
+    return probed
+
+
+def streams_by_type(path: Path) -> dict[str, dict[str, Any]]:
+    """`{"video": …, "audio": …, "format": …}` of one file."""
+    info = ffprobe(path)
+    streams = {s["codec_type"]: s for s in info["streams"]}
+    streams["format"] = info["format"]
+    return streams
