@@ -33,9 +33,9 @@ apt-install:
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
 	@echo ">> installing Python packages into $(VENV)"
-	@$(PY) -c "import torch" 2>/dev/null || $(PIP) install -qq "$(TORCH_SPEC)"
+	@$(PY) -c "import importlib.metadata as m; m.version('torch')" 2>/dev/null || $(PIP) install -qq "$(TORCH_SPEC)"
 	@# Pin torch to the installed build so that no requirement can pull another one.
-	@$(PIP) install -qq -e ".[generator,dev]" "torch==$$($(PY) -c 'import torch; print(torch.__version__.split("+")[0])')"
+	@$(PIP) install -qq -e ".[generator,dev]" "torch==$$($(PY) -c 'from importlib.metadata import version; print(version("torch").split("+")[0])')"
 	@touch $@
 
 venv: $(VENV)/.installed
