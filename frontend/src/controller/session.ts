@@ -8,7 +8,7 @@ import { PlaybackController } from "../media/playback";
 import type { MediaEnv, VideoLike } from "../media/types";
 import { Connection, type SocketLike } from "../net/connection";
 import { type ServerEndpoint, probeReadiness } from "../net/http";
-import type { ServerEvent, SessionReady } from "../protocol/events";
+import type { ServerEvent } from "../protocol/events";
 import { type ClientMessage, type InitialImage, type ToggleName, newPromptId, toggleMessage } from "../protocol/messages";
 import { CONNECTION_LOST, UNREACHABLE } from "../state/notices";
 import { reduce } from "../state/reducer";
@@ -98,7 +98,7 @@ export class SessionController {
     this.conn?.close();
     this.conn = null;
     if (!(await this.waitUntilReady(token))) return;
-    this.connect((ready) => this.initMessage(req, ready));
+    this.connect({ type: "session_init_v2", ...this.initFields(req) });
   }
 
   /** Enter in the prompt box during a session. */
@@ -218,7 +218,7 @@ export class SessionController {
     }
   }
 
-  private connect(init: (ready: SessionReady | null) => ClientMessage): void {
+  private connect(init: ClientMessage): void {
     let hasOpened = false;
     const conn = new Connection({
       url: this.deps.wsUrl,
@@ -260,14 +260,6 @@ export class SessionController {
     };
   }
 
-  private initMessage(req: StartRequest, ready: SessionReady | null): ClientMessage {
-    if (ready && req.image && req.image.data_url.length * 0.75 > ready.limits.maxImageBytes) {
-      this.dispatch({ type: "ui/notice", notice: { level: "warning", code: "invalid_image", message: "The image is larger than the server accepts; starting without it.", action: null } });
-      return { type: "session_init_v2", ...this.initFields({ ...req, image: null }) };
-    }
-    return { type: "session_init_v2", ...this.initFields(req) };
-  }
-
   private onEvent(ev: ServerEvent): void {
     this.dispatch(ev);
     const s = this.state;
@@ -276,10 +268,6 @@ export class SessionController {
         return this.onMediaInit(ev.segmentIdx, ev.mime);
       case "media_segment_complete":
         return this.onMediaComplete();
-      case "session_resumed":
-        if (this.mediaSeq !== null) this.recorder.discard(this.mediaSeq);
-        this.mediaSeq = null;
-        return;
       case "seed_prompts_updated":
       case "ltx2_segment_complete":
         return this.recorder.syncVersions(s);
@@ -301,6 +289,11 @@ export class SessionController {
       this.dispatch({ type: "ltx2_segment_start", segmentIdx, totalSegments: 0, prompt: "", source: "", seedPromptIndex: null });
       seq = this.state.generatingSeq ?? 0;
     }
+    const s = this.state;
+    const versionOf = (q: number | null): string | undefined => s.segments.find((x) => x.seq === q)?.versionId;
+    const previous = s.segments.filter((x) => x.seq < seq && x.status === "ready").at(-1);
+    // The first segment of a new version (a rewrite took effect): show it without waiting for old media.
+    if (previous && versionOf(seq) !== previous.versionId) this.playback?.jumpToSegment(seq);
     this.mediaSeq = seq;
     this.pipeline?.beginSegment(seq, mime);
     this.recorder.startSegment(seq, mime);

@@ -40,6 +40,7 @@ export class PlaybackController {
   private stuckSinceMs: number | null = null;
   private lastSeq: number | null = null;
   private playing: Promise<void> | null = null;
+  private jumpSeq: number | null = null;
   private readonly policy: PlaybackPolicy;
   private readonly onPause = (): void => {
     if (!this.video.ended && this.started && this.playing === null) this.userPaused = true;
@@ -76,6 +77,11 @@ export class PlaybackController {
     this.lastSeq = null;
   }
 
+  /** Skip ahead to where segment `seq` starts as soon as it is buffered (a steering change took effect). */
+  jumpToSegment(seq: number): void {
+    this.jumpSeq = seq;
+  }
+
   setUserPaused(paused: boolean): void {
     this.userPaused = paused;
     if (paused) this.video.pause();
@@ -88,6 +94,7 @@ export class PlaybackController {
     const ranges = v.buffered;
     if (ranges.length === 0) return;
     this.skipGap();
+    this.applyJump();
     const ahead = bufferedAhead(ranges, v.currentTime);
     const hasWholeSegment = this.pipeline.segments.some((s) => s.isComplete);
     if (!this.started && (ahead >= this.policy.startAheadS || hasWholeSegment)) {
@@ -115,9 +122,19 @@ export class PlaybackController {
     }
   }
 
+  private applyJump(): void {
+    const mark = this.pipeline.segments.find((m) => m.seq === this.jumpSeq);
+    if (!mark || mark.startS < 0) return;
+    const v = this.video;
+    if (bufferedAhead(v.buffered, mark.startS) < 0.2) return; // not playable there yet
+    this.jumpSeq = null;
+    if (v.currentTime < mark.startS) v.currentTime = mark.startS + 0.01;
+  }
+
   private detectStall(nowMs: number, ahead: number): void {
     const v = this.video;
-    const isStuck = this.started && !v.paused && v.currentTime === this.lastTime && ahead > 0.5;
+    const hasMore = ahead > 0.1 || this.nextRangeStart() !== null;
+    const isStuck = this.started && !v.paused && v.currentTime === this.lastTime && hasMore;
     this.lastTime = v.currentTime;
     if (!isStuck) {
       this.stuckSinceMs = null;
@@ -126,9 +143,18 @@ export class PlaybackController {
     this.stuckSinceMs ??= nowMs;
     if (nowMs - this.stuckSinceMs < this.policy.stallAfterMs) return;
     this.stuckSinceMs = null;
-    v.currentTime = v.currentTime + 0.05;
+    // Stuck with media ahead (a damaged fragment, a decoder hiccup): step over it.
+    const next = this.nextRangeStart();
+    v.currentTime = ahead > 0.6 || next === null ? v.currentTime + 0.25 : next + 0.01;
     void this.tryPlay();
     this.events.onStall?.(true);
+  }
+
+  private nextRangeStart(): number | null {
+    const v = this.video;
+    const ranges = v.buffered;
+    for (let i = 0; i < ranges.length; i += 1) if (ranges.start(i) > v.currentTime + 0.01) return ranges.start(i);
+    return null;
   }
 
   private followLiveEdge(): void {

@@ -1,12 +1,12 @@
 /**
  * One logical connection to `/ws` that survives dropped sockets.
  *
- * start(init): open a socket, wait for `session_ready` (or a short timeout, for servers without it),
- * then send the message built by `init`. If the socket drops while the caller still has a session to
+ * start(init): open a socket and send `init` as the first message (the server answers
+ * `session_ready`, then the session's events). If the socket drops while the caller still has a session to
  * resume, reconnect with backoff and send `session_resume` as the first message; outgoing messages
  * are held until the session is back. `close()` is idempotent and never triggers a reconnect.
  */
-import { type ServerEvent, type SessionReady, decodeServerEvent } from "../protocol/events";
+import { type ServerEvent, decodeServerEvent } from "../protocol/events";
 import { type ClientMessage, encodeClientMessage } from "../protocol/messages";
 
 export interface SocketLike {
@@ -38,7 +38,6 @@ export interface ConnectionOptions {
   onLost: (reason: string) => void;
   maxMessageBytes: () => number;
   backoffMs?: readonly number[];
-  readyTimeoutMs?: number;
   setTimer?: (fn: () => void, ms: number) => number;
   clearTimer?: (id: number) => void;
 }
@@ -69,24 +68,17 @@ export class Connection {
     return !this.isClosed && this.isReady && this.socket?.readyState === OPEN;
   }
 
-  /** Open the first socket; `init` builds the first message once `session_ready` (or null) is known. */
-  start(init: (ready: SessionReady | null) => ClientMessage): void {
+  /** Open the first socket and send `init` as its first message. */
+  start(init: ClientMessage): void {
     this.opts.onStatus("connecting", 0);
     const socket = this.openSocket();
-    let isInitSent = false;
-    const sendInit = (ready: SessionReady | null): void => {
-      if (isInitSent || this.socket !== socket) return;
-      isInitSent = true;
-      this.clearPendingTimer();
+    socket.onopen = () => {
+      if (this.socket !== socket) return;
       this.isReady = true;
-      this.sendNow(init(ready));
+      this.sendNow(init);
       this.opts.onStatus("open", 0);
       this.flushHeld();
     };
-    socket.onopen = () => {
-      this.timer = this.setTimer(() => sendInit(null), this.opts.readyTimeoutMs ?? 3000);
-    };
-    this.onReady = (ready) => sendInit(ready);
   }
 
   /** Send now if the session is live on an open socket, else hold until it is back. */
@@ -113,8 +105,6 @@ export class Connection {
     this.opts.onStatus("closed", 0);
   }
 
-  private onReady: ((ready: SessionReady) => void) | null = null;
-
   private openSocket(): SocketLike {
     const create = this.opts.createSocket ?? ((url: string) => new WebSocket(url) as SocketLike);
     const socket = create(this.opts.url);
@@ -139,7 +129,6 @@ export class Connection {
       console.warn("dreamverse: ignoring a malformed server event", exc);
       return;
     }
-    if (event.type === "session_ready" && !this.isResuming) this.onReady?.(event);
     this.opts.onEvent(event);
     if (event.type === "session_resumed") this.finishResume();
     if (event.type === "error" && event.code === "resume_failed") this.isResuming = false;

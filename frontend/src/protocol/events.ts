@@ -147,6 +147,14 @@ export interface ToggleUpdated {
     | "generation_paused_updated";
   enabled: boolean;
 }
+export interface PromptSourcesBlocked {
+  type: "prompt_sources_blocked";
+  segmentIdx: number;
+}
+export interface PromptSourcesResumed {
+  type: "prompt_sources_resumed";
+  segmentIdx: number;
+}
 export interface GenerationRestarted {
   type: "generation_restarted";
   reason: string;
@@ -189,6 +197,8 @@ export type ServerEvent =
   | StreamComplete
   | ProjectIdle
   | ToggleUpdated
+  | PromptSourcesBlocked
+  | PromptSourcesResumed
   | GenerationRestarted
   | SessionTimeout
   | ServerError
@@ -324,6 +334,8 @@ const DECODERS: Record<string, Decoder> = {
   auto_extension_updated: toggle("auto_extension_updated", "enabled"),
   loop_generation_updated: toggle("loop_generation_updated", "enabled"),
   generation_paused_updated: toggle("generation_paused_updated", "paused"),
+  prompt_sources_blocked: (f) => ({ type: "prompt_sources_blocked", segmentIdx: num(f, "segment_idx", 0) }),
+  prompt_sources_resumed: (f) => ({ type: "prompt_sources_resumed", segmentIdx: num(f, "segment_idx", 0) }),
   generation_restarted: (f) => ({ type: "generation_restarted", reason: str(f, "reason") }),
   session_timeout: (f) => ({
     type: "session_timeout",

@@ -46,7 +46,8 @@ function markSegmentReady(state: SessionState, idx: number): SessionState {
 
 function addVersion(state: SessionState, prompts: string[], instruction: string | null, nowMs: number): SessionState {
   const edits = state.versions.filter((v) => v.kind === "edit").length;
-  const base = state.rewrite?.baseVersionId ?? latestVersion(state)?.id ?? null;
+  const pending = state.rewrite && !state.rewrite.hasVersion ? state.rewrite : null;
+  const base = pending?.baseVersionId ?? latestVersion(state)?.id ?? null;
   const version: Version = {
     id: `v${state.versions.length}`,
     kind: state.versions.length === 0 ? "original" : "edit",
@@ -69,7 +70,7 @@ function replaceLatestPrompts(state: SessionState, prompts: string[]): SessionSt
 function onError(state: SessionState, action: ServerError): SessionState {
   const notice = noticeForError(action, state);
   if (action.promptId) state = setPending(state, action.promptId, "failed");
-  if (action.code === "rewrite_failed") state = { ...state, rewrite: null };
+  if (action.code === "rewrite_failed" || action.code.startsWith("rewrite")) state = { ...state, rewrite: null };
   const beforeStream = state.phase === "starting" || state.phase === "queued";
   const ends = isTerminalError(action.code) || (beforeStream && endsStartAttempt(action.code));
   if (!ends) return { ...state, notice };
@@ -88,9 +89,9 @@ const HANDLERS: Handlers = {
     capabilities: a.capabilities,
     limits: a.limits,
   }),
+  // The session continues where it was: a segment cut off by the drop goes on (same media_init).
   session_resumed: (s, a) => {
-    const segments = s.segments.filter((seg) => seg.status === "ready");
-    const resumed = { ...s, connection: "open" as const, reconnectAttempt: 0, segments, generatingSeq: null };
+    const resumed = { ...s, connection: "open" as const, reconnectAttempt: 0 };
     const withPrompts = a.prompts.length > 0 ? replaceLatestPrompts(resumed, a.prompts) : resumed;
     const notice = { level: "info" as const, code: "resumed", message: "Reconnected. The session continues.", action: null };
     return { ...withPrompts, totalSegments: a.totalSegments || s.totalSegments, notice };
@@ -107,11 +108,21 @@ const HANDLERS: Handlers = {
     phase: s.phase === "queued" ? "starting" : s.phase,
     deadlineMs: a.sessionTimeoutS > 0 ? now + a.sessionTimeoutS * 1000 : null,
   }),
-  ltx2_stream_start: (s, a) => ({ ...s, phase: "streaming", totalSegments: a.totalSegments, queue: null }),
+  // A new rollout (first, or after a rewrite): a segment that had started but not finished was cancelled.
+  ltx2_stream_start: (s, a) => ({
+    ...s,
+    phase: "streaming",
+    totalSegments: a.totalSegments,
+    queue: null,
+    segments: s.segments.filter((seg) => seg.status === "ready"),
+    generatingSeq: null,
+    isWaitingForPrompt: false,
+  }),
   seed_prompts_updated: (s, a, now) => {
     if (a.reason === "rewrite") {
       const instruction = a.rewriteInstruction ?? s.rewrite?.instruction ?? null;
-      return addVersion(s, a.prompts, instruction, now);
+      const next = addVersion(s, a.prompts, instruction, now);
+      return { ...next, rewrite: s.rewrite?.isPending ? { ...s.rewrite, hasVersion: true } : null };
     }
     if (s.versions.length === 0) return addVersion(s, a.prompts, null, now);
     return replaceLatestPrompts(s, a.prompts);
@@ -120,7 +131,8 @@ const HANDLERS: Handlers = {
     const notice = a.error
       ? { level: "warning" as const, code: "rewrite_fallback", message: `The rewrite model failed (${a.error}); a simpler rewrite was used.`, action: null }
       : s.notice;
-    return { ...s, rewrite: null, notice };
+    // The new version may arrive after this event (our server) or before it (upstream).
+    return { ...s, rewrite: s.rewrite && !s.rewrite.hasVersion ? { ...s.rewrite, isPending: false } : null, notice };
   },
   prompt_received: (s, a) => setPending(s, a.promptId, "queued"),
   prompt_enhancing: (s, a) => setPending(s, a.promptId, "enhancing"),
@@ -140,9 +152,13 @@ const HANDLERS: Handlers = {
       status: "generating",
     };
     const totalSegments = a.totalSegments || s.totalSegments;
-    return { ...s, phase: "streaming", segments: [...s.segments, seg], generatingSeq: seq, totalSegments };
+    // A segment still marked generating was cut off (e.g. by a rewrite): it will not complete.
+    const segments = s.segments.filter((x) => x.status === "ready").concat(seg);
+    return { ...s, phase: "streaming", segments, generatingSeq: seq, totalSegments, isWaitingForPrompt: false };
   },
   ltx2_segment_complete: (s, a) => markSegmentReady(s, a.segmentIdx),
+  prompt_sources_blocked: (s) => ({ ...s, isWaitingForPrompt: true }),
+  prompt_sources_resumed: (s) => ({ ...s, isWaitingForPrompt: false }),
   ltx2_stream_complete: (s) => ({ ...s, phase: s.phase === "ended" ? "ended" : "complete", generatingSeq: null }),
   project_idle: (s) => ({ ...s, phase: s.phase === "ended" ? "ended" : "complete", generatingSeq: null }),
   enhancement_updated: (s, a) => ({ ...s, toggles: { ...s.toggles, enhancement: a.enabled } }),
@@ -192,7 +208,10 @@ const HANDLERS: Handlers = {
     ...s,
     pendingPrompts: [...s.pendingPrompts, { id: a.id, text: a.text, status: "sent" }],
   }),
-  "ui/rewrite_sent": (s, a) => ({ ...s, rewrite: { instruction: a.instruction, baseVersionId: a.baseVersionId } }),
+  "ui/rewrite_sent": (s, a) => ({
+    ...s,
+    rewrite: { instruction: a.instruction, baseVersionId: a.baseVersionId ?? latestVersion(s)?.id ?? null, isPending: true, hasVersion: false },
+  }),
   "ui/select_version": (s, a) => ({
     ...s,
     selectedVersionId: a.versionId === latestVersion(s)?.id ? null : a.versionId,

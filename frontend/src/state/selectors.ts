@@ -38,8 +38,11 @@ export function statusText(state: SessionState): string {
       return state.gpuId !== null ? `GPU ${state.gpuId} assigned. Starting the first segment…` : "Starting a session…";
     case "streaming":
       return streamingText(state);
-    case "complete":
-      return "The rollout is complete. Type a prompt to continue or rewrite it.";
+    case "complete": {
+      const playing = segmentNumber(state, state.playingSeq);
+      const where = playing !== null ? `Playing segment ${playing} of ${state.totalSegments}. ` : "";
+      return `${where}All segments are generated: type a prompt to continue or rewrite.`;
+    }
     case "ended":
       return "The session has ended. Your project is saved.";
   }
@@ -49,8 +52,9 @@ function streamingText(state: SessionState): string {
   const gen = segmentNumber(state, state.generatingSeq);
   const total = state.totalSegments > 0 ? ` of ${state.totalSegments}` : "";
   const gpu = state.gpuId !== null ? ` on GPU ${state.gpuId}` : "";
-  if (state.rewrite) return `Rewriting the prompts: “${truncate(state.rewrite.instruction, 60)}”…`;
+  if (state.rewrite?.isPending) return `Rewriting the prompts: “${truncate(state.rewrite.instruction, 60)}”…`;
   if (gen !== null) return `Generating segment ${gen}${total}${gpu}.`;
+  if (state.isWaitingForPrompt) return "The prompts ran out: type what happens next and press Enter.";
   const playing = segmentNumber(state, state.playingSeq);
   return playing !== null ? `Playing segment ${playing}${total}.` : "Streaming…";
 }

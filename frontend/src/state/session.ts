@@ -80,10 +80,13 @@ export interface SessionState {
   segments: SegmentInfo[];
   generatingSeq: number | null;
   playingSeq: number | null;
+  /** The server has no prompt for the next segment (the rollout ran out): it waits for one. */
+  isWaitingForPrompt: boolean;
   versions: Version[];
   /** The version the next rewrite branches from; null means the latest. */
   selectedVersionId: string | null;
-  rewrite: { instruction: string; baseVersionId: string | null } | null;
+  /** The last rewrite sent: pending until the server completes it, kept until its version exists. */
+  rewrite: { instruction: string; baseVersionId: string | null; isPending: boolean; hasVersion: boolean } | null;
   pendingPrompts: PendingPrompt[];
   toggles: Toggles;
   notice: Notice | null;
@@ -108,11 +111,13 @@ export const INITIAL_SESSION: SessionState = {
   segments: [],
   generatingSeq: null,
   playingSeq: null,
+  isWaitingForPrompt: false,
   versions: [],
   selectedVersionId: null,
   rewrite: null,
   pendingPrompts: [],
-  toggles: { enhancement: true, autoExtension: false, loop: false },
+  // Auto-extension on by default: a rollout from one typed prompt keeps going (the person can turn it off).
+  toggles: { enhancement: true, autoExtension: true, loop: false },
   notice: null,
 };
 

@@ -101,6 +101,7 @@ export function mountComposer(ctl: SessionController, onLeave: () => void): Comp
 
   setMode("rewrite");
   ctl.store.subscribe((s) => render(s));
+  ctl.store.watch((s) => s.isWaitingForPrompt, (waiting) => waiting && setMode("append"));
   const el = h(
     "div",
     { class: "composer" },

@@ -34,7 +34,7 @@ export function renderTimeline(el: HTMLElement, input: TimelineInput): void {
           onclick: () => input.onSelect(v.id),
         },
         h("span", { class: "version-label" }, label + branch),
-        h("span", { class: "version-detail" }, v.instruction ? truncate(v.instruction, 48) : `${v.prompts.length} prompts`),
+        h("span", { class: "version-detail" }, v.instruction ? truncate(v.instruction, 48) : `${v.prompts.length} prompt${v.prompts.length === 1 ? "" : "s"}`),
       ),
     );
   });

@@ -53,34 +53,31 @@ beforeEach(() => {
 });
 
 describe("Connection.start", () => {
-  it("sends the init message after session_ready, built with it", () => {
+  it("sends the init message as soon as the socket opens", () => {
     const h = harness();
-    const init = vi.fn(() => ({ type: "leave" as const }));
-    h.conn.start(init);
+    h.conn.start({ type: "leave" });
     const sock = FakeSocket.latest();
     expect(sock.binaryType).toBe("arraybuffer");
-    sock.open();
     expect(sock.sent).toEqual([]);
-    sock.serverSend(READY);
-    expect(init).toHaveBeenCalledWith(expect.objectContaining({ type: "session_ready", sessionId: "s1" }));
+    sock.open();
     expect(sock.types()).toEqual(["leave"]);
+    sock.serverSend(READY);
+    expect(h.events).toEqual([expect.objectContaining({ type: "session_ready", sessionId: "s1" })]);
     expect(h.statuses).toEqual(["connecting", "open"]);
     expect(h.conn.isOpen).toBe(true);
   });
 
-  it("sends the init message anyway when a server never says session_ready", () => {
+  it("holds messages sent before the socket opens", () => {
     const h = harness();
-    const init = vi.fn(() => ({ type: "leave" as const }));
-    h.conn.start(init);
+    h.conn.start({ type: "leave" });
+    h.conn.send({ type: "set_loop_generation", enabled: true });
     FakeSocket.latest().open();
-    h.runTimers();
-    expect(init).toHaveBeenCalledWith(null);
-    expect(FakeSocket.latest().types()).toEqual(["leave"]);
+    expect(FakeSocket.latest().types()).toEqual(["leave", "set_loop_generation"]);
   });
 
   it("delivers binary frames and ignores malformed text", () => {
     const h = harness();
-    h.conn.start(() => ({ type: "leave" }));
+    h.conn.start({ type: "leave" });
     const sock = FakeSocket.latest();
     sock.open();
     sock.serverSend(READY);
@@ -93,16 +90,15 @@ describe("Connection.start", () => {
 
   it("refuses to send a message larger than the limit", () => {
     const h = harness({ maxMessageBytes: () => 10 });
-    h.conn.start(() => ({ type: "leave" }));
-    FakeSocket.latest().open();
-    expect(() => FakeSocket.latest().serverSend(READY)).toThrow(MessageTooLargeError);
+    h.conn.start({ type: "leave" });
+    expect(() => FakeSocket.latest().open()).toThrow(MessageTooLargeError);
   });
 });
 
 describe("Connection resume", () => {
   function opened(): Harness {
     const h = harness();
-    h.conn.start(() => ({ type: "leave" }));
+    h.conn.start({ type: "leave" });
     FakeSocket.latest().open();
     FakeSocket.latest().serverSend(READY);
     return h;
@@ -136,10 +132,9 @@ describe("Connection resume", () => {
 
   it("backs off on repeated failures and gives up after the last delay", () => {
     const h = harness({ backoffMs: [10, 20] });
-    h.conn.start(() => ({ type: "leave" }));
+    h.conn.start({ type: "leave" });
     FakeSocket.latest().open();
     FakeSocket.latest().serverSend(READY);
-    h.timers.length = 0; // the cleared session_ready timeout
     FakeSocket.latest().drop();
     expect(h.timers.map((t) => t.ms)).toEqual([10]);
     h.runTimers();

@@ -45,14 +45,14 @@ beforeEach(() => {
 });
 
 describe("SessionController", () => {
-  it("starts a preset: every prompt is sent as curated_prompts after session_ready", async () => {
+  it("starts a preset: every prompt is sent as curated_prompts", async () => {
     const { ctl } = await setup();
     const sock = await startPreset(ctl);
     expect(sock.url).toBe("ws://test/ws");
     expect(sock.sent).toEqual([
       {
         type: "session_init_v2", preset_id: "p", preset_label: "Preset", curated_prompts: PROMPTS, initial_rollout_prompt: "",
-        initial_image: null, single_clip_mode: false, enhancement_enabled: true, auto_extension_enabled: false, loop_generation_enabled: false,
+        initial_image: null, single_clip_mode: false, enhancement_enabled: true, auto_extension_enabled: true, loop_generation_enabled: false,
       },
     ]);
     expect(ctl.state.phase).toBe("starting");
@@ -131,13 +131,16 @@ describe("SessionController", () => {
     expect(second.sent).toEqual([{ type: "session_resume", session_id: "s1", resume_token: "t1" }]);
     second.serverSend({ ...READY, resume_token: "t2" });
     second.serverSend({ type: "session_resumed", session_id: "s1", next_segment_idx: 1, total_segments: 3, prompts: PROMPTS });
-    segment(second, 1, 1500);
+    second.serverBinary(800); // the rest of segment 1, after no new media_init
+    second.serverSend({ type: "media_segment_complete", segment_idx: 1, stream_id: "s1", chunks: 2 });
+    second.serverSend({ type: "ltx2_segment_complete", segment_idx: 1, total_segments: 3 });
+    segment(second, 2, 1500);
     await flush();
     expect(ctl.state.connection).toBe("open");
     expect(ctl.state.resumeToken).toBe("t2");
     expect(env.sources).toHaveLength(1);
-    expect(env.sources[0]?.buffers[0]?.log).toEqual(["append:1500", "append:700", "abort", "append:1500"]);
-    expect(ctl.state.segments.map((s) => s.status)).toEqual(["ready", "ready"]);
+    expect(env.sources[0]?.buffers[0]?.log).toEqual(["append:1500", "append:700", "append:800", "append:1500"]);
+    expect(ctl.state.segments.map((s) => s.status)).toEqual(["ready", "ready", "ready"]);
   });
 
   it("starts fresh from the shown prompts when the session cannot be resumed", async () => {

@@ -212,7 +212,19 @@ describe("PlaybackController", () => {
     t.pb.tick(800);
     expect(t.video.currentTime).toBe(1);
     t.pb.tick(2400);
-    expect(t.video.currentTime).toBeCloseTo(1.05);
+    expect(t.video.currentTime).toBeCloseTo(1.25);
+  });
+
+  it("steps to the next range when stuck at the end of one", async () => {
+    const t = await live(5000);
+    t.pb.tick(0);
+    await flush();
+    (t.video.sourceBuffer as FakeSourceBuffer).buffered = new Ranges([[0, 2.04], [2.08, 5]]);
+    t.video.currentTime = 2.0;
+    t.pb.tick(100);
+    t.pb.tick(200);
+    t.pb.tick(1800);
+    expect(t.video.currentTime).toBeCloseTo(2.09);
   });
 
   it("jumps over a gap to the next buffered range", async () => {
@@ -235,6 +247,21 @@ describe("PlaybackController", () => {
     (t.video.sourceBuffer as FakeSourceBuffer).buffered = new Ranges([[0, 60]]);
     t.pb.tick(300);
     expect(t.video.currentTime).toBe(56);
+  });
+
+  it("jumps to a new version's first segment once it is buffered", async () => {
+    const t = await live(6000, true);
+    t.pb.tick(0);
+    await flush();
+    t.pb.jumpToSegment(1);
+    t.pipeline.beginSegment(1, MIME);
+    t.pb.tick(100);
+    expect(t.video.currentTime).toBe(0);
+    t.pipeline.appendChunk(new ArrayBuffer(2000));
+    await flush();
+    t.pb.tick(200);
+    expect(t.video.currentTime).toBeCloseTo(6.01);
+    expect(t.seen.at(-1)).toBe(1);
   });
 
   it("respects a pause by the person", async () => {

@@ -72,6 +72,19 @@ describe("reduce: rewrites and branches", () => {
     expect(activeVersion(s)?.prompts).toEqual(["night dog"]);
   });
 
+  it("keeps the branch base when the rewrite completes before its prompts arrive (our server's order)", () => {
+    let s = run([{ type: "ui/select_version", versionId: "v0" }], run([{ type: "ui/rewrite_sent", instruction: "night", baseVersionId: "v0" }, ev({ type: "seed_prompts_updated", prompts: ["n"], reason: "rewrite" })], base));
+    s = run([
+      { type: "ui/rewrite_sent", instruction: "snow", baseVersionId: "v0" },
+      ev({ type: "rewrite_seed_prompts_started", model: "local" }),
+      ev({ type: "rewrite_seed_prompts_complete", fallback_used: false }),
+    ], s);
+    expect(statusText(s)).not.toMatch(/Rewriting/);
+    s = run([ev({ type: "seed_prompts_updated", prompts: ["s"], reason: "rewrite", rewrite_instruction: "snow" })], s);
+    expect(s.versions.map((v) => v.parentId)).toEqual([null, "v0", "v0"]);
+    expect(s.rewrite).toBeNull();
+  });
+
   it("branches from a selected older version", () => {
     let s = run([{ type: "ui/rewrite_sent", instruction: "night", baseVersionId: "v0" }, ev({ type: "seed_prompts_updated", prompts: ["n"], reason: "rewrite" })], base);
     s = run([{ type: "ui/select_version", versionId: "v0" }], s);
@@ -146,13 +159,14 @@ describe("reduce: errors", () => {
 });
 
 describe("reduce: connection", () => {
-  it("resume drops the half-received segment and keeps finished ones", () => {
+  it("resume keeps the segment that was cut off: the server continues it", () => {
     let s = run([...ROLLOUT, segStart(0), segDone(0), segStart(1), { type: "conn/reconnecting", attempt: 1 }]);
     expect(statusText(s)).toBe("Connection lost. Reconnecting (attempt 1)…");
     s = run([ev({ ...READY, resume_token: "t2" }), ev({ type: "session_resumed", session_id: "s1", next_segment_idx: 1, total_segments: 3, prompts: PROMPTS })], s);
     expect(s.resumeToken).toBe("t2");
-    expect(s.segments.map((x) => x.status)).toEqual(["ready"]);
-    expect(s.generatingSeq).toBeNull();
+    expect(s.segments.map((x) => x.status)).toEqual(["ready", "generating"]);
+    expect(s.generatingSeq).toBe(1);
+    expect(run([segDone(1)], s).segments.map((x) => x.status)).toEqual(["ready", "ready"]);
     expect(s.connection).toBe("open");
     expect(s.notice?.code).toBe("resumed");
   });
@@ -174,5 +188,15 @@ describe("reduce: connection", () => {
   it("ignores unknown events", () => {
     const s = run(ROLLOUT);
     expect(reduce(s, ev({ type: "something_new" }), 0)).toBe(s);
+  });
+});
+
+describe("reduce: the rollout runs out of prompts", () => {
+  it("waits for a prompt, and says so, until the next segment starts", () => {
+    let s = run([...ROLLOUT, segStart(0), segDone(0), ev({ type: "prompt_sources_blocked", segment_idx: 1 })]);
+    expect(s.isWaitingForPrompt).toBe(true);
+    expect(statusText(s)).toMatch(/type what happens next/);
+    s = run([segStart(1)], s);
+    expect(s.isWaitingForPrompt).toBe(false);
   });
 });
