@@ -131,3 +131,21 @@ def test_readyz_is_503_until_a_worker_is_warm() -> None:
         server.wait_ready()
         warm = server.get("/readyz")
         assert warm.status_code == 200 and warm.json()["workers"]["ready"] == 1
+
+
+async def test_status_and_metrics_describe_workers_and_sessions(server: RunningServer) -> None:
+    client = await Client.connect(server.ws)
+    session_id = (await client.next_event())["session_id"]
+    await client.send(init("counted"))
+    await client.until("ltx2_segment_complete")
+    status = server.get("/status").json()
+    (worker,) = status["workers"]
+    assert worker["state"] == "busy" and worker["current_session"] == session_id
+    assert worker["segments_served"] == 1 and worker["restarts"] == 0
+    assert worker["warmup_s"] is not None and worker["load_s"] is not None
+    assert status["sessions"]["streaming"] == 1 and status["total_gpus"] == 1
+    metrics = server.get("/metrics").text
+    assert 'dreamverse_workers{state="busy"} 1' in metrics
+    assert 'dreamverse_segments_served{gpu="0"} 1' in metrics
+    assert "dreamverse_queue_waiting 0" in metrics
+    await client.close()
