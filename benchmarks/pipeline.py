@@ -4,6 +4,11 @@ shapes as the baseline. Writes one JSON.
 
     python benchmarks/pipeline.py --model ltx2 --checkpoint random --out results/pipeline-h100.json
     python benchmarks/pipeline.py --model tiny --device cpu --out /tmp/pipeline-tiny.json   # smoke test
+    python -m benchmarks.pipeline --checkpoint random --compile --no-baseline   # results/pipeline-*.json
+
+`--compile` is `GeneratorSpec.compile` (the transformer's repeated blocks through `torch.compile`, with the
+attention backend `COMPILE_ATTENTION_BACKEND`); `--attention-backend` overrides the backend afterwards.
+Warm-up renders a segment 0 and a continuation and reports their seconds (compilation included).
 
 `--checkpoint random` builds seeded random weights directly on the device (no Gemma 12B: prompts map to
 random features of Gemma's shape; the JSON says so).
@@ -22,8 +27,13 @@ from typing import Any
 
 import torch
 
+from benchmarks.common import device_info, git_info, write_result
 from dreamverse.generator.base import AudioTrack, SegmentRequest
-from dreamverse.generator.ltx2.streaming_pipeline import LTX2Generator, build_ltx2_generator
+from dreamverse.generator.ltx2.streaming_pipeline import (
+    COMPILE_ATTENTION_BACKEND,
+    LTX2Generator,
+    build_ltx2_generator,
+)
 from dreamverse.generator.spec import GeneratorSpec
 
 logger = logging.getLogger("benchmarks.pipeline")
@@ -41,7 +51,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--schedule", default="8+3")
     parser.add_argument("--repeats", type=int, default=2, help="timed segments (after one warm-up)")
     parser.add_argument("--no-baseline", action="store_true")
-    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--compile", action="store_true", help="GeneratorSpec.compile")
+    parser.add_argument(
+        "--attention-backend", default=None, help="diffusers attention backend, e.g. native, _native_cudnn"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=None, help="JSON path (default: benchmarks/results/pipeline-*.json)"
+    )
     return parser.parse_args()
 
 
@@ -60,10 +76,16 @@ def _peak_gib(device: torch.device) -> float | None:
 
 
 def run_ours(generator: LTX2Generator, repeats: int, device: torch.device) -> dict[str, Any]:
-    """One warm-up segment, then `repeats` x (segment 0 + one continuation)."""
+    """Warm-up (segment 0 + one continuation, timed), then `repeats` x (segment 0 + one continuation)."""
     state = generator.new_stream(seed=10)
-    for _ in generator.render_segment(state, SegmentRequest(prompt="warm-up", segment_idx=0)):
-        pass
+    warmup_s: list[float] = []
+    for idx in (0, 1):
+        started = time.perf_counter()
+        for _ in generator.render_segment(state, SegmentRequest(prompt="warm-up", segment_idx=idx)):
+            pass
+        _sync(device)
+        warmup_s.append(time.perf_counter() - started)
+        logger.info("ours warm-up segment %d: %.3f s", idx, warmup_s[-1])
     runs: list[dict[str, Any]] = []
     for repeat in range(repeats):
         for idx in (0, 1):
@@ -90,7 +112,7 @@ def run_ours(generator: LTX2Generator, repeats: int, device: torch.device) -> di
                 }
             )
             logger.info("ours segment %d: %.3f s %s", idx, total, runs[-1]["stages_s"])
-    return {"runs": runs}
+    return {"warmup_s": warmup_s, "runs": runs}
 
 
 def _timed(fn: Callable[[], Any], device: torch.device) -> tuple[Any, float]:
@@ -213,8 +235,11 @@ def main() -> None:
         height=args.height,
         num_frames=args.frames,
         schedule=args.schedule,
+        compile=args.compile,
     )
     (generator, load_s) = _timed(lambda: build_ltx2_generator(spec), device)
+    if args.attention_backend:
+        generator.pipeline.c.transformer.set_attention_backend(args.attention_backend)
     result: dict[str, Any] = {
         "benchmark": "pipeline",
         "model": args.model,
@@ -232,15 +257,28 @@ def main() -> None:
         "schedule": args.schedule,
         "dtype": args.dtype,
         "device": args.device,
+        "compile": args.compile,
+        "attention_backend": args.attention_backend
+        or (COMPILE_ATTENTION_BACKEND if args.compile and device.type == "cuda" else None)
+        or "native (diffusers default: PyTorch SDPA picks)",
         "load_s": load_s,
         "environment": environment(device),
     }
     result["ours"] = run_ours(generator, args.repeats, device)
     if not args.no_baseline:
         result["diffusers_baseline"] = run_baseline(generator, args.repeats, device)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n")
-    logger.info("wrote %s", args.out)
+    if args.out is None:
+        name = f"pipeline-{args.model}-{'random' if result['weights'] == 'random' else 'loaded'}"
+        settings = {k: result[k] for k in ("model", "checkpoint", "geometry", "schedule", "dtype", "compile")}
+        settings["attention_backend"] = result["attention_backend"]
+        path = write_result(name, settings, result, use_gpu=device.type == "cuda")
+    else:
+        result["git"] = git_info()
+        result["machine"] = device_info(device.type == "cuda")
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(result, indent=2) + "\n")
+        path = args.out
+    logger.info("wrote %s", path)
 
 
 if __name__ == "__main__":

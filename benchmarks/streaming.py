@@ -111,7 +111,7 @@ def main() -> None:
         "streaming",
         {**settings, "encoder": "libx264 ultrafast baseline, 250 ms fragments"},
         numbers,
-        use_gpu=False,
+        use_gpu=args.model in ("ltx2", "ltx2.3"),  # the GPU the worker used (same machine)
     )
     logger.info("first frame → first byte at the client: %s ms", numbers["first_frame_to_first_byte_ms"])
     logger.info("encode s/segment: %s", numbers["encode_s"])

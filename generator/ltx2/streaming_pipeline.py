@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
+from diffusers import LTX2VideoTransformer3DModel
 
 from dreamverse.generator.base import (
     AudioTrack,
@@ -42,6 +43,8 @@ from dreamverse.generator.spec import GeneratorSpec
 logger = logging.getLogger(__name__)
 
 CARRY_KEY = "ltx2"
+# `GeneratorSpec.compile`: attention backend set on the transformer before its blocks are compiled.
+COMPILE_ATTENTION_BACKEND: str | None = "_native_cudnn"
 FULL_SIZE_DEFAULTS = (768, 512, 121)  # GeneratorSpec's defaults; "tiny" swaps them for its own
 DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
 
@@ -138,16 +141,20 @@ class LTX2Generator(VideoGenerator):
             audio_causal_latents=1.0 - 1.0 / pipeline.c.audio_vae.temporal_compression_ratio,
         )
         self._timings: dict[str, float] = {}
+        self.compiled = False
 
     @property
     def geometry(self) -> Geometry:
         return self._geometry
 
     def warmup(self) -> None:
+        """One segment; a compiled transformer also renders a continuation, whose shapes differ (per-token
+        timesteps, more audio tokens), so that no compilation is left for the first session."""
         started = time.perf_counter()
         state = self.new_stream(seed=0)
-        for _ in self.render_segment(state, SegmentRequest(prompt="warmup", segment_idx=0)):
-            pass
+        for idx in (0, 1) if self.compiled else (0,):
+            for _ in self.render_segment(state, SegmentRequest(prompt="warmup", segment_idx=idx)):
+                pass
         logger.info("%s warmed up in %.2f s", self.name, time.perf_counter() - started)
 
     def last_timings(self) -> StageTimings:
@@ -234,4 +241,21 @@ def build_ltx2_generator(spec: GeneratorSpec) -> LTX2Generator:
         config, spec.checkpoint, text_encoder=spec.text_encoder, device=device, dtype=DTYPES[spec.dtype]
     )
     pipeline = DistilledPipeline(components, config.pipeline, get_schedule(spec.schedule), device)
-    return LTX2Generator(pipeline, config, settings)
+    generator = LTX2Generator(pipeline, config, settings)
+    if spec.compile:
+        compile_transformer(components.transformer)
+        generator.compiled = True
+    return generator
+
+
+def compile_transformer(
+    transformer: LTX2VideoTransformer3DModel,
+    attention_backend: str | None = COMPILE_ATTENTION_BACKEND,
+    backend: str = "inductor",
+) -> None:
+    """`torch.compile` each of the transformer's repeated blocks (one compiled graph per input shape,
+    shared by all 48 blocks); compilation happens lazily, at the first forward of each shape."""
+    if attention_backend is not None and next(transformer.parameters()).is_cuda:
+        transformer.set_attention_backend(attention_backend)
+    transformer.compile_repeated_blocks(dynamic=False, backend=backend)
+    logger.info("transformer blocks compiled (attention backend %s)", attention_backend or "default")

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# GPU benchmarks on a lent machine (the device tool's `run`), from the repository root of a copy of the tree:
+#
+#   BENCH_GIT_COMMIT=<sha> bash benchmarks/gpu_session.sh STEP...      (carry: .whl)
+#
+# Steps: streaming, streaming-compiled, pipeline, pipeline-compiled, pipeline-compiled-native,
+# pipeline-cudnn. `.whl/` holds the runtime's wheels for the image's python 3.12 (not installed there) and
+# an xz-compressed static FFmpeg (imageio-ffmpeg 0.6.0's binary; the wheel itself does not fit in the 64 MiB
+# that travels). Results are copied to $OUT (at most 8 files come back); the whole log is $OUT/log.txt.
+set -uo pipefail
+OUT=${OUT:-/tmp/out}
+mkdir -p "$OUT"
+LOG="$OUT/log.txt"
+exec > >(tee -a "$LOG") 2>&1
+started=$(date +%s)
+elapsed() { echo $(($(date +%s) - started)); }
+
+python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl \
+    || exit 1
+# the import package `dreamverse` maps top-level folders (pyproject's package-dir): a namespace of links
+mkdir -p /tmp/pkg/dreamverse
+for d in runtime workers generator streaming safety; do ln -sfn "$PWD/$d" "/tmp/pkg/dreamverse/$d"; done
+export PYTHONPATH="/tmp/pkg:/tmp/site:$PWD" PYTHONUNBUFFERED=1
+FFMPEG=/tmp/ffmpeg
+python3 -c "import lzma, shutil, sys; shutil.copyfileobj(lzma.open(sys.argv[1]), open(sys.argv[2], 'wb'))" \
+    .whl/ffmpeg-*.xz "$FFMPEG" && chmod +x "$FFMPEG" || exit 1
+"$FFMPEG" -hide_banner -version | head -1
+nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.sm,clocks.max.sm --format=csv
+python3 -c "import torch, diffusers, transformers, starlette, uvicorn, openai, websockets
+print('torch', torch.__version__, 'cuda', torch.version.cuda, 'cudnn', torch.backends.cudnn.version(),
+      torch.cuda.get_device_name(0), '| diffusers', diffusers.__version__, '| transformers', transformers.__version__)" \
+    || exit 1
+echo "commit ${BENCH_GIT_COMMIT:-unset}; setup done at $(elapsed) s"
+
+touch /tmp/bench-marker
+collect() {  # results written since the marker (the tree's committed results stay behind)
+    find benchmarks/results -name '*.json' -newer /tmp/bench-marker -exec cp -v {} "$OUT"/ \;
+    touch /tmp/bench-marker
+}
+
+for step in "$@"; do
+    echo "=== $step (t=$(elapsed) s)"
+    case $step in
+    streaming)
+        timeout 400 python3 -m benchmarks.streaming --model ltx2 --checkpoint random --segments 4 --ffmpeg "$FFMPEG"
+        rc=$? ;;
+    streaming-compiled)
+        DREAMVERSE_COMPILE=1 timeout 500 python3 -m benchmarks.streaming --model ltx2 --checkpoint random \
+            --segments 4 --ffmpeg "$FFMPEG"
+        rc=$? ;;
+    pipeline)
+        timeout 300 python3 -m benchmarks.pipeline --checkpoint random --no-baseline --repeats 2
+        rc=$? ;;
+    pipeline-cudnn)
+        timeout 300 python3 -m benchmarks.pipeline --checkpoint random --no-baseline --repeats 2 \
+            --attention-backend _native_cudnn
+        rc=$? ;;
+    pipeline-compiled)
+        timeout 420 python3 -m benchmarks.pipeline --checkpoint random --no-baseline --repeats 2 --compile
+        rc=$? ;;
+    pipeline-compiled-native)
+        timeout 420 python3 -m benchmarks.pipeline --checkpoint random --no-baseline --repeats 2 --compile \
+            --attention-backend native
+        rc=$? ;;
+    *) echo "unknown step $step"; rc=2 ;;
+    esac
+    collect
+    echo "=== $step done, rc=$rc (t=$(elapsed) s)"
+done
