@@ -60,6 +60,6 @@ export default defineConfig({
     timeout: 60_000,
     reuseExistingServer: false,
     stdout: "ignore",
-    stderr: "pipe",
+    stderr: process.env["DV_E2E_SERVER_LOG"] ? "pipe" : "ignore",
   },
 });

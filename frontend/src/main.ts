@@ -104,6 +104,10 @@ async function main(root: HTMLElement): Promise<void> {
     { key: "?", label: "Show these shortcuts", run: () => showShortcutsHelp(shortcuts) },
   ];
   installShortcuts(shortcuts);
+  // Closing or reloading the tab cannot resume this session (its token lives in memory): give the GPU back now.
+  addEventListener("pagehide", () => {
+    if (isSessionLive(ctl.state)) ctl.leave();
+  });
 
   root.replaceChildren(
     mountHeader(ctl, { toggleProjects: () => projects.toggle(), showShortcuts: () => showShortcutsHelp(shortcuts) }),
