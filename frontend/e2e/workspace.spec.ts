@@ -87,10 +87,19 @@ test("a rewrite updates the prompt window, and a branch starts from an older ver
   await step(page, info, "after-edit-and-append");
 });
 
-test("download gives one playable MP4, and the project is saved with a thumbnail", async ({ page }, info) => {
+test("a first-frame image starts a preset; download gives one playable MP4; the project is saved with a thumbnail", async ({ page }, info) => {
+  const sent: Array<Record<string, unknown>> = [];
+  page.on("websocket", (ws) => ws.on("framesent", (f) => typeof f.payload === "string" && sent.push(JSON.parse(f.payload))));
+  const image = info.outputPath("first-frame.png");
+  execFileSync("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=s=128x96", "-frames:v", "1", image]);
   await page.goto("/");
+  await page.getByLabel("First-frame image").setInputFiles(image);
+  await expect(page.getByRole("button", { name: "Remove image first-frame.png" })).toBeVisible();
   await page.getByRole("button", { name: /Night market/ }).click();
   await waitForPlayback(page, 3);
+  expect(sent[0]).toMatchObject({ type: "session_init_v2", preset_id: "night-market", initial_image: { mime_type: "image/png", name: "first-frame.png" } });
+  expect(String((sent[0]?.["initial_image"] as Record<string, unknown>)["data_url"])).toMatch(/^data:image\/png;base64,/);
+  expect((sent[0]?.["curated_prompts"] as unknown[]).length).toBe(6);
   await expect(page.getByTestId("download")).toBeEnabled();
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("download").click()]);
   expect(download.suggestedFilename()).toMatch(/\.mp4$/);
@@ -140,6 +149,20 @@ test("a dropped socket resumes the same session and playback continues", async (
   expect(firstMessages).toEqual(["session_init_v2", "session_resume"]);
   await expect.poll(async () => (await liveVideo(page)).currentTime, { timeout: 30_000 }).toBeGreaterThan(before.currentTime + 4);
   expect((await liveVideo(page)).error).toBeNull();
+});
+
+test("an unreachable server gets a clear notice, and Retry starts the session", async ({ page }, info) => {
+  await page.route("**/readyz", (route) => route.abort("connectionrefused"));
+  await page.goto("/");
+  await typePrompt(page, "A paper boat drifts down a rain gutter.");
+  const notice = page.getByRole("alert");
+  await expect(notice).toContainText("Cannot reach the Dreamverse server");
+  await expect(page.getByRole("heading", { name: "Start from a preset" })).toBeVisible();
+  await step(page, info, "unreachable");
+  await page.unroute("**/readyz");
+  await notice.getByRole("button", { name: "Retry" }).click();
+  await waitForPlayback(page, 1);
+  await expect(notice).toBeHidden();
 });
 
 test("shortcuts, dialogs and themes are accessible", async ({ page }, info) => {

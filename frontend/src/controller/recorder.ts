@@ -3,7 +3,7 @@
  * (memory holds only the segments still arriving). Also keeps project metadata in step with the
  * session: versions, title, thumbnail, segment count.
  */
-import type { ProjectDb, ProjectRecord } from "../storage/projects";
+import { MAX_PROJECTS, type ProjectDb, type ProjectRecord } from "../storage/projects";
 import type { SessionState } from "../state/session";
 import { truncate } from "../state/selectors";
 
@@ -45,6 +45,11 @@ export class SegmentRecorder {
       segmentCount: 0,
     };
     this.persist();
+    const keepId = this.project.id;
+    this.queue(async (db) => {
+      const removed = await db.prune(MAX_PROJECTS, keepId);
+      if (removed.length > 0) console.info(`dreamverse: removed ${removed.length} oldest project(s) to stay within ${MAX_PROJECTS}`);
+    });
   }
 
   startSegment(seq: number, mime: string): void {
