@@ -6,7 +6,8 @@ export interface WindowRow {
   /** 0-based row; shown as row + 1. */
   row: number;
   prompt: string;
-  status: "played" | "playing" | "generating" | "upcoming" | "queued";
+  /** played · playing · generating · ready (generated, not shown yet) · upcoming (no video yet) · queued (sent). */
+  status: "played" | "playing" | "generating" | "ready" | "upcoming" | "queued";
   source: string | null;
   isEditable: boolean;
 }
@@ -80,7 +81,7 @@ function rowStatus(state: SessionState, version: Version, row: number): WindowRo
   if (segs.some((s) => s.seq === state.generatingSeq)) return "generating";
   const playing = state.playingSeq ?? -1;
   if (segs.some((s) => s.status === "ready" && s.seq < playing)) return "played";
-  return "upcoming";
+  return segs.some((s) => s.status === "ready") ? "ready" : "upcoming";
 }
 
 /** The rows of the prompt window for the version being shown. */

@@ -11,6 +11,7 @@ const STATUS_LABELS: Record<WindowRow["status"], string> = {
   played: "Played",
   playing: "Playing",
   generating: "Generating",
+  ready: "Ready",
   upcoming: "Up next",
   queued: "Queued",
 };

@@ -49,6 +49,7 @@ describe("reduce: a rollout", () => {
     s = run([segDone(0), segStart(1)], s);
     expect(s.segments.map((x) => x.status)).toEqual(["ready", "generating"]);
     expect(s.generatingSeq).toBe(1);
+    expect(windowRows(s).map((r) => r.status)).toEqual(["ready", "generating", "upcoming"]);
     s = run([{ type: "media/playing", seq: 0 }], s);
     expect(windowRows(s).map((r) => r.status)).toEqual(["playing", "generating", "upcoming"]);
     s = run([segDone(1), segStart(2), segDone(2), ev({ type: "ltx2_stream_complete" }), { type: "media/playing", seq: 2 }], s);
