@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
+
+# Every event loop the tests create (pytest-asyncio's and the servers') runs in asyncio debug mode:
+# never-awaited coroutines and non-threadsafe calls fail loudly.
+os.environ.setdefault("PYTHONASYNCIODEBUG", "1")
 
 from tests.support.server import RunningServer, run_server
 
