@@ -179,6 +179,7 @@ export class SessionController {
   }
 
   private checkLength(prompts: string[]): boolean {
+    if (!this.state.hasServerLimits) return true; // the server checks, and answers prompt_too_long
     const max = this.state.limits.maxPromptChars;
     if (prompts.every((p) => p.length <= max)) return true;
     this.dispatch({

@@ -88,6 +88,7 @@ const HANDLERS: Handlers = {
     serverVersion: a.serverVersion || null,
     capabilities: a.capabilities,
     limits: a.limits,
+    hasServerLimits: true,
   }),
   // The session continues where it was: a segment cut off by the drop goes on (same media_init).
   session_resumed: (s, a) => {
@@ -219,7 +220,7 @@ const HANDLERS: Handlers = {
   "ui/toggle": (s, a) => ({ ...s, toggles: { ...s.toggles, [a.name]: a.enabled } }),
   "ui/notice": (s, a) => ({ ...s, notice: a.notice }),
   "ui/ended": (s) => ({ ...s, phase: s.phase === "lobby" ? "lobby" : "ended", connection: "closed", gpuId: null, deadlineMs: null, queue: null, generatingSeq: null }),
-  "ui/reset": (s) => ({ ...INITIAL_SESSION, toggles: s.toggles, limits: s.limits }),
+  "ui/reset": (s) => ({ ...INITIAL_SESSION, toggles: s.toggles, limits: s.limits, hasServerLimits: s.hasServerLimits }),
   "ui/new_project": (s) => ({
     ...INITIAL_SESSION,
     connection: s.connection,
@@ -228,6 +229,7 @@ const HANDLERS: Handlers = {
     serverVersion: s.serverVersion,
     capabilities: s.capabilities,
     limits: s.limits,
+    hasServerLimits: s.hasServerLimits,
     gpuId: s.gpuId,
     deadlineMs: s.deadlineMs,
     toggles: s.toggles,

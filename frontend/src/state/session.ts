@@ -69,6 +69,8 @@ export interface SessionState {
   serverVersion: string | null;
   capabilities: string[];
   limits: Limits;
+  /** `limits` came from the server's `session_ready` (before that the server is the only judge). */
+  hasServerLimits: boolean;
   phase: Phase;
   projectId: string | null;
   presetId: string;
@@ -100,6 +102,7 @@ export const INITIAL_SESSION: SessionState = {
   serverVersion: null,
   capabilities: [],
   limits: DEFAULT_LIMITS,
+  hasServerLimits: false,
   phase: "lobby",
   projectId: null,
   presetId: "",

@@ -52,8 +52,8 @@ export function mountComposer(ctl: SessionController, onLeave: () => void): Comp
 
   function updateCount(s: SessionState): void {
     const n = textarea.value.length;
-    const max = s.limits.maxPromptChars;
-    count.textContent = `${n} / ${max}`;
+    const max = s.hasServerLimits ? s.limits.maxPromptChars : Number.POSITIVE_INFINITY;
+    count.textContent = s.hasServerLimits ? `${n} / ${max}` : `${n} characters`;
     count.classList.toggle("over", n > max);
     send.disabled = n === 0 || n > max;
   }
@@ -64,7 +64,7 @@ export function mountComposer(ctl: SessionController, onLeave: () => void): Comp
     leave.hidden = !live;
     imageLabel.hidden = live;
     imageChip.hidden = live || image === null;
-    textarea.maxLength = s.limits.maxPromptChars;
+    if (s.hasServerLimits) textarea.maxLength = s.limits.maxPromptChars;
     textarea.placeholder = !live
       ? "Describe a scene and press Enter to start…"
       : mode === "rewrite"

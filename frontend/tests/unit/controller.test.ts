@@ -59,7 +59,14 @@ describe("SessionController", () => {
     expect(ctl.state.limits.maxPromptChars).toBe(300);
   });
 
-  it("refuses a prompt over the limit without sending it", async () => {
+  it("leaves the first prompt's length to the server until it announces its limits", async () => {
+    const { ctl } = await setup();
+    await ctl.start({ presetId: "custom", presetLabel: "Custom", prompts: [], customPrompt: "x".repeat(900), image: null });
+    FakeSocket.latest().open();
+    expect(FakeSocket.latest().types()).toEqual(["session_init_v2"]);
+  });
+
+  it("refuses a prompt over the announced limit without sending it", async () => {
     const { ctl } = await setup();
     await startPreset(ctl);
     ctl.submit("x".repeat(301), "append");
