@@ -92,7 +92,10 @@ def _serve(settings: Settings, banner: str) -> int:
     server = settings.server
     logger.info("%s: http://%s:%d/  (websocket /ws)", banner, server.host, server.port)
     config = uvicorn_config(app, settings)
-    uvicorn.Server(config).run()
+    try:
+        uvicorn.Server(config).run()
+    except KeyboardInterrupt:  # uvicorn re-raises Ctrl+C after its graceful shutdown
+        logger.info("stopped")
     return 0
 
 
