@@ -33,6 +33,7 @@ from dreamverse.generator.ltx2.streaming_pipeline import (
     COMPILE_ATTENTION_BACKEND,
     LTX2Generator,
     build_ltx2_generator,
+    compile_transformer,
 )
 from dreamverse.generator.spec import GeneratorSpec
 
@@ -52,6 +53,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, default=2, help="timed segments (after one warm-up)")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--compile", action="store_true", help="GeneratorSpec.compile")
+    parser.add_argument(
+        "--compile-static",
+        action="store_true",
+        help="compile the blocks with dynamic=False instead (one graph per shape; for comparison)",
+    )
+    parser.add_argument("--segments", type=int, default=4, help="segments per timed stream (0, 1, 2, ...)")
     parser.add_argument(
         "--attention-backend", default=None, help="diffusers attention backend, e.g. native, _native_cudnn"
     )
@@ -75,8 +82,9 @@ def _peak_gib(device: torch.device) -> float | None:
     return torch.cuda.max_memory_allocated(device) / 2**30 if device.type == "cuda" else None
 
 
-def run_ours(generator: LTX2Generator, repeats: int, device: torch.device) -> dict[str, Any]:
-    """Warm-up (segment 0 + one continuation, timed), then `repeats` x (segment 0 + one continuation)."""
+def run_ours(generator: LTX2Generator, repeats: int, segments: int, device: torch.device) -> dict[str, Any]:
+    """Warm-up (segment 0 + one continuation, timed), then `repeats` streams of `segments` segments
+    (continuations cycle through audio lengths 168, 168, 167 at 121 frames)."""
     state = generator.new_stream(seed=10)
     warmup_s: list[float] = []
     for idx in (0, 1):
@@ -88,7 +96,7 @@ def run_ours(generator: LTX2Generator, repeats: int, device: torch.device) -> di
         logger.info("ours warm-up segment %d: %.3f s", idx, warmup_s[-1])
     runs: list[dict[str, Any]] = []
     for repeat in range(repeats):
-        for idx in (0, 1):
+        for idx in range(segments):
             _peak_reset(device)
             started = time.perf_counter()
             first_audio = first_frames = None
@@ -235,9 +243,12 @@ def main() -> None:
         height=args.height,
         num_frames=args.frames,
         schedule=args.schedule,
-        compile=args.compile,
+        compile=args.compile and not args.compile_static,
     )
     (generator, load_s) = _timed(lambda: build_ltx2_generator(spec), device)
+    if args.compile_static:
+        compile_transformer(generator.pipeline.c.transformer, dynamic=False)
+        generator.compiled = True
     if args.attention_backend:
         generator.pipeline.c.transformer.set_attention_backend(args.attention_backend)
     result: dict[str, Any] = {
@@ -257,14 +268,15 @@ def main() -> None:
         "schedule": args.schedule,
         "dtype": args.dtype,
         "device": args.device,
-        "compile": args.compile,
+        "compile": "static (dynamic=False)" if args.compile_static else args.compile,
+        "segments_per_stream": args.segments,
         "attention_backend": args.attention_backend
-        or (COMPILE_ATTENTION_BACKEND if args.compile and device.type == "cuda" else None)
+        or (COMPILE_ATTENTION_BACKEND if generator.compiled and device.type == "cuda" else None)
         or "native (diffusers default: PyTorch SDPA picks)",
         "load_s": load_s,
         "environment": environment(device),
     }
-    result["ours"] = run_ours(generator, args.repeats, device)
+    result["ours"] = run_ours(generator, args.repeats, args.segments, device)
     if not args.no_baseline:
         result["diffusers_baseline"] = run_baseline(generator, args.repeats, device)
     if args.out is None:

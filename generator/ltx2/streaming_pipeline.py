@@ -43,8 +43,9 @@ from dreamverse.generator.spec import GeneratorSpec
 logger = logging.getLogger(__name__)
 
 CARRY_KEY = "ltx2"
-# `GeneratorSpec.compile`: attention backend set on the transformer before its blocks are compiled.
-COMPILE_ATTENTION_BACKEND: str | None = "_native_cudnn"
+# `GeneratorSpec.compile`: attention backend set before the blocks are compiled (None: diffusers' default,
+# PyTorch SDPA's own choice; cuDNN measured slower on an H200, eager and compiled alike).
+COMPILE_ATTENTION_BACKEND: str | None = None
 FULL_SIZE_DEFAULTS = (768, 512, 121)  # GeneratorSpec's defaults; "tiny" swaps them for its own
 DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
 
@@ -252,10 +253,16 @@ def compile_transformer(
     transformer: LTX2VideoTransformer3DModel,
     attention_backend: str | None = COMPILE_ATTENTION_BACKEND,
     backend: str = "inductor",
+    dynamic: bool | None = None,
 ) -> None:
-    """`torch.compile` each of the transformer's repeated blocks (one compiled graph per input shape,
-    shared by all 48 blocks); compilation happens lazily, at the first forward of each shape."""
+    """`torch.compile` each of the transformer's repeated blocks (the graphs are shared by all blocks);
+    compilation happens lazily, at the first forward of a new shape.
+
+    `dynamic=None` (dynamo's automatic dynamic shapes): a size seen changing is compiled as symbolic. The
+    audio token count of a continuation cycles (168, 168, 167 at 121 frames, 24 fps), so static graphs
+    (`dynamic=False`) recompile in the middle of a stream and reach dynamo's recompile limit.
+    """
     if attention_backend is not None and next(transformer.parameters()).is_cuda:
         transformer.set_attention_backend(attention_backend)
-    transformer.compile_repeated_blocks(dynamic=False, backend=backend)
+    transformer.compile_repeated_blocks(dynamic=dynamic, backend=backend)
     logger.info("transformer blocks compiled (attention backend %s)", attention_backend or "default")
