@@ -4,62 +4,17 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import Any, Protocol
-
 from dreamverse.runtime.errors import SafetyRejected
 from dreamverse.runtime.protocol.client import InitialImage
+from dreamverse.runtime.prompts.service import PromptService
 from dreamverse.runtime.protocol.images import decode_initial_image
-
-
-class PromptResultLike(Protocol):
-    text: str
-    source: Any
-    fallback_used: bool
-    error: str | None
-    latency_ms: float
-    model: str | None
-
-
-class RewriteResultLike(Protocol):
-    prompts: list[str]
-    fallback_used: bool
-    error: str | None
-    model: str | None
-    latency_ms: float
-    raw_output: str | None
-
-
-class PromptServiceLike(Protocol):
-    @property
-    def mode(self) -> str: ...
-
-    async def enhance(
-        self, prompt: str, *, recent: list[str], model: str | None, temperature: float | None
-    ) -> PromptResultLike: ...
-
-    async def rewrite_rollout(
-        self, instruction: str, window: list[str], *, count: int, model: str | None, temperature: float | None
-    ) -> RewriteResultLike: ...
-
-    async def auto_extend(
-        self, history: list[str], *, model: str | None, temperature: float | None
-    ) -> PromptResultLike: ...
-
-
-class VerdictLike(Protocol):
-    blocked: bool
-    category: str | None
-    score: float
-
-
-class SafetyLike(Protocol):
-    def check(self, text: str) -> VerdictLike: ...
+from dreamverse.safety.filter import SafetyFilter
 
 
 @dataclass(frozen=True, slots=True)
 class SessionServices:
-    prompts: PromptServiceLike
-    safety: SafetyLike | None
+    prompts: PromptService
+    safety: SafetyFilter | None
     max_image_bytes: int
     max_image_pixels: int
 
