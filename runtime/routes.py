@@ -52,6 +52,7 @@ async def readyz(request: Request) -> JSONResponse:
         "workers": workers,
         "queue": {"waiting": state.slots.depth, "cap": state.settings.session.queue_cap},
         "prompts": state.prompts.readiness(),
+        "limits": _limits(state),
         "safety": "on" if state.safety is not None else "off",
     }
     if not ready:
@@ -59,6 +60,18 @@ async def readyz(request: Request) -> JSONResponse:
             "no worker is warm yet" if workers["dead"] < workers["total"] else "all workers are down"
         )
     return JSONResponse(body, status_code=200 if ready else 503)
+
+
+def _limits(state: AppState) -> dict[str, float]:
+    cfg = state.settings.session
+    return {
+        "max_prompt_chars": cfg.max_prompt_chars,
+        "max_message_bytes": cfg.max_message_bytes,
+        "max_image_bytes": cfg.max_image_bytes,
+        "max_prompts": cfg.max_prompts,
+        "segment_cap": cfg.segment_cap,
+        "max_session_s": cfg.max_session_s,
+    }
 
 
 async def status(request: Request) -> JSONResponse:
@@ -75,6 +88,7 @@ async def status(request: Request) -> JSONResponse:
             "available_gpus": workers["available"],
             "workers": state.pool.describe(),
             "queue": {"waiting": state.slots.depth, "cap": state.settings.session.queue_cap},
+            "limits": _limits(state),
             "sessions": state.registry.counts(),
             "sessions_started": state.registry.started_total,
             "prompts": state.prompts.status(),

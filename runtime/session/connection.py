@@ -173,12 +173,11 @@ async def _ready(session: Session, attachment: Attachment, registry: SessionRegi
 
 
 def _resumed(session: Session) -> s.SessionResumed:
-    memory = session.state.memory
     return s.SessionResumed(
         session_id=session.id,
-        next_segment_idx=session.next_segment_idx,
-        total_segments=session.settings.session.segment_cap,
-        prompts=list(memory.seed_prompts),
+        next_segment_idx=session.resume_point,
+        total_segments=session.segment_cap,
+        prompts=list(session.state.memory.seed_prompts),
     )
 
 

@@ -8,12 +8,13 @@ loses the user's prompt: the raw prompt is queued and `prompt_fallback_used` say
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from dreamverse.runtime.errors import SafetyRejected
 from dreamverse.runtime.prompts.memory import PromptChoice, ReadyPrompt
 from dreamverse.runtime.protocol import server as s
-from dreamverse.runtime.session.state import Phase, PreparePrompt, RewriteRollout, SessionState
+from dreamverse.runtime.session.state import Phase, PreparePrompt, RewriteRollout
 
 if TYPE_CHECKING:
     from dreamverse.runtime.session.session import Session
@@ -24,7 +25,6 @@ class PromptDirector:
         self._session = session
         self._wake = asyncio.Event()
         self.is_waiting = False
-        self._last_rewrite: s.SeedPromptsUpdated | None = None
 
     @property
     def _state(self):
@@ -162,52 +162,73 @@ class PromptDirector:
         services = self._session.services
         model = st.rewrite_model or services.prompts.mode
         await self._session.send(s.RewriteSeedPromptsStarted(model=model))
-        count = max(len(d.window), 1)
         result = await services.prompts.rewrite_rollout(
-            d.instruction, d.window, count=count, model=st.rewrite_model, temperature=st.rewrite_temperature
+            d.instruction,
+            d.window,
+            count=max(len(d.window), 1),
+            model=st.rewrite_model,
+            temperature=st.rewrite_temperature,
         )
-        prompts, fallback, error = list(result.prompts), result.fallback_used, result.error
-        try:
-            for text in prompts:
-                services.check_safety(text)
-        except SafetyRejected as exc:
-            prompts, fallback, error = list(st.memory.seed_prompts), True, exc.message
-        if not prompts:
-            prompts, fallback = list(st.memory.seed_prompts), True
+        prompts, fallback, error = await self._checked(result.prompts, result.fallback_used, result.error)
         st.memory.replace_seeds(prompts)
-        self._last_rewrite = s.SeedPromptsUpdated(
-            prompts=prompts,
-            preset_id=st.memory.preset_id,
-            preset_label=st.memory.preset_label,
-            reason="rewrite",
-            seed_prompt_count=len(prompts),
-            fallback_used=fallback,
-            error=error,
-            model=result.model or model,
-            latency_ms=result.latency_ms,
-            raw_llm_output=result.raw_output,
-            rewrite_instruction=d.instruction,
+        memory = st.memory
+        await self._session.send(
+            s.SeedPromptsUpdated(
+                prompts=prompts,
+                preset_id=memory.preset_id,
+                preset_label=memory.preset_label,
+                reason="rewrite",
+                seed_prompt_count=len(prompts),
+                fallback_used=fallback,
+                error=error,
+                model=result.model or model,
+                latency_ms=result.latency_ms,
+                raw_llm_output=result.raw_output,
+                rewrite_instruction=d.instruction,
+            )
         )
         await self._session.send(
             s.RewriteSeedPromptsComplete(
                 fallback_used=fallback,
                 error=error,
-                preset_id=st.memory.preset_id,
-                preset_label=st.memory.preset_label,
+                preset_id=memory.preset_id,
+                preset_label=memory.preset_label,
                 model=result.model or model,
                 latency_ms=result.latency_ms,
             )
         )
         if st.phase in (Phase.STREAMING, Phase.IDLE):
             await self._session.restart_rollout("rewrite")
-        else:
-            await self._session.send(self.seeds_event("rewrite"))
+
+    async def _checked(
+        self, prompts: list[str], fallback: bool, error: str | None
+    ) -> tuple[list[str], bool, str | None]:
+        """LLM-written prompts that all pass the safety filter, or the current seeds (a fallback)."""
+        current = list(self._state.memory.seed_prompts)
+        try:
+            for text in prompts:
+                self._session.services.check_safety(text)
+        except SafetyRejected as exc:
+            return current, True, exc.message
+        if not prompts:
+            return current, True, error or "no prompts came back"
+        return list(prompts), fallback, error
+
+    async def expand_idea(self, count: int) -> None:
+        """A typed idea becomes a rollout of `count` prompts (LLM or local planner), once per project."""
+        st = self._state
+        idea, st.options = st.options.idea, replace(st.options, idea=None)
+        if idea is None or count <= 1:
+            return
+        result = await self._session.services.prompts.rewrite_rollout(
+            idea, [], count=count, model=st.rewrite_model, temperature=st.rewrite_temperature, mode="idea"
+        )
+        prompts, _, _ = await self._checked(result.prompts, result.fallback_used, result.error)
+        st.memory.replace_seeds(prompts)
+        st.memory.original_seed_prompts = list(prompts)
 
     def seeds_event(self, reason: str) -> s.SeedPromptsUpdated:
-        """`seed_prompts_updated` for a rollout starting now (with a rewrite's details, if one caused it)."""
-        if reason == "rewrite" and self._last_rewrite is not None:
-            event, self._last_rewrite = self._last_rewrite, None
-            return event
+        """`seed_prompts_updated` for a rollout starting now."""
         memory = self._state.memory
         return s.SeedPromptsUpdated(
             prompts=list(memory.seed_prompts),

@@ -53,14 +53,12 @@ class SessionRegistry:
             raise ResumeFailed("that session has ended; start a new one")
         if not hmac.compare_digest(session.resume_token.encode(), token.encode()):
             raise ResumeFailed("the resume token does not match")
-        if session.is_attached:
-            raise ResumeFailed("that session is attached to another socket")
-        return session
+        return session  # a socket still attached (a drop not noticed yet) is let go by `attach`
 
     def socket_dropped(self, session: Session) -> None:
         """A session lost its socket: end it now, or give it `resume_grace_s` to come back."""
-        if session.closed.is_set():
-            return
+        if session.closed.is_set() or session.is_attached:
+            return  # ended, or already taken over by a resuming socket
         grace_s = self.settings.session.resume_grace_s
         if session.state.phase in (Phase.AWAITING_INIT, Phase.QUEUED) or grace_s <= 0:
             session.close(CloseCode.NORMAL, "socket closed")

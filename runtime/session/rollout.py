@@ -38,12 +38,11 @@ class RolloutHost(Protocol):
     """What a rollout needs from its session."""
 
     state: SessionState
+    epoch: int  # bumped whenever a socket attaches; media reaches the client only within one epoch
 
     async def send(self, event: s.ServerEvent) -> None: ...
 
-    async def send_media(self, segment_idx: int, data: bytes) -> None: ...
-
-    def media_started(self, segment_idx: int) -> None: ...
+    async def send_bytes(self, data: bytes) -> None: ...
 
     async def choose_prompt(self, segment_idx: int, *, wait: bool) -> PromptChoice | None: ...
 
@@ -55,7 +54,8 @@ class _Segment:
     idx: int
     choice: PromptChoice
     requested_at: float
-    announced: bool = False
+    announced_epoch: int | None = None  # the socket that got `ltx2_segment_start`
+    media_epoch: int | None = None  # the socket that got `media_init` (and so can take the bytes)
     chunks: int = 0
     size_bytes: int = 0
     first_frame_unix_s: float | None = None
@@ -122,9 +122,15 @@ class Rollout:
         self.lease.render(self.stream_id, idx, choice.text, image)
         return True
 
+    def resume_point(self) -> int:
+        """The first segment a socket attaching now will see from its start."""
+        seg = self._segments.get(self.next_to_finish)
+        started = seg is not None and seg.media_epoch is not None
+        return self.next_to_finish + 1 if started else self.next_to_finish
+
     async def _announce(self, idx: int) -> None:
         seg = self._segments[idx]
-        seg.announced = True
+        seg.announced_epoch = self.host.epoch
         c = seg.choice
         await self.host.send(
             s.SegmentPromptSource(
@@ -160,20 +166,33 @@ class Rollout:
                 if nxt < self.cap and nxt not in self._segments and not self.host.state.paused:
                     await self._request(nxt, wait=False)
             case MediaInitialized():
-                self.host.media_started(seg.idx)
+                if seg.announced_epoch != self.host.epoch:
+                    await self._announce(seg.idx)  # the socket that saw the announcement is gone
+                seg.media_epoch = self.host.epoch
                 await self.host.send(
                     s.MediaInit(segment_idx=seg.idx, mime=event.mime, stream_id=self.stream_id)
                 )
             case FragmentEncoded():
                 seg.chunks += 1
                 seg.size_bytes += len(event.data)
-                await self.host.send_media(seg.idx, event.data)
+                if seg.media_epoch == self.host.epoch:
+                    await self.host.send_bytes(event.data)
             case SegmentEncoded():
                 await self._complete(seg, event)
             case SegmentFailed():
                 raise WorkerFailed(f"segment {seg.idx} failed on the worker: {event.detail}")
 
     async def _complete(self, seg: _Segment, done: SegmentEncoded) -> None:
+        if seg.media_epoch == self.host.epoch:  # else this socket never saw the segment begin
+            await self._report(seg, done)
+        self.host.state.memory.record(seg.choice)
+        self.lease.handle.segments_served += 1
+        self.host.segment_done()
+        self.next_to_finish = seg.idx + 1
+        del self._segments[seg.idx]
+        await self._start_next()
+
+    async def _report(self, seg: _Segment, done: SegmentEncoded) -> None:
         total_ms = (time.monotonic() - seg.requested_at) * 1000
         worker_ms = done.worker_s * 1000
         first_frame_ms = seg.first_frame_unix_s * 1000 if seg.first_frame_unix_s else None
@@ -197,12 +216,6 @@ class Rollout:
         stage_ms["encode"] = done.encode_s * 1000
         await self.host.send(s.StepComplete(latency_ms=latency, stage_ms=stage_ms))
         await self.host.send(s.Ltx2SegmentComplete(segment_idx=seg.idx, total_segments=self.cap))
-        self.host.state.memory.record(seg.choice)
-        self.lease.handle.segments_served += 1
-        self.host.segment_done()
-        self.next_to_finish = seg.idx + 1
-        del self._segments[seg.idx]
-        await self._start_next()
 
     async def _start_next(self) -> None:
         idx = self.next_to_finish

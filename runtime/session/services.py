@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+
 from dreamverse.runtime.errors import SafetyRejected
-from dreamverse.runtime.protocol.client import InitialImage
 from dreamverse.runtime.prompts.service import PromptService
+from dreamverse.runtime.protocol.client import InitialImage
 from dreamverse.runtime.protocol.images import decode_initial_image
 from dreamverse.safety.filter import SafetyFilter
 

@@ -72,14 +72,18 @@ class Session:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._slot_deadline: float | None = None
         self._last_activity = time.monotonic()
-        self._media_segment: int | None = None  # segment whose media_init reached the attached socket
+        self.epoch = 0  # bumped on every attach: media is only sent to the socket that saw its media_init
+        self.rollout: Rollout | None = None
 
     # --- sockets ------------------------------------------------------------------------------------
 
     def attach(self, attachment: Attachment) -> None:
+        """Attach a socket; one still attached (a drop the server has not noticed yet) is let go."""
+        if self.attachment is not None and self.attachment is not attachment:
+            self.attachment.gone.set()
         self.attachment = attachment
         self.resume_token = secrets.token_urlsafe(24)
-        self._media_segment = None
+        self.epoch += 1
         self._attached.set()
         self.touch()
 
@@ -99,12 +103,17 @@ class Session:
         if self.attachment is not None:
             await self.attachment.put(event.model_dump_json(exclude_none=False))
 
-    async def send_media(self, segment_idx: int, data: bytes) -> None:
-        if self.attachment is not None and self._media_segment == segment_idx:
+    async def send_bytes(self, data: bytes) -> None:
+        if self.attachment is not None:
             await self.attachment.put(data)
 
-    def media_started(self, segment_idx: int) -> None:
-        self._media_segment = segment_idx if self.attachment is not None else None
+    @property
+    def resume_point(self) -> int:
+        return self.rollout.resume_point() if self.rollout is not None else self.next_segment_idx
+
+    @property
+    def segment_cap(self) -> int:
+        return 1 if self.state.options.single_clip else self.settings.session.segment_cap
 
     def segment_done(self) -> None:
         self.next_segment_idx += 1
@@ -249,7 +258,8 @@ class Session:
 
     async def _run_rollout(self, lease: WorkerLease, reason: str) -> None:
         st = self.state
-        cap = 1 if st.options.single_clip else self.settings.session.segment_cap
+        cap = self.segment_cap
+        await self.prompts.expand_idea(cap)
         seed = st.options.seed if st.options.seed is not None else self.settings.model.default_seed
         await self.send(
             s.Ltx2StreamStart(
@@ -269,6 +279,7 @@ class Session:
             segment_timeout_s=self.settings.workers.segment_timeout_s,
             initial_image=self.initial_image,
         )
+        self.rollout = rollout
         try:
             await rollout.run()
         except WorkerLost:

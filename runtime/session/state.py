@@ -88,6 +88,7 @@ class StartOptions:
     initial_image: c.InitialImage | None = None
     single_clip: bool = False
     seed: int | None = None
+    idea: str | None = None  # a typed prompt to plan into a whole rollout before the first segment
 
 
 @dataclass(slots=True)
@@ -182,13 +183,15 @@ class SessionMachine:
         if msg.rewrite_temperature is not None:
             st.rewrite_temperature = msg.rewrite_temperature
         seeds = [p for p in msg.curated_prompts if p.strip()]
+        idea = None
         if not seeds and msg.initial_rollout_prompt and msg.initial_rollout_prompt.strip():
             seeds = [msg.initial_rollout_prompt]
+            idea = None if msg.single_clip_mode else msg.initial_rollout_prompt
         if not seeds:
             raise UnexpectedMessage(f"{msg.type} needs `curated_prompts` or `initial_rollout_prompt`")
         if msg.single_clip_mode:
             seeds = seeds[:1]
-        opts = StartOptions(msg.initial_image, msg.single_clip_mode, msg.seed)
+        opts = StartOptions(msg.initial_image, msg.single_clip_mode, msg.seed, idea)
         return self._start_project(seeds, msg.preset_id, msg.preset_label, opts)
 
     def _on_simple_generate(self, msg: c.SimpleGenerate) -> list[Output]:

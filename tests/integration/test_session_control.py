@@ -36,11 +36,14 @@ async def test_rewrite_replaces_the_rollout_and_restarts_at_segment_zero(server:
     await client.until("ltx2_segment_complete")
     await client.send({"type": "rewrite_seed_prompts", "rewrite_instruction": "make it night time"})
     assert (await client.until("rewrite_seed_prompts_started"))["model"]
+    seeds = await client.until("seed_prompts_updated")  # upstream order: started → updated → complete
+    assert seeds["reason"] == "rewrite" and seeds["rewrite_instruction"] == "make it night time"
+    assert seeds["fallback_used"] is False
+    assert client.types()[-2:] == ["rewrite_seed_prompts_started", "seed_prompts_updated"]
     complete = await client.until("rewrite_seed_prompts_complete")
     assert complete["fallback_used"] is False
     await client.until("ltx2_stream_start")
-    seeds = await client.until("seed_prompts_updated")
-    assert seeds["reason"] == "rewrite" and seeds["rewrite_instruction"] == "make it night time"
+    assert (await client.until("seed_prompts_updated"))["prompts"] == seeds["prompts"]
     assert len(seeds["prompts"]) == 2 and seeds["prompts"] != ["a fox in the snow", "the fox runs"]
     start = await client.until("ltx2_segment_start")
     assert start["segment_idx"] == 0 and start["prompt"] == seeds["prompts"][0]
