@@ -211,3 +211,35 @@ def count_frames(path: Path) -> int:
     args = ["ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0"]
     args += ["-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", str(path)]
     return int(subprocess.run(args, capture_output=True, text=True, check=True).stdout.strip())
+
+
+async def test_typed_idea_is_planned_into_a_whole_rollout(server: RunningServer) -> None:
+    client = await Client.connect(server.ws)
+    await client.next_event()
+    await client.send({"type": "session_init_v2", "initial_rollout_prompt": "a paper boat on a river"})
+    seeds = await client.until("seed_prompts_updated")
+    assert len(seeds["prompts"]) == server.settings.session.segment_cap
+    assert len(set(seeds["prompts"])) == len(seeds["prompts"])
+    await client.until("ltx2_segment_complete")
+    second = await client.until("segment_prompt_source")
+    assert (second["segment_idx"], second["source"]) == (1, "curated")
+    await client.close()
+
+
+async def test_resume_takes_over_a_socket_the_server_still_holds(server: RunningServer) -> None:
+    old = await started(server, "first", "second", "third")
+    ready = old.events[0]
+    await old.until("ltx2_segment_complete")
+    new = await Client.connect(server.ws)
+    await new.next_event()
+    await new.send(
+        {"type": "session_resume", "session_id": ready["session_id"], "resume_token": ready["resume_token"]}
+    )
+    assert (await new.until("session_resumed"))["session_id"] == ready["session_id"]
+    with pytest.raises(websockets.ConnectionClosed):
+        await old.until("never-sent", timeout_s=10)
+    start = await new.until("ltx2_segment_start")
+    media = await new.until("media_init")
+    assert media["segment_idx"] == start["segment_idx"]
+    await new.until("ltx2_segment_complete")
+    await new.close()
