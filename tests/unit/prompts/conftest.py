@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_openai_server import FakeOpenAI, run_fake_openai
 
 from dreamverse.runtime.prompts import PromptSettings
+from tests.support.fake_openai import FakeOpenAI, run_fake_openai
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,10 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
-from fake_openai_server import FakeOpenAI, Reply
 
 from dreamverse.runtime.prompts import PromptService, PromptSettings
 from dreamverse.safety import SafetyFilter, SafetySettings
+from tests.support.fake_openai import FakeOpenAI, Reply
 
 RAW = "a red fox crosses a frozen river"
 ENHANCED = "A red fox trots across a frozen river at dawn, low tracking shot, soft golden light."
