@@ -36,6 +36,7 @@ from dreamverse.generator.ltx2.continuation import (
     audio_window,
     frames_to_pixels,
 )
+from dreamverse.generator.ltx2.fp8 import quantize_blocks_fp8
 from dreamverse.generator.ltx2.pipeline import DistilledPipeline, SegmentPlan
 from dreamverse.generator.ltx2.schedules import get_schedule
 from dreamverse.generator.spec import GeneratorSpec
@@ -238,9 +239,16 @@ def build_ltx2_generator(spec: GeneratorSpec) -> LTX2Generator:
     if spec.dtype not in DTYPES:
         raise GeneratorConfigError(f"unsupported dtype {spec.dtype!r}")
     device = torch.device(spec.device)
+    if spec.quantization == "fp8":
+        if spec.dtype != "bfloat16":
+            raise GeneratorConfigError(f"quantization 'fp8' needs dtype bfloat16, got {spec.dtype!r}")
+        if device.type == "cuda" and torch.cuda.get_device_capability(device) < (8, 9):
+            raise GeneratorConfigError("quantization 'fp8' needs an FP8 GPU (Ada or Hopper, sm_89+)")
     components: LTX2Components = load_components(
         config, spec.checkpoint, text_encoder=spec.text_encoder, device=device, dtype=DTYPES[spec.dtype]
     )
+    if spec.quantization == "fp8":
+        quantize_blocks_fp8(components.transformer)
     pipeline = DistilledPipeline(components, config.pipeline, get_schedule(spec.schedule), device)
     generator = LTX2Generator(pipeline, config, settings)
     if spec.compile:

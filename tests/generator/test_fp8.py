@@ -36,7 +36,7 @@ def test_quantize_rows_uses_power_of_two_scales_within_range() -> None:
     assert float(q.float().abs().max()) <= FP8_MAX
     assert torch.equal(torch.exp2(torch.log2(scale).round()), scale)  # powers of two
     rows = q.float().abs().amax(dim=1)
-    assert bool((rows[torch.arange(37) != 5] > FP8_MAX / 2).all())  # each row uses its top binade
+    assert bool((rows[torch.arange(37) != 5] >= FP8_MAX / 2).all())  # each row uses its top binade
     back = q.float() * scale
     assert relative_error(back, x.float()) < 2**-4
 
@@ -45,8 +45,8 @@ def test_float8_linear_close_to_the_bf16_linear() -> None:
     torch.manual_seed(0)
     linear = nn.Linear(256, 512).to(torch.bfloat16)
     x = torch.randn(3, 77, 256, dtype=torch.bfloat16)
-    want = nn.functional.linear(x.double(), linear.weight.double(), linear.bias.double())
     with torch.no_grad():
+        want = nn.functional.linear(x.double(), linear.weight.double(), linear.bias.double())
         got = Float8Linear(linear)(x)
         bf16 = linear(x)
     assert got.shape == (3, 77, 512) and got.dtype == torch.bfloat16
