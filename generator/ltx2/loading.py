@@ -87,8 +87,18 @@ def strict_load(
     for key, tensor in state.items():
         if tuple(tensor.shape) != tuple(expected[key].shape):
             raise ShapeMismatchError(component, key, tuple(expected[key].shape), tuple(tensor.shape), source)
-    cast = {k: v.to(dtype) if v.is_floating_point() else v for k, v in state.items()}
+    cast = {k: _owned(v.to(dtype) if v.is_floating_point() else v) for k, v in state.items()}
     module.load_state_dict(cast, strict=True, assign=True)
+
+
+def _owned(tensor: torch.Tensor) -> torch.Tensor:
+    """A CPU tensor in fresh, allocator-aligned memory.
+
+    CPU kernels can round differently on differently aligned (memory-mapped) storage; owning the memory makes
+    a single file and a diffusers folder with the same weights give bit-identical output. GPU tensors already
+    live in the caching allocator (and a copy would double the memory).
+    """
+    return tensor.clone() if tensor.device.type == "cpu" else tensor
 
 
 def _log_loaded(component: str, module: nn.Module, started: float) -> None:
