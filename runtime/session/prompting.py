@@ -198,7 +198,8 @@ class PromptDirector:
             )
         )
         if st.phase in (Phase.STREAMING, Phase.IDLE):
-            await self._session.restart_rollout("rewrite")
+            # not "rewrite" again: clients count each `seed_prompts_updated {reason: "rewrite"}` as an edit
+            await self._session.restart_rollout("rewrite_applied")
 
     async def _checked(
         self, prompts: list[str], fallback: bool, error: str | None
