@@ -133,6 +133,8 @@ class SessionMachine:
         }
 
     def apply(self, msg: c.ClientMessage) -> list[Output]:
+        if type(msg) not in self._handlers:  # session_resume: only as a socket's first message
+            raise UnexpectedMessage(f"{msg.type} is only accepted as the first message on a socket")
         phases, handler = self._handlers[type(msg)]
         if self.state.phase not in phases:
             expected = ", ".join(sorted(p.value for p in phases))

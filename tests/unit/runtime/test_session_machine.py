@@ -124,6 +124,12 @@ def test_illegal_message_names_the_expected_phases(phase: Phase, type_: str, fie
         machine.apply(msg(type_, **fields))
 
 
+def test_resume_is_only_a_first_message() -> None:
+    machine = machine_in(Phase.STREAMING)
+    with pytest.raises(UnexpectedMessage, match="first message"):
+        machine.apply(msg("session_resume", session_id="s", resume_token="t"))
+
+
 def test_first_init_requests_a_slot_and_keeps_the_options() -> None:
     machine = SessionMachine(max_pending_prompts=2)
     out = machine.apply(
