@@ -152,18 +152,23 @@ async def test_dropped_socket_resumes_the_same_session(server: RunningServer) ->
     await again.close()
 
 
-async def test_resume_with_a_wrong_token_fails_but_the_socket_can_start_fresh(server: RunningServer) -> None:
-    client = await started(server, "first")
-    ready = client.events[0]
-    await client.close()
-    again = await Client.connect(server.ws)
-    await again.next_event()
-    await again.send({"type": "session_resume", "session_id": ready["session_id"], "resume_token": "wrong"})
-    error = await again.until("error")
-    assert (error["code"], error["retryable"]) == ("resume_failed", False)
-    await again.send(init("fresh"))
-    assert (await again.until("ltx2_segment_start"))["prompt"] == "fresh"
-    await again.close()
+async def test_resume_with_a_wrong_token_fails_but_the_socket_can_start_fresh() -> None:
+    with run_server(
+        resume_grace_s=1
+    ) as server:  # the dropped session holds the only slot until its grace ends
+        server.wait_ready()
+        client = await started(server, "first")
+        ready = client.events[0]
+        await client.close()
+        again = await Client.connect(server.ws)
+        await again.next_event()
+        resume = {"type": "session_resume", "session_id": ready["session_id"], "resume_token": "wrong"}
+        await again.send(resume)
+        error = await again.until("error")
+        assert (error["code"], error["retryable"]) == ("resume_failed", False)
+        await again.send(init("fresh"))
+        assert (await again.until("ltx2_segment_start", timeout_s=15))["prompt"] == "fresh"
+        await again.close()
 
 
 async def test_idle_session_is_ended() -> None:
