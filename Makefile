@@ -10,7 +10,7 @@ PORT ?= 8009
 MODEL ?=
 ARGS ?=
 
-.PHONY: run test run-deps system-deps apt-install venv frontend lint pytest frontend-test clean
+.PHONY: run test run-deps system-deps apt-install venv frontend lint typecheck pytest frontend-test clean
 
 # ffmpeg, node and npm are needed to run; redis-server and chromium only to test.
 run-deps:
@@ -50,13 +50,20 @@ lint: venv
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
 
+# mypy --strict over runtime, workers, streaming and safety, through a symlinked `dreamverse/` package.
+typecheck: venv
+	@rm -rf .typecheck && mkdir -p .typecheck/dreamverse
+	@for d in runtime workers generator streaming safety; do ln -s ../../$$d .typecheck/dreamverse/$$d; done
+	@cd .typecheck && ../$(VENV)/bin/mypy --config-file ../pyproject.toml \
+	  dreamverse/runtime dreamverse/workers dreamverse/streaming dreamverse/safety
+
 pytest: venv
 	@$(VENV)/bin/pytest -q
 
 frontend-test:
 	@if [ -f frontend/package.json ]; then $(MAKE) -C frontend test; fi
 
-test: system-deps venv lint frontend pytest frontend-test
+test: system-deps venv lint typecheck frontend pytest frontend-test
 
 clean:
 	rm -rf $(VENV) runtime/static frontend/node_modules frontend/dist

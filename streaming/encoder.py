@@ -146,7 +146,7 @@ class SegmentEncoder:
         if self._first_frame_at is None:
             self._first_frame_at = time.monotonic()
         try:
-            view = memoryview(np.ascontiguousarray(batch)).cast("B")
+            view = np.ascontiguousarray(batch).data.cast("B")
             _write_all(self._stdin_fd(), view, self.settings.write_timeout_s)
         except TimeoutError as exc:
             raise self._failure("ffmpeg stalled", grace_s=0.0) from exc

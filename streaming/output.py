@@ -10,7 +10,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, cast
 
 import ffmpeg
 
@@ -119,7 +119,7 @@ class StderrTail:
         self.thread.start()
 
     def _run(self, raw_stream: IO[bytes]) -> None:
-        stream = io.BufferedReader(raw_stream)  # type: ignore[arg-type]
+        stream = io.BufferedReader(cast(io.RawIOBase, raw_stream))
         for raw in iter(stream.readline, b""):
             line = raw.decode("utf-8", "replace").rstrip()
             logger.debug("ffmpeg: %s", line)

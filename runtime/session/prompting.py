@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from dreamverse.runtime.errors import SafetyRejected
 from dreamverse.runtime.prompts.memory import PromptChoice, ReadyPrompt
 from dreamverse.runtime.protocol import server as s
-from dreamverse.runtime.session.state import Phase, PreparePrompt, RewriteRollout
+from dreamverse.runtime.session.state import Phase, PreparePrompt, RewriteRollout, SessionState
 
 if TYPE_CHECKING:
     from dreamverse.runtime.session.session import Session
@@ -27,7 +27,7 @@ class PromptDirector:
         self.is_waiting = False
 
     @property
-    def _state(self):
+    def _state(self) -> SessionState:
         return self._session.state
 
     def wake(self) -> None:
