@@ -4,7 +4,11 @@
 #   BENCH_GIT_COMMIT=<sha> bash benchmarks/gpu_session.sh STEP...      (carry: .whl)
 #
 # Steps: streaming, streaming-compiled, pipeline, pipeline-compiled, pipeline-compiled-native,
-# pipeline-cudnn. `.whl/` holds the runtime's wheels for the image's python 3.12 (not installed there) and
+# pipeline-cudnn, pipeline-fp8, pipeline-compiled-fp8 (`--quantization fp8`), fp8-linear (benchmarks/fp8_linear.py),
+# gpu-tests (`pytest -m gpu tests/generator/test_gpu.py`; needs .whl/test/: pytest-asyncio, and pytest 9.2 +
+# pluggy + iniconfig for an image whose pytest is older than 8.4). BENCH_REPEATS (default 2) timed streams per
+# pipeline step; BENCH_DEADLINE_S (default 580) seconds after which no step starts and each step's timeout is
+# cut to what is left. `.whl/` holds the runtime's wheels for the image's python 3.12 (not installed there) and
 # an xz-compressed static FFmpeg (imageio-ffmpeg 0.6.0's binary; the wheel itself does not fit in the 64 MiB
 # that travels). Results are copied to $OUT (at most 8 files come back); the whole log is $OUT/log.txt.
 set -uo pipefail
@@ -32,6 +36,10 @@ print('torch', torch.__version__, 'cuda', torch.version.cuda, 'cudnn', torch.bac
     || exit 1
 echo "commit ${BENCH_GIT_COMMIT:-unset}; setup done at $(elapsed) s"
 
+REPEATS=${BENCH_REPEATS:-2}
+DEADLINE=${BENCH_DEADLINE_S:-580}
+limit() { local left=$((DEADLINE - $(elapsed))); echo $((left < $1 ? left : $1)); }
+
 touch /tmp/bench-marker
 collect() {  # results written since the marker (the tree's committed results stay behind)
     find benchmarks/results -name '*.json' -newer /tmp/bench-marker -exec cp -v {} "$OUT"/ \;
@@ -40,7 +48,31 @@ collect() {  # results written since the marker (the tree's committed results st
 
 for step in "$@"; do
     echo "=== $step (t=$(elapsed) s)"
+    if [ "$(limit 9999)" -lt 30 ]; then echo "=== $step skipped: deadline"; continue; fi
     case $step in
+    gpu-tests)
+        python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --target /tmp/site \
+            .whl/test/pytest_asyncio-*.whl
+        python3 -c "import pytest, sys; sys.exit(tuple(map(int, pytest.__version__.split('.')[:2])) < (8, 4))" \
+            || python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade \
+                --target /tmp/site .whl/test/pytest-*.whl .whl/test/pluggy-*.whl .whl/test/iniconfig-*.whl
+        python3 -m pytest --version
+        # only the plugins the ini needs (asyncio_mode, timeout): the image's others are not ours to vet
+        PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 DREAMVERSE_GPU_REPORT="$OUT/gpu-tests.jsonl" \
+            timeout "$(limit 300)" python3 -m pytest -p pytest_asyncio.plugin -p pytest_timeout \
+            -p no:cacheprovider -m gpu tests/generator/test_gpu.py -q
+        rc=$? ;;
+    fp8-linear)
+        timeout "$(limit 150)" python3 -m benchmarks.fp8_linear
+        rc=$? ;;
+    pipeline-fp8)
+        timeout "$(limit 300)" python3 -m benchmarks.pipeline --checkpoint random --no-baseline --repeats "$REPEATS" \
+            --quantization fp8
+        rc=$? ;;
+    pipeline-compiled-fp8)
+        timeout "$(limit 420)" python3 -m benchmarks.pipeline --checkpoint random --no-baseline --repeats "$REPEATS" \
+            --compile --quantization fp8
+        rc=$? ;;
     streaming)
         timeout 400 python3 -m benchmarks.streaming --model ltx2 --checkpoint random --segments 4 --ffmpeg "$FFMPEG"
         rc=$? ;;
@@ -49,14 +81,14 @@ for step in "$@"; do
             --segments 4 --ffmpeg "$FFMPEG"
         rc=$? ;;
     pipeline)
-        timeout 300 python3 -m benchmarks.pipeline --checkpoint random --no-baseline --repeats 2
+        timeout "$(limit 300)" python3 -m benchmarks.pipeline --checkpoint random --no-baseline --repeats "$REPEATS"
         rc=$? ;;
     pipeline-cudnn)
         timeout 300 python3 -m benchmarks.pipeline --checkpoint random --no-baseline --repeats 2 \
             --attention-backend _native_cudnn
         rc=$? ;;
     pipeline-compiled)
-        timeout 420 python3 -m benchmarks.pipeline --checkpoint random --no-baseline --repeats 2 --compile
+        timeout "$(limit 420)" python3 -m benchmarks.pipeline --checkpoint random --no-baseline --repeats "$REPEATS" --compile
         rc=$? ;;
     pipeline-compiled-native)
         timeout 420 python3 -m benchmarks.pipeline --checkpoint random --no-baseline --repeats 2 --compile \

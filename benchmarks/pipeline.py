@@ -6,6 +6,7 @@ shapes as the baseline. Writes one JSON.
     python benchmarks/pipeline.py --model tiny --device cpu --out /tmp/pipeline-tiny.json   # smoke test
     python -m benchmarks.pipeline --checkpoint random --compile --no-baseline   # results/pipeline-*.json
 
+`--quantization fp8` is `GeneratorSpec.quantization` (float8 linears in the transformer blocks).
 `--compile` is `GeneratorSpec.compile` (the transformer's repeated blocks through `torch.compile`, with the
 attention backend `COMPILE_ATTENTION_BACKEND`); `--attention-backend` overrides the backend afterwards.
 Warm-up renders a segment 0 and a continuation and reports their seconds (compilation included).
@@ -53,6 +54,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, default=2, help="timed segments (after one warm-up)")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--compile", action="store_true", help="GeneratorSpec.compile")
+    parser.add_argument(
+        "--quantization", default="none", choices=["none", "fp8"], help="GeneratorSpec.quantization"
+    )
     parser.add_argument(
         "--compile-static",
         action="store_true",
@@ -244,6 +248,7 @@ def main() -> None:
         num_frames=args.frames,
         schedule=args.schedule,
         compile=args.compile and not args.compile_static,
+        quantization=args.quantization,
     )
     (generator, load_s) = _timed(lambda: build_ltx2_generator(spec), device)
     if args.compile_static:
@@ -269,6 +274,7 @@ def main() -> None:
         "dtype": args.dtype,
         "device": args.device,
         "compile": "static (dynamic=False)" if args.compile_static else args.compile,
+        "quantization": args.quantization,
         "segments_per_stream": args.segments,
         "attention_backend": args.attention_backend
         or (COMPILE_ATTENTION_BACKEND if generator.compiled and device.type == "cuda" else None)
@@ -281,7 +287,8 @@ def main() -> None:
         result["diffusers_baseline"] = run_baseline(generator, args.repeats, device)
     if args.out is None:
         name = f"pipeline-{args.model}-{'random' if result['weights'] == 'random' else 'loaded'}"
-        settings = {k: result[k] for k in ("model", "checkpoint", "geometry", "schedule", "dtype", "compile")}
+        keys = ("model", "checkpoint", "geometry", "schedule", "dtype", "compile", "quantization")
+        settings = {k: result[k] for k in keys}
         settings["attention_backend"] = result["attention_backend"]
         path = write_result(name, settings, result, use_gpu=device.type == "cuda")
     else:

@@ -35,6 +35,8 @@ from dreamverse.generator.spec import GeneratorSpec
 pytestmark = [
     pytest.mark.gpu,
     pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU"),
+    # deprecations raised inside torch itself (torch 2.11: importing Inductor warns of jit.script_method)
+    pytest.mark.filterwarnings("ignore::DeprecationWarning:torch"),
 ]
 
 CUDA = torch.device("cuda")
