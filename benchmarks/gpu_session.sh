@@ -4,7 +4,7 @@
 #   BENCH_GIT_COMMIT=<sha> bash benchmarks/gpu_session.sh STEP...      (carry: .whl)
 #
 # Steps: streaming, streaming-compiled, pipeline, pipeline-compiled, pipeline-compiled-native,
-# pipeline-cudnn, pipeline-fp8, pipeline-compiled-fp8 (`--quantization fp8`), fp8-linear (benchmarks/fp8_linear.py),
+# pipeline-cudnn, streaming-compiled-fp8, pipeline-fp8, pipeline-compiled-fp8 (`--quantization fp8`), fp8-linear (benchmarks/fp8_linear.py),
 # gpu-tests (`pytest -m gpu tests/generator/test_gpu.py`; needs .whl/test/: pytest-asyncio, and pytest 9.2 +
 # pluggy + iniconfig for an image whose pytest is older than 8.4). BENCH_REPEATS (default 2) timed streams per
 # pipeline step; BENCH_DEADLINE_S (default 580) seconds after which no step starts and each step's timeout is
@@ -77,8 +77,12 @@ for step in "$@"; do
         timeout 400 python3 -m benchmarks.streaming --model ltx2 --checkpoint random --segments 4 --ffmpeg "$FFMPEG"
         rc=$? ;;
     streaming-compiled)
-        DREAMVERSE_COMPILE=1 timeout 500 python3 -m benchmarks.streaming --model ltx2 --checkpoint random \
-            --segments 4 --ffmpeg "$FFMPEG"
+        timeout 500 python3 -m benchmarks.streaming --model ltx2 --checkpoint random \
+            --segments 4 --ffmpeg "$FFMPEG" --compile
+        rc=$? ;;
+    streaming-compiled-fp8)
+        timeout "$(limit 500)" python3 -m benchmarks.streaming --model ltx2 --checkpoint random \
+            --segments 6 --ffmpeg "$FFMPEG" --compile --quantization fp8
         rc=$? ;;
     pipeline)
         timeout "$(limit 300)" python3 -m benchmarks.pipeline --checkpoint random --no-baseline --repeats "$REPEATS"

@@ -77,6 +77,8 @@ def main() -> None:
     parser.add_argument("--dtype", default="bfloat16")
     parser.add_argument("--ffmpeg", default="ffmpeg", help="FFmpeg binary")
     parser.add_argument("--warmup-timeout-s", type=float, default=600)
+    parser.add_argument("--compile", action="store_true", help="torch.compile the transformer (GPU)")
+    parser.add_argument("--quantization", default="none", choices=["none", "fp8"])
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     settings: dict[str, Any] = {
@@ -84,6 +86,8 @@ def main() -> None:
         "checkpoint": args.checkpoint,
         "dtype": args.dtype,
         "ffmpeg": args.ffmpeg,
+        "compile": args.compile,
+        "quantization": args.quantization,
         "width": args.width,
         "height": args.height,
         "num_frames": args.frames,
