@@ -137,23 +137,10 @@ def _timed(fn: Callable[[], Any], device: torch.device) -> tuple[Any, float]:
 
 def run_baseline(generator: LTX2Generator, repeats: int, device: torch.device) -> dict[str, Any]:
     """diffusers' stock two-stage composition on the same components and prompt features."""
-    from diffusers import FlowMatchEulerDiscreteScheduler, LTX2LatentUpsamplePipeline, LTX2Pipeline
+    from dreamverse.generator.ltx2.stock import stock_pipelines
 
     c = generator.pipeline.c
-    scheduler = FlowMatchEulerDiscreteScheduler(use_dynamic_shifting=False, shift_terminal=None)
-    pipe = LTX2Pipeline(
-        scheduler=scheduler,
-        vae=c.vae,
-        audio_vae=c.audio_vae,
-        text_encoder=c.text_encoder,
-        tokenizer=c.tokenizer,
-        connectors=c.connectors,
-        transformer=c.transformer,
-        vocoder=c.vocoder,
-    )
-    pipe.set_progress_bar_config(disable=True)
-    upsample = LTX2LatentUpsamplePipeline(vae=c.vae, latent_upsampler=c.latent_upsampler)
-    upsample.set_progress_bar_config(disable=True)
+    pipe, upsample = stock_pipelines(c)
     features, mask = generator.pipeline.prompts.text_features("a prompt")
     s, schedule = generator.settings, generator.pipeline.schedule
     off = dict(

@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 import torch
-from diffusers import FlowMatchEulerDiscreteScheduler, LTX2LatentUpsamplePipeline, LTX2Pipeline
+from diffusers import LTX2Pipeline
 
 from dreamverse.generator.ltx2 import latents as L
 from dreamverse.generator.ltx2.components import LTX2Components
 from dreamverse.generator.ltx2.pipeline import DistilledPipeline, SegmentPlan
 from dreamverse.generator.ltx2.schedules import DISTILLED_8_3
+from dreamverse.generator.ltx2.stock import stock_pipelines
 
 PROMPT = "a red fox runs through snow"
 SEED = 1234
@@ -22,19 +23,7 @@ def rel_err(a: torch.Tensor, b: torch.Tensor) -> float:
 
 
 def reference(c: LTX2Components) -> LTX2Pipeline:
-    scheduler = FlowMatchEulerDiscreteScheduler(use_dynamic_shifting=False, shift_terminal=None)
-    pipe = LTX2Pipeline(
-        scheduler=scheduler,
-        vae=c.vae,
-        audio_vae=c.audio_vae,
-        text_encoder=c.text_encoder,
-        tokenizer=c.tokenizer,
-        connectors=c.connectors,
-        transformer=c.transformer,
-        vocoder=c.vocoder,
-    )
-    pipe.set_progress_bar_config(disable=True)
-    return pipe
+    return stock_pipelines(c)[0]
 
 
 def guidance_off(pipeline: DistilledPipeline, fps: float) -> dict[str, Any]:
@@ -107,7 +96,8 @@ def test_stage1_matches_ltx2pipeline(tiny_pipeline: DistilledPipeline) -> None:
 def test_two_stage_matches_upsampler_and_refine_composition(tiny_pipeline: DistilledPipeline) -> None:
     plan = first_segment_plan(tiny_pipeline)
     ours = tiny_pipeline.generate(PROMPT, plan, torch.Generator().manual_seed(SEED))
-    c, ref = tiny_pipeline.c, reference(tiny_pipeline.c)
+    c = tiny_pipeline.c
+    ref, upsample = stock_pipelines(c)
     generator = torch.Generator().manual_seed(SEED)
     kwargs = guidance_off(tiny_pipeline, plan.fps)
     video, audio = ref(
@@ -118,8 +108,6 @@ def test_two_stage_matches_upsampler_and_refine_composition(tiny_pipeline: Disti
         generator=generator,
         **kwargs,
     )
-    upsample = LTX2LatentUpsamplePipeline(vae=c.vae, latent_upsampler=c.latent_upsampler)
-    upsample.set_progress_bar_config(disable=True)
     (upsampled,) = upsample(latents=video, output_type="latent", return_dict=False)
     ref_video, ref_audio = ref(
         latents=upsampled,
