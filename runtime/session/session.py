@@ -64,10 +64,9 @@ class Session:
         self.attachment: Attachment | None = None
         self.closed = asyncio.Event()
         self.close_code = CloseCode.NORMAL
-        self.next_segment_idx = 0
         self.initial_image: bytes | None = None
         self._attached = asyncio.Event()
-        self._rollout: asyncio.Task[None] | None = None
+        self._rollout_task: asyncio.Task[None] | None = None
         self._tg: asyncio.TaskGroup | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._slot_deadline: float | None = None
@@ -109,15 +108,14 @@ class Session:
 
     @property
     def resume_point(self) -> int:
-        return self.rollout.resume_point() if self.rollout is not None else self.next_segment_idx
+        return self.rollout.resume_point() if self.rollout is not None else 0
 
     @property
     def segment_cap(self) -> int:
         return 1 if self.state.options.single_clip else self.settings.session.segment_cap
 
     def segment_done(self) -> None:
-        self.next_segment_idx += 1
-        self.touch()
+        self.touch()  # a finished segment counts as activity: a watched stream never idles out
 
     async def choose_prompt(self, segment_idx: int, *, wait: bool) -> PromptChoice | None:
         return await self.prompts.choose(segment_idx, wait=wait)
@@ -243,11 +241,10 @@ class Session:
             return  # still queued: the rollout starts when the slot arrives
         self.state.memory.start_rollout()
         self.state.phase = Phase.STREAMING
-        self.next_segment_idx = 0
-        self._rollout = self.spawn(self._run_rollout(self.lease, reason), "rollout")
+        self._rollout_task = self.spawn(self._run_rollout(self.lease, reason), "rollout")
 
     async def _cancel_rollout(self) -> None:
-        task, self._rollout = self._rollout, None
+        task, self._rollout_task = self._rollout_task, None
         if task is not None and not task.done() and task is not asyncio.current_task():
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -316,7 +313,9 @@ class Session:
                 self.close(CloseCode.NORMAL, "session timeout")
                 return
             generating = (
-                self._rollout is not None and not self._rollout.done() and not self.prompts.is_waiting
+                self._rollout_task is not None
+                and not self._rollout_task.done()
+                and not self.prompts.is_waiting
             )
             if not generating and now - self._last_activity >= cfg.idle_timeout_s:
                 await self.send(to_error_event(_idle_error(cfg.idle_timeout_s)))
