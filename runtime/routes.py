@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import hmac
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute
 
+from dreamverse.runtime.auth import token_accepted
 from dreamverse.runtime.version import __version__
 from dreamverse.streaming.errors import StreamingError
 from dreamverse.streaming.export import concat_segments
@@ -26,13 +26,7 @@ def _state(request: Request) -> AppState:
 
 
 def _authorized(request: Request) -> bool:
-    token = _state(request).settings.server.auth_token
-    if not token:
-        return True
-    given = request.headers.get("authorization", "").removeprefix("Bearer ") or request.query_params.get(
-        "token", ""
-    )
-    return hmac.compare_digest(given.encode(), token.encode())
+    return token_accepted(request, _state(request).settings.server.auth_token)
 
 
 def _unauthorized() -> JSONResponse:
@@ -64,14 +58,7 @@ async def readyz(request: Request) -> JSONResponse:
 
 def _limits(state: AppState) -> dict[str, float]:
     cfg = state.settings.session
-    return {
-        "max_prompt_chars": cfg.max_prompt_chars,
-        "max_message_bytes": cfg.max_message_bytes,
-        "max_image_bytes": cfg.max_image_bytes,
-        "max_prompts": cfg.max_prompts,
-        "segment_cap": cfg.segment_cap,
-        "max_session_s": cfg.max_session_s,
-    }
+    return {**cfg.limits().model_dump(), "segment_cap": cfg.segment_cap, "max_session_s": cfg.max_session_s}
 
 
 async def status(request: Request) -> JSONResponse:

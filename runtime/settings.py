@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from dreamverse.generator.spec import GeneratorSpec
 from dreamverse.runtime.prompts.settings import PromptSettings
+from dreamverse.runtime.protocol.server import Limits
 from dreamverse.safety.settings import SafetySettings
 from dreamverse.streaming.settings import EncoderSettings
 
@@ -105,6 +106,15 @@ class SessionSettings(BaseSettings):
     send_timeout_s: float = Field(
         30.0, gt=0, description="Close a socket that cannot take a message this long."
     )
+
+    def limits(self) -> Limits:
+        """The limits a client is told (`session_ready.limits`, `/readyz`)."""
+        return Limits(
+            max_prompt_chars=self.max_prompt_chars,
+            max_message_bytes=self.max_message_bytes,
+            max_image_bytes=self.max_image_bytes,
+            max_prompts=self.max_prompts,
+        )
 
 
 class WorkerSettings(BaseSettings):

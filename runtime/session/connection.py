@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
 import logging
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
+from dreamverse.runtime.auth import token_accepted
 from dreamverse.runtime.errors import (
     DreamverseError,
     InvalidImage,
@@ -56,7 +56,7 @@ async def serve_websocket(websocket: WebSocket, settings: Settings, registry: Se
     session: Session | None = None
     close_code = CloseCode.NORMAL
     try:
-        if not _authorized(websocket, settings.server.auth_token):
+        if not token_accepted(websocket, settings.server.auth_token):
             await attachment.put(_error_json("missing or wrong token", "unauthorized"))
             close_code = CloseCode.POLICY_VIOLATION
             return
@@ -78,15 +78,6 @@ async def serve_websocket(websocket: WebSocket, settings: Settings, registry: Se
                 await asyncio.shield(writer)
         writer.cancel()
         await _close(websocket, close_code)
-
-
-def _authorized(websocket: WebSocket, token: str | None) -> bool:
-    if not token:
-        return True
-    given = websocket.query_params.get("token") or websocket.headers.get("authorization", "").removeprefix(
-        "Bearer "
-    )
-    return hmac.compare_digest(given.encode(), token.encode())
 
 
 class _Reader:
@@ -154,13 +145,7 @@ async def _open_session(
 
 async def _ready(session: Session, attachment: Attachment, registry: SessionRegistry) -> None:
     session.attach(attachment)
-    cfg = registry.settings.session
-    limits = s.Limits(
-        max_prompt_chars=cfg.max_prompt_chars,
-        max_message_bytes=cfg.max_message_bytes,
-        max_image_bytes=cfg.max_image_bytes,
-        max_prompts=cfg.max_prompts,
-    )
+    limits = registry.settings.session.limits()
     ready = s.SessionReady(
         protocol_version=PROTOCOL_VERSION,
         server_version=registry.version,

@@ -73,6 +73,15 @@ class Session:
         self._last_activity = time.monotonic()
         self.epoch = 0  # bumped on every attach: media is only sent to the socket that saw its media_init
         self.rollout: Rollout | None = None
+        self._directive_handlers: dict[type[Any], Callable[[Any], Awaitable[None]]] = {
+            RequestSlot: self._on_request_slot,
+            StartRollout: self._on_start_rollout,
+            StopRollout: self._on_stop_rollout,
+            PreparePrompt: self.prompts.prepare,
+            RewriteRollout: self.prompts.rewrite,
+            Wake: self._on_wake,
+            Close: self._on_close,
+        }
 
     # --- sockets ------------------------------------------------------------------------------------
 
@@ -155,20 +164,18 @@ class Session:
         """A session task's errors become `error` events; they never tear the session down silently."""
         try:
             await coro
-        except DreamverseError as exc:
-            await self.send(to_error_event(exc))
-        except Exception as exc:
+        except (
+            Exception
+        ) as exc:  # typed errors are sent as they are; unknown ones are logged, sent as internal
             await self.send(to_error_event(exc))
 
     # --- messages ---------------------------------------------------------------------------------
 
     async def handle(self, msg: c.ClientMessage) -> None:
         self.touch()
-        if isinstance(msg, c.SessionInitV2 | c.SimpleGenerate) and msg.initial_image is not None:
-            self.initial_image = await self.services.decode_image(msg.initial_image)
-        elif isinstance(msg, c.SessionInitV2 | c.SimpleGenerate):
-            self.initial_image = None
         if isinstance(msg, c.SessionInitV2 | c.SimpleGenerate):
+            image = msg.initial_image
+            self.initial_image = await self.services.decode_image(image) if image is not None else None
             await self.prompts.check_seeds(_seeds_of(msg))
         for out in self.machine.apply(msg):
             if isinstance(out, Directive):
@@ -177,16 +184,7 @@ class Session:
                 await self.send(out)
 
     async def _execute(self, directive: Directive) -> None:
-        handlers: dict[type[Any], Callable[[Any], Awaitable[None]]] = {
-            RequestSlot: self._on_request_slot,
-            StartRollout: self._on_start_rollout,
-            StopRollout: self._on_stop_rollout,
-            PreparePrompt: self.prompts.prepare,
-            RewriteRollout: self.prompts.rewrite,
-            Wake: self._on_wake,
-            Close: self._on_close,
-        }
-        await handlers[type(directive)](directive)
+        await self._directive_handlers[type(directive)](directive)
 
     async def _on_request_slot(self, _: RequestSlot) -> None:
         self.spawn(self._acquire_slot(), "acquire")

@@ -85,7 +85,6 @@ Output = s.ServerEvent | Directive
 class StartOptions:
     """What an init message asked for, kept for the life of the project."""
 
-    initial_image: c.InitialImage | None = None
     single_clip: bool = False
     seed: int | None = None
     idea: str | None = None  # a typed prompt to plan into a whole rollout before the first segment
@@ -193,12 +192,12 @@ class SessionMachine:
             raise UnexpectedMessage(f"{msg.type} needs `curated_prompts` or `initial_rollout_prompt`")
         if msg.single_clip_mode:
             seeds = seeds[:1]
-        opts = StartOptions(msg.initial_image, msg.single_clip_mode, msg.seed, idea)
+        opts = StartOptions(msg.single_clip_mode, msg.seed, idea)
         return self._start_project(seeds, msg.preset_id, msg.preset_label, opts)
 
     def _on_simple_generate(self, msg: c.SimpleGenerate) -> list[Output]:
         self.state.enhancement_enabled = msg.enhancement_enabled
-        opts = StartOptions(msg.initial_image, True, msg.seed)
+        opts = StartOptions(True, msg.seed)
         return self._start_project([msg.prompt], msg.preset_id, msg.preset_label, opts)
 
     def _on_append_prompt(self, msg: c.AppendPrompt) -> list[Output]:
