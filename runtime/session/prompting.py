@@ -92,7 +92,7 @@ class PromptDirector:
 
     # --- user prompts -------------------------------------------------------------------------------
 
-    async def check_seeds(self, seeds: list[str]) -> None:
+    def check_seeds(self, seeds: list[str]) -> None:
         for text in seeds:
             self._session.services.check_safety(text)
 
@@ -169,7 +169,7 @@ class PromptDirector:
             model=st.rewrite_model,
             temperature=st.rewrite_temperature,
         )
-        prompts, fallback, error = await self._checked(result.prompts, result.fallback_used, result.error)
+        prompts, fallback, error = self._checked(result.prompts, result.fallback_used, result.error)
         st.memory.replace_seeds(prompts)
         memory = st.memory
         await self._session.send(
@@ -201,7 +201,7 @@ class PromptDirector:
             # not "rewrite" again: clients count each `seed_prompts_updated {reason: "rewrite"}` as an edit
             await self._session.restart_rollout("rewrite_applied")
 
-    async def _checked(
+    def _checked(
         self, prompts: list[str], fallback: bool, error: str | None
     ) -> tuple[list[str], bool, str | None]:
         """LLM-written prompts that all pass the safety filter, or the current seeds (a fallback)."""
@@ -224,7 +224,7 @@ class PromptDirector:
         result = await self._session.services.prompts.rewrite_rollout(
             idea, [], count=count, model=st.rewrite_model, temperature=st.rewrite_temperature, mode="idea"
         )
-        prompts, _, _ = await self._checked(result.prompts, result.fallback_used, result.error)
+        prompts, _, _ = self._checked(result.prompts, result.fallback_used, result.error)
         st.memory.replace_seeds(prompts)
         st.memory.original_seed_prompts = list(prompts)
 

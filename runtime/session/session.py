@@ -176,7 +176,7 @@ class Session:
         if isinstance(msg, c.SessionInitV2 | c.SimpleGenerate):
             image = msg.initial_image
             self.initial_image = await self.services.decode_image(image) if image is not None else None
-            await self.prompts.check_seeds(_seeds_of(msg))
+            self.prompts.check_seeds(_seeds_of(msg))
         for out in self.machine.apply(msg):
             if isinstance(out, Directive):
                 await self._execute(out)
