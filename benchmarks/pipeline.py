@@ -137,7 +137,7 @@ def _timed(fn: Callable[[], Any], device: torch.device) -> tuple[Any, float]:
 
 def run_baseline(generator: LTX2Generator, repeats: int, device: torch.device) -> dict[str, Any]:
     """diffusers' stock two-stage composition on the same components and prompt features."""
-    from dreamverse.generator.ltx2.stock import stock_pipelines
+    from tests.support.ltx2_stock import stock_pipelines
 
     c = generator.pipeline.c
     pipe, upsample = stock_pipelines(c)

@@ -12,7 +12,7 @@ from dreamverse.generator.ltx2 import latents as L
 from dreamverse.generator.ltx2.components import LTX2Components
 from dreamverse.generator.ltx2.pipeline import DistilledPipeline, SegmentPlan
 from dreamverse.generator.ltx2.schedules import DISTILLED_8_3
-from dreamverse.generator.ltx2.stock import stock_pipelines
+from tests.support.ltx2_stock import stock_pipelines
 
 PROMPT = "a red fox runs through snow"
 SEED = 1234

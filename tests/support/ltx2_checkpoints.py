@@ -1,6 +1,6 @@
 """Writing components as checkpoints: the official single-file layout or the diffusers folder layout.
 
-Used to make tiny checkpoints for tests and to convert between the two layouts.
+Test support, not shipped (the runtime only reads checkpoints): makes tiny checkpoints for the loading tests.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""diffusers' own LTX-2 pipelines over our components: the reference for parity tests and benchmarks."""
+"""diffusers' own LTX-2 pipelines over our components: the reference for parity tests and benchmarks.
+
+Not shipped: importable from the repository root by `tests/` and `python -m benchmarks.pipeline`.
+"""
 
 from __future__ import annotations
 
