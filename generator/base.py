@@ -4,7 +4,8 @@ A worker owns one generator and serves one stream (session rollout) at a time. F
 `render_segment`, which yields the segment's audio first (the whole segment, so the encoder can interleave
 from the first video frame) and then its video frames in chunks, as they are produced. Continuation state
 (carryover from segment N to N+1) lives in the `StreamState` the generator hands out, inside the worker
-process; it never crosses a process boundary.
+process. `save_state` turns it into opaque bytes after a segment and `load_state` restores it, so that a
+later stream (a fork from that segment, a replay) is conditioned on exactly what the segment produced.
 
 Timeline: segment 0 of a stream has `Geometry.num_frames` frames; each continuation adds
 `Geometry.num_frames - Geometry.overlap_frames` new frames (the overlap is trimmed by the generator), so the
@@ -39,6 +40,12 @@ class Geometry:
     def audio_samples_for(self, segment_idx: int) -> int:
         """Audio samples (per channel) yielded for segment `segment_idx`: the same duration as its video."""
         return round(self.frames_for(segment_idx) * self.audio_sample_rate / self.fps)
+
+
+def segment_seed(stream_seed: int, segment_idx: int) -> int:
+    """The seed segment `segment_idx` of a stream renders with: reported per segment, so a replay with the
+    same stream seed, prompts and settings reproduces it."""
+    return (stream_seed * 1_000_003 + segment_idx) % (2**63)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +83,9 @@ class StreamState:
     segments_rendered: int = 0
     carry: dict[str, object] = field(default_factory=dict)
 
+    def segment_seed(self, segment_idx: int) -> int:
+        return segment_seed(self.seed, segment_idx)
+
 
 @dataclass(frozen=True, slots=True)
 class StageTimings:
@@ -106,6 +116,15 @@ class VideoGenerator(ABC):
 
         Updates `state` (carryover for the next segment) before the iterator is exhausted.
         """
+
+    @abstractmethod
+    def save_state(self, state: StreamState) -> bytes:
+        """The stream's continuation state after its last rendered segment, as self-describing bytes."""
+
+    @abstractmethod
+    def load_state(self, data: bytes) -> StreamState:
+        """A stream restored from `save_state` bytes: its next segment continues exactly where the saved one
+        ended. Raises `ConditioningError` for bytes this generator (model, geometry) cannot continue."""
 
     def last_timings(self) -> StageTimings:
         """Per-stage seconds of the most recent segment, for `step_complete` and benchmarks."""

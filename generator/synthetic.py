@@ -12,10 +12,12 @@ drawn inside their bounding boxes only, so a 768x512 frame costs a few milliseco
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import time
+import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
@@ -29,6 +31,7 @@ from dreamverse.generator.base import (
     VideoFrames,
     VideoGenerator,
 )
+from dreamverse.generator.errors import ConditioningError
 from dreamverse.generator.spec import GeneratorSpec
 
 logger = logging.getLogger(__name__)
@@ -251,6 +254,15 @@ class SyntheticGenerator(VideoGenerator):
         total = time.perf_counter() - started
         self._timings = {"render": total - slept, "synthetic_latency": slept}
 
+    def save_state(self, state: StreamState) -> bytes:
+        motion = state.carry.get(_CARRY_KEY)
+        if not isinstance(motion, Motion) or motion.blob_phase is None or motion.voice_phase is None:
+            raise ConditioningError("the stream has rendered no segment yet: there is no state to save")
+        return save_motion(state, motion)
+
+    def load_state(self, data: bytes) -> StreamState:
+        return load_motion(data)
+
     def _render_chunk(
         self, motion: Motion, start: Look, target: Look, first: int, count: int, total: int
     ) -> np.ndarray:
@@ -281,3 +293,38 @@ def _carried_motion(state: StreamState, segment_idx: int, target: Look) -> Motio
         logger.warning("segment %d requested without carry-over; starting fresh", segment_idx)
     rng = _rng("phase", state.seed)
     return Motion(look=target, blob_phase=rng.uniform(0, 2 * np.pi, (NUM_BLOBS, 2)), voice_phase=np.zeros(3))
+
+
+_LOOK_FIELDS = tuple(f.name for f in fields(Look))
+
+
+def save_motion(state: StreamState, motion: Motion) -> bytes:
+    """The stream's motion as an `.npz` (arrays only, no pickle): every value round-trips exactly."""
+    arrays: dict[str, np.ndarray] = {f"look_{name}": getattr(motion.look, name) for name in _LOOK_FIELDS}
+    arrays |= {
+        "blob_phase": np.asarray(motion.blob_phase),
+        "voice_phase": np.asarray(motion.voice_phase),
+        "scalars_f": np.array([motion.wave_phase], dtype=np.float64),
+        "scalars_i": np.array(
+            [state.seed, state.segments_rendered, motion.frames_played, motion.samples_played], dtype=np.int64
+        ),
+    }
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)  # type: ignore[arg-type]
+    return buffer.getvalue()
+
+
+def load_motion(data: bytes) -> StreamState:
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as archive:
+            arrays = {name: archive[name] for name in archive.files}
+        look = Look(**{name: arrays[f"look_{name}"] for name in _LOOK_FIELDS})
+        wave_phase = float(arrays["scalars_f"][0])
+        seed, rendered, frames_played, samples_played = (int(v) for v in arrays["scalars_i"])
+        blob_phase, voice_phase = arrays["blob_phase"], arrays["voice_phase"]
+    except (OSError, ValueError, KeyError, IndexError, zipfile.BadZipFile) as exc:
+        raise ConditioningError(f"not a saved synthetic continuation state: {exc}") from exc
+    if blob_phase.shape != (NUM_BLOBS, 2) or voice_phase.shape != (3,):
+        raise ConditioningError("not a saved synthetic continuation state: wrong phase shapes")
+    motion = Motion(look, wave_phase, blob_phase, voice_phase, frames_played, samples_played)
+    return StreamState(seed=seed, segments_rendered=rendered, carry={_CARRY_KEY: motion})

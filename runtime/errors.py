@@ -8,7 +8,9 @@
     │   ├── PromptTooLong
     │   ├── InvalidImage
     │   ├── RateLimited
-    │   └── UnexpectedMessage
+    │   ├── UnexpectedMessage
+    │   ├── UnknownBranch           a branch id the session does not have
+    │   └── UnknownSegment          a segment the branch does not have
     ├── CapacityError               no GPU slot for this session (yet)
     │   ├── QueueFull
     │   ├── QueueTimeout
@@ -18,6 +20,7 @@
     │   ├── IdleTimeout
     │   └── ResumeFailed
     ├── PendingPromptsFull
+    ├── SegmentEvicted              a segment's stored state or media is gone (the store's bound)
     ├── WorkerError                 the worker serving the session failed
     │   ├── WorkerLost              the process died or stopped answering; it is restarted
     │   ├── WorkerFailed            the generator raised
@@ -78,6 +81,26 @@ class RateLimited(ProtocolError):
 
 class UnexpectedMessage(ProtocolError):
     code = ErrorCode.UNEXPECTED_MESSAGE
+
+
+class UnknownBranch(ProtocolError):
+    code = ErrorCode.UNKNOWN_BRANCH
+
+
+class UnknownSegment(ProtocolError):
+    code = ErrorCode.UNKNOWN_SEGMENT
+
+    def __init__(self, message: str, segment_idx: int) -> None:
+        super().__init__(message)
+        self.segment_idx = segment_idx
+
+
+class SegmentEvicted(DreamverseError):
+    code = ErrorCode.SEGMENT_EVICTED
+
+    def __init__(self, message: str, segment_idx: int) -> None:
+        super().__init__(message)
+        self.segment_idx = segment_idx
 
 
 class CapacityError(DreamverseError):

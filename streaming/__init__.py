@@ -9,7 +9,7 @@ from dreamverse.streaming.errors import (
     MalformedMP4,
     StreamingError,
 )
-from dreamverse.streaming.export import concat_segments
+from dreamverse.streaming.export import concat_files, concat_segments
 from dreamverse.streaming.settings import EncoderSettings
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "MalformedMP4",
     "SegmentEncoder",
     "StreamingError",
+    "concat_files",
     "concat_segments",
     "mime_from_init_segment",
 ]

@@ -1,8 +1,9 @@
-"""Export a session: standalone fMP4 segments (as the browser received them) → one progressive MP4.
+"""Export a session: standalone fMP4 segments → one progressive MP4, joined by stream copy (no re-encode).
 
-The segments are split at each top-level `ftyp`, written to a private temporary directory and joined by
-ffmpeg's concat demuxer with stream copy (no re-encode) and `+faststart`. Blocking; the runtime calls it
-through `asyncio.to_thread`.
+`concat_segments` takes the segments back to back (as the browser received them), splits them at each
+top-level `ftyp` and writes them to a private temporary directory; `concat_files` joins segment files the
+server already has (a branch of the session store). Both use ffmpeg's concat demuxer with `-c copy` and
+`+faststart`. Blocking; the runtime calls them through `asyncio.to_thread`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import os
 import subprocess
 import tempfile
 import time
+from collections.abc import Sequence
 
 import ffmpeg
 
@@ -64,9 +66,9 @@ def concat_segments(
     ffmpeg_path = resolve_ffmpeg(settings.ffmpeg_path)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="dreamverse-export-") as workdir:
-        list_path = _write_inputs(workdir, segments)
+        paths = _write_inputs(workdir, segments)
         out_path = os.path.join(workdir, "export.mp4")
-        _run_concat(ffmpeg_path, list_path, out_path, settings.export_timeout_s)
+        _run_concat(ffmpeg_path, _write_list(workdir, paths), out_path, settings.export_timeout_s)
         size = os.path.getsize(out_path)
         if size > output_limit:
             raise ExportFailed(f"exported MP4 too large: {size} bytes > {output_limit}")
@@ -82,17 +84,52 @@ def concat_segments(
     return result
 
 
-def _write_inputs(workdir: str, segments: list[bytes]) -> str:
-    lines = []
+def concat_files(
+    paths: Sequence[str | os.PathLike[str]],
+    durations_s: Sequence[float],
+    out_path: str,
+    settings: EncoderSettings,
+) -> None:
+    """Join standalone fMP4 segment files, in order, into one progressive MP4 at `out_path`.
+
+    `durations_s` are the segments' video durations. Each segment's AAC track runs up to one AAC frame
+    longer than its video (encoder priming and the last frame's padding); left alone, the concat demuxer
+    starts the next segment after the longer stream, so the video stalls at every join. Cutting each input
+    at its video duration keeps the video timeline exact and the audio within one AAC frame of it.
+    """
+    if not paths:
+        raise ExportFailed("nothing to export: no segments")
+    if len(durations_s) != len(paths):
+        raise ExportFailed(f"{len(paths)} segments but {len(durations_s)} durations")
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="dreamverse-export-") as workdir:
+        files = [os.path.abspath(p) for p in paths]
+        list_path = _write_list(workdir, files, durations_s)
+        _run_concat(resolve_ffmpeg(settings.ffmpeg_path), list_path, out_path, settings.export_timeout_s)
+    logger.info("joined %d segment files in %.2f s", len(paths), time.monotonic() - started)
+
+
+def _write_inputs(workdir: str, segments: list[bytes]) -> list[str]:
+    paths = []
     for index, segment in enumerate(segments):
-        name = f"segment{index:05d}.mp4"
-        with open(os.path.join(workdir, name), "wb") as handle:
+        path = os.path.join(workdir, f"segment{index:05d}.mp4")
+        with open(path, "wb") as handle:
             handle.write(segment)
-        lines.append(f"file '{name}'\n")
+        paths.append(path)
+    return paths
+
+
+def _write_list(workdir: str, paths: Sequence[str], durations_s: Sequence[float] | None = None) -> str:
+    """An ffconcat list of absolute paths (quoted the way the concat demuxer unquotes them), each cut at
+    its duration when `durations_s` is given."""
     list_path = os.path.join(workdir, "segments.txt")
-    with open(list_path, "w", encoding="ascii") as handle:
+    with open(list_path, "w", encoding="utf-8") as handle:
         handle.write("ffconcat version 1.0\n")
-        handle.writelines(lines)
+        for index, path in enumerate(paths):
+            escaped = path.replace("'", "'\\''")
+            handle.write(f"file '{escaped}'\n")
+            if durations_s is not None:
+                handle.write(f"duration {durations_s[index]:.6f}\noutpoint {durations_s[index]:.6f}\n")
     return list_path
 
 

@@ -25,6 +25,15 @@ class StartStream:
 
 
 @dataclass(frozen=True, slots=True)
+class ResumeStream:
+    """Begin a new stream from a saved continuation state (`SegmentStateSaved.state` of an earlier stream):
+    its first `RenderSegment` continues from exactly where that segment ended (a fork, a replay)."""
+
+    stream_id: str
+    state: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class RenderSegment:
     """Render and encode one segment of the current stream."""
 
@@ -46,7 +55,7 @@ class Shutdown:
     """Finish nothing more and exit."""
 
 
-RuntimeToWorker = StartStream | RenderSegment | CancelStream | Shutdown
+RuntimeToWorker = StartStream | ResumeStream | RenderSegment | CancelStream | Shutdown
 
 
 # --- worker → runtime ---------------------------------------------------------------------------
@@ -112,6 +121,16 @@ class SegmentGenerated:
 
 
 @dataclass(frozen=True, slots=True)
+class SegmentStateSaved:
+    """The continuation state the segment left (opaque generator bytes), sent before `SegmentGenerated`."""
+
+    stream_id: str
+    segment_idx: int
+    seed: int  # the seed the segment was rendered with
+    state: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class SegmentEncoded:
     """Every byte of the segment has been sent."""
 
@@ -148,6 +167,7 @@ WorkerToRuntime = (
     | SegmentStarted
     | MediaInitialized
     | FragmentEncoded
+    | SegmentStateSaved
     | SegmentGenerated
     | SegmentEncoded
     | SegmentFailed

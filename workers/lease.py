@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from dreamverse.workers.errors import WorkerGone
 from dreamverse.workers.handle import WorkerExited, WorkerHandle, WorkerState
-from dreamverse.workers.ipc import CancelStream, RenderSegment, StartStream, WorkerToRuntime
+from dreamverse.workers.ipc import (
+    CancelStream,
+    RenderSegment,
+    ResumeStream,
+    StartStream,
+    WorkerToRuntime,
+)
 
 
 class WorkerLease:
@@ -25,6 +31,11 @@ class WorkerLease:
     def start_stream(self, stream_id: str, seed: int) -> None:
         self._drain()
         self.handle.send(StartStream(stream_id=stream_id, seed=seed))
+
+    def resume_stream(self, stream_id: str, state: bytes) -> None:
+        """Start a stream that continues a saved state (`SegmentStateSaved.state`)."""
+        self._drain()
+        self.handle.send(ResumeStream(stream_id=stream_id, state=state))
 
     def render(
         self, stream_id: str, segment_idx: int, prompt: str, initial_image: bytes | None = None

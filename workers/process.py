@@ -23,10 +23,12 @@ from dreamverse.workers.ipc import (
     CancelStream,
     Heartbeat,
     RenderSegment,
+    ResumeStream,
     RuntimeToWorker,
     SegmentFailed,
     SegmentGenerated,
     SegmentStarted,
+    SegmentStateSaved,
     Shutdown,
     StartStream,
     WorkerFailed,
@@ -62,6 +64,7 @@ class Worker:
         self._cancelled: set[str] = set()
         self._parent_pid = os.getppid()
         self._stream_id: str | None = None
+        self._resume_failure: str | None = None  # why the active stream's saved state was refused
         self._encode = EncodeThread(spec.encoder, self.send, self._cancelled.__contains__)
 
     def send(self, msg: WorkerToRuntime) -> None:
@@ -113,8 +116,10 @@ class Worker:
     def _handle(self, cmd: RuntimeToWorker) -> None:
         match cmd:
             case StartStream(stream_id, seed):
-                self._stream_id = stream_id
+                self._stream_id, self._resume_failure = stream_id, None
                 self._state = self._generator.new_stream(seed)
+            case ResumeStream(stream_id, saved):
+                self._resume(stream_id, saved)
             case RenderSegment() if cmd.stream_id == self._stream_id and cmd.stream_id not in self._cancelled:
                 self._render(cmd)
             case RenderSegment():
@@ -123,9 +128,22 @@ class Worker:
             case CancelStream():
                 pass  # already marked by the command thread
 
+    def _resume(self, stream_id: str, saved: bytes) -> None:
+        from dreamverse.generator.errors import ConditioningError
+
+        self._stream_id, self._resume_failure = stream_id, None
+        try:
+            self._state = self._generator.load_state(saved)
+        except ConditioningError as exc:
+            logger.warning("stream %s cannot resume: %s", stream_id, exc)
+            self._resume_failure = f"{type(exc).__name__}: {exc}"  # told with its first RenderSegment
+
     def _render(self, cmd: RenderSegment) -> None:
         from dreamverse.generator.base import AudioTrack, SegmentRequest
 
+        if self._resume_failure is not None:
+            self.send(SegmentFailed(cmd.stream_id, cmd.segment_idx, self._resume_failure))
+            return
         received_at = time.monotonic()
         geometry = self._generator.geometry
         self._encode.begin(SegmentJob(cmd.stream_id, cmd.segment_idx, geometry, received_at))
@@ -143,12 +161,15 @@ class Worker:
                     first_frame = False
                     self.send(SegmentStarted(cmd.stream_id, cmd.segment_idx, time.time()))
                 self._encode.video(part.frames)
+            saved = self._generator.save_state(self._state)
         except Exception as exc:
             logger.exception("segment %d failed", cmd.segment_idx)
             self._encode.abort()
             self.send(SegmentFailed(cmd.stream_id, cmd.segment_idx, f"{type(exc).__name__}: {exc}"))
             return
         self._encode.end()
+        seed = self._state.segment_seed(cmd.segment_idx)
+        self.send(SegmentStateSaved(cmd.stream_id, cmd.segment_idx, seed, saved))
         stages = dict(self._generator.last_timings().seconds)
         self.send(SegmentGenerated(cmd.stream_id, cmd.segment_idx, time.monotonic() - received_at, stages))
 
@@ -160,7 +181,7 @@ class Worker:
                 cmd = Shutdown()
             if isinstance(cmd, CancelStream):
                 self._cancelled.add(cmd.stream_id)
-            elif isinstance(cmd, StartStream):
+            elif isinstance(cmd, StartStream | ResumeStream):
                 self._cancelled.discard(cmd.stream_id)
             self._commands.put(cmd)
             if isinstance(cmd, Shutdown):

@@ -39,6 +39,7 @@ from dreamverse.generator.ltx2.continuation import (
 from dreamverse.generator.ltx2.fp8 import quantize_blocks_fp8
 from dreamverse.generator.ltx2.pipeline import DistilledPipeline, SegmentPlan
 from dreamverse.generator.ltx2.schedules import get_schedule
+from dreamverse.generator.ltx2.snapshot import SnapshotScope, load_carry, save_carry
 from dreamverse.generator.spec import GeneratorSpec
 
 logger = logging.getLogger(__name__)
@@ -110,10 +111,6 @@ def decode_image(data: bytes, width: int, height: int) -> np.ndarray:
     rgb = rgb.resize(size, Image.Resampling.LANCZOS)
     left, top = (size[0] - width) // 2, (size[1] - height) // 2
     return np.asarray(rgb.crop((left, top, left + width, top + height)), dtype=np.uint8)[None]
-
-
-def segment_seed(stream_seed: int, segment_idx: int) -> int:
-    return (stream_seed * 1_000_003 + segment_idx) % (2**63)
 
 
 class LTX2Generator(VideoGenerator):
@@ -197,7 +194,7 @@ class LTX2Generator(VideoGenerator):
             state.carry.pop(CARRY_KEY, None)
             state.segments_rendered = 0
         plan, timing = self.plan(state, request)
-        generator = torch.Generator("cpu").manual_seed(segment_seed(state.seed, request.segment_idx))
+        generator = torch.Generator("cpu").manual_seed(state.segment_seed(request.segment_idx))
         latents = self.pipeline.generate(request.prompt, plan, generator)
         seconds = dict(latents.seconds)
         mark = time.perf_counter()
@@ -216,6 +213,25 @@ class LTX2Generator(VideoGenerator):
         for start in range(0, played.shape[0], self.settings.chunk_frames):
             yield VideoFrames(frames=played[start : start + self.settings.chunk_frames])
         self._timings = seconds
+
+    def save_state(self, state: StreamState) -> bytes:
+        carry = state.carry.get(CARRY_KEY)
+        if not isinstance(carry, Carry):
+            raise ConditioningError("the stream has rendered no segment yet: there is no state to save")
+        return save_carry(state, carry)
+
+    def load_state(self, data: bytes) -> StreamState:
+        s, audio_vae = self.settings, self.pipeline.c.audio_vae
+        scope = SnapshotScope(
+            tail_frames_shape=(self.config.pipeline.overlap_frames, s.gen_height, s.gen_width, 3),
+            audio_tail_shape=(
+                self.config.pipeline.audio_prefix_latent_frames,
+                audio_vae.latents_mean.numel(),
+            ),
+        )
+        state, carry = load_carry(data, scope, self.pipeline.device)
+        state.carry[CARRY_KEY] = carry
+        return state
 
     def _remember(
         self, state: StreamState, idx: int, frames: np.ndarray, audio: torch.Tensor, timing: SegmentTiming

@@ -31,6 +31,13 @@ class ErrorCode(StrEnum):
     WORKER_LOST = "worker_lost"
     WORKER_FAILED = "worker_failed"
     SEGMENT_TIMEOUT = "segment_timeout"
+    UNKNOWN_BRANCH = (
+        "unknown_branch"  # fork_from_segment / switch_branch / export name no branch of the session
+    )
+    UNKNOWN_SEGMENT = "unknown_segment"  # that branch has no such segment (yet)
+    SEGMENT_EVICTED = (
+        "segment_evicted"  # the segment's stored state or media was evicted to keep the store bound
+    )
     INTERNAL = "internal"
 
 

@@ -32,3 +32,22 @@ def streams_by_type(path: Path) -> dict[str, dict[str, Any]]:
     streams = {s["codec_type"]: s for s in info["streams"]}
     streams["format"] = info["format"]
     return streams
+
+
+def packet_times(path: Path, stream: str) -> list[tuple[float, float]]:
+    """(pts_time, duration_time) of every packet of the first `stream` ("a" or "v"), in decode order."""
+    args = [
+        "ffprobe",
+        "-v",
+        "error",
+        "-select_streams",
+        f"{stream}:0",
+        "-show_entries",
+        "packet=pts_time,duration_time",
+        "-of",
+        "json",
+        str(path),
+    ]
+    result = subprocess.run(args, capture_output=True, check=True, timeout=60)
+    packets = json.loads(result.stdout)["packets"]
+    return [(float(p["pts_time"]), float(p["duration_time"])) for p in packets]
