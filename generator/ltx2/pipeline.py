@@ -85,7 +85,8 @@ class DistilledPipeline:
         vae = self.c.vae
         if pixels.shape[-2:] != (height, width):
             frames = pixels[0].transpose(0, 1)  # (n, 3, H', W')
-            frames = F.interpolate(frames.float(), size=(height, width), mode="bilinear", antialias=True)
+            # plain bilinear, as LTX-2's own conditioning code and diffusers' LTX2ConditionPipeline resize
+            frames = F.interpolate(frames.float(), size=(height, width), mode="bilinear", align_corners=False)
             pixels = frames.transpose(0, 1).unsqueeze(0)
         encoded = vae.encode(pixels.to(self.device, vae.dtype)).latent_dist.mode()
         return L.normalize_video(encoded.float(), vae)

@@ -14,17 +14,16 @@ from dreamverse.generator.errors import ConditioningError
 from dreamverse.generator.ltx2 import latents as L
 from dreamverse.generator.ltx2.continuation import Carry, SegmentTiming
 from dreamverse.generator.ltx2.denoise import TokenState
-from dreamverse.generator.ltx2.streaming_pipeline import CARRY_KEY, LTX2Generator
+from dreamverse.generator.ltx2.streaming_pipeline import CARRY_KEY, LTX2Generator, segment_seed
 
 PROMPTS = ("a", "b", "c", "d")
 
 
 def render(
-    generator: LTX2Generator, state: StreamState, idx: int, **kw: object
+    generator: LTX2Generator, state: StreamState, idx: int, prompt: str | None = None, **kw: object
 ) -> tuple[np.ndarray, np.ndarray]:
-    parts = list(
-        generator.render_segment(state, SegmentRequest(prompt=PROMPTS[idx % 4], segment_idx=idx, **kw))
-    )
+    text = PROMPTS[idx % 4] if prompt is None else prompt
+    parts = list(generator.render_segment(state, SegmentRequest(prompt=text, segment_idx=idx, **kw)))
     assert isinstance(parts[0], AudioTrack)
     assert all(isinstance(p, VideoFrames) for p in parts[1:])
     return parts[0].samples, np.concatenate([p.frames for p in parts[1:]])  # type: ignore[union-attr]
@@ -75,15 +74,15 @@ def test_conditioning_tokens_equal_reencoded_tail_at_every_step(tiny_generator: 
 def test_audio_prefix_is_last_audio_latents_of_previous_segment(tiny_generator: LTX2Generator) -> None:
     state = tiny_generator.new_stream(seed=4)
     plan, _ = tiny_generator.plan(state, SegmentRequest(prompt="a", segment_idx=0))
-    latents = tiny_generator.pipeline.generate("a", plan, torch.Generator().manual_seed(0))
-    render(tiny_generator, state, 0)
+    seed = segment_seed(state.seed, 0)
+    latents = tiny_generator.pipeline.generate("a", plan, torch.Generator().manual_seed(seed))
+    render(tiny_generator, state, 0, prompt="a")
     carry = state.carry[CARRY_KEY]
     assert isinstance(carry, Carry)
     prefix = tiny_generator.config.pipeline.audio_prefix_latent_frames
-    assert carry.audio_tail.shape == (1, prefix, latents.audio.shape[2])
+    assert 0 < prefix < latents.audio.shape[1]
+    assert torch.equal(carry.audio_tail, latents.audio[:, -prefix:])  # the values N really ended with
     assert carry.audio_latent_frames == latents.audio.shape[1]
-    # the stream's own segment 0 used the stream seed; check against what it really kept
-    assert carry.audio_tail.shape[1] == prefix
 
 
 def timings(generator: LTX2Generator, segments: int) -> list[SegmentTiming]:
@@ -110,8 +109,12 @@ def test_timeline_is_continuous_and_audio_matches_video(tiny_generator: LTX2Gene
         assert t.decoded_audio_s(timing.audio_latent_frames) - window_end < 1 / t.audio_latents_per_s
         next_frame_s = first_played + g.frames_for(idx) / g.fps
         next_audio_s = start_s + window_end
+        if idx > 0:
+            # the carried prefix is N's last latents: it ends `audio_causal_latents` after N's decoded audio,
+            # which ran less than one latent past what N played, where N+1 starts playing
+            past_decoded_s = prefix_s - t.audio_causal_latents / t.audio_latents_per_s
+            assert 0 <= past_decoded_s - timing.audio_window_start_s < 1 / t.audio_latents_per_s
         start_s += (timing.audio_latent_frames - t.audio_prefix_latent_frames) / t.audio_latents_per_s
-        assert prefix_s > 0
 
 
 def test_segment_sizes_follow_geometry(tiny_generator: LTX2Generator) -> None:

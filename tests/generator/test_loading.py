@@ -25,8 +25,8 @@ from dreamverse.generator.ltx2.components import build_random_components, compon
 from dreamverse.generator.ltx2.config import ModelConfig, load_model_config
 from dreamverse.generator.ltx2.loading import load_components
 from dreamverse.generator.ltx2.streaming_pipeline import build_ltx2_generator
-from tests.support.ltx2_checkpoints import save_diffusers_folder, save_single_file
 from dreamverse.generator.spec import GeneratorSpec
+from tests.support.ltx2_checkpoints import save_diffusers_folder, save_single_file
 
 CPU = torch.device("cpu")
 
