@@ -28,14 +28,13 @@ from dreamverse.runtime.settings import Settings
 from dreamverse.runtime.slots import SlotQueue
 from dreamverse.runtime.version import __version__
 from dreamverse.safety.filter import SafetyFilter
-from dreamverse.workers.gpus import parse_gpus, visible_gpu_ids
+from dreamverse.workers.gpus import worker_specs
 from dreamverse.workers.spec import WorkerSpec
-from dreamverse.workers.supervisor import PoolTimeouts, WorkerPool
+from dreamverse.workers.supervisor import WorkerPool
 
 logger = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-_CPU_MODELS = {"synthetic", "tiny"}
 
 
 @dataclass(slots=True)
@@ -48,31 +47,9 @@ class AppState:
     safety: SafetyFilter | None
 
 
-def worker_specs(settings: Settings) -> list[WorkerSpec]:
-    """One CPU worker for the CPU models (or `--gpus N` of them), else one per selected GPU."""
-    model = settings.model
-
-    def spec(gpu_id: int, visible: str, device: str) -> WorkerSpec:
-        return WorkerSpec(
-            gpu_id=gpu_id,
-            cuda_visible_devices=visible,
-            generator=model.generator_spec(device),
-            encoder=settings.media.encoder_settings(),
-            heartbeat_interval_s=settings.workers.heartbeat_interval_s,
-            log_level=settings.server.log_level,
-        )
-
-    if model.model in _CPU_MODELS:
-        count = int(model.gpus) if model.gpus.isdigit() else 1
-        return [spec(i, "", "cpu") for i in range(count)]
-    gpu_ids = parse_gpus(model.gpus, visible_gpu_ids())
-    if not gpu_ids:
-        raise ValueError(f"--model {model.model} needs an NVIDIA GPU and none is visible; try --model tiny")
-    return [spec(i, str(i), "cuda") for i in gpu_ids]
-
-
 def create_app(settings: Settings) -> Starlette:
-    specs = worker_specs(settings)  # fail before listening on a bad --gpus
+    # placed before listening, so that a bad --gpus fails at once
+    specs = worker_specs(settings.worker_template(), settings.model.gpus)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -103,14 +80,7 @@ def create_app(settings: Settings) -> Starlette:
 
 
 async def _start(settings: Settings, specs: list[WorkerSpec], stack: contextlib.AsyncExitStack) -> AppState:
-    workers = settings.workers
-    timeouts = PoolTimeouts(
-        heartbeat_timeout_s=workers.heartbeat_timeout_s,
-        warmup_timeout_s=workers.warmup_timeout_s,
-        restart_backoff_s=workers.restart_backoff_s,
-        shutdown_timeout_s=workers.shutdown_timeout_s,
-    )
-    pool = WorkerPool(specs, timeouts)
+    pool = WorkerPool(specs, settings.workers.pool_timeouts())
     await pool.start()
     stack.push_async_callback(pool.stop)
     slots = SlotQueue(pool, settings.session.queue_cap)

@@ -13,10 +13,8 @@
     │   └── UnknownSegment          a segment the branch does not have
     ├── CapacityError               no GPU slot for this session (yet)
     │   ├── QueueFull
-    │   ├── QueueTimeout
-    │   └── NotReady
+    │   └── QueueTimeout
     ├── SessionEnded
-    │   ├── SessionTimeout
     │   ├── IdleTimeout
     │   └── ResumeFailed
     ├── PendingPromptsFull
@@ -115,16 +113,8 @@ class QueueTimeout(CapacityError):
     code = ErrorCode.QUEUE_TIMEOUT
 
 
-class NotReady(CapacityError):
-    code = ErrorCode.NOT_READY
-
-
 class SessionEnded(DreamverseError):
     pass
-
-
-class SessionTimeout(SessionEnded):
-    code = ErrorCode.SESSION_TIMEOUT
 
 
 class IdleTimeout(SessionEnded):

@@ -17,6 +17,8 @@ from dreamverse.runtime.prompts.settings import PromptSettings
 from dreamverse.runtime.protocol.server import Limits
 from dreamverse.safety.settings import SafetySettings
 from dreamverse.streaming.settings import EncoderSettings
+from dreamverse.workers.spec import WorkerSpec
+from dreamverse.workers.supervisor import PoolTimeouts
 
 _GROUP_CONFIG = SettingsConfigDict(env_prefix="DREAMVERSE_", frozen=True, extra="ignore")
 
@@ -123,9 +125,19 @@ class WorkerSettings(BaseSettings):
     warmup_timeout_s: float = Field(1800.0, gt=0, description="Longest a worker may take to load and warm.")
     heartbeat_interval_s: float = Field(1.0, gt=0, description="How often workers report that they live.")
     heartbeat_timeout_s: float = Field(30.0, gt=0, description="A worker silent this long is restarted.")
-    segment_timeout_s: float = Field(300.0, gt=0, description="Longest one segment may take to render.")
+    segment_timeout_s: float = Field(
+        300.0, gt=0, description="Longest one segment may take, request to last byte; its worker restarts."
+    )
     restart_backoff_s: float = Field(1.0, ge=0, description="First restart delay; doubles up to 60 s.")
     shutdown_timeout_s: float = Field(10.0, gt=0, description="Grace period for workers at shutdown.")
+
+    def pool_timeouts(self) -> PoolTimeouts:
+        return PoolTimeouts(
+            heartbeat_timeout_s=self.heartbeat_timeout_s,
+            warmup_timeout_s=self.warmup_timeout_s,
+            restart_backoff_s=self.restart_backoff_s,
+            shutdown_timeout_s=self.shutdown_timeout_s,
+        )
 
 
 class MediaSettings(BaseSettings):
@@ -175,6 +187,17 @@ class Settings(BaseModel):
                 "(DREAMVERSE_AUTH_TOKEN) or listen on 127.0.0.1"
             )
         return server
+
+    def worker_template(self) -> WorkerSpec:
+        """What every worker starts with; `workers.gpus.worker_specs` places copies on devices."""
+        return WorkerSpec(
+            gpu_id=0,
+            cuda_visible_devices=None,
+            generator=self.model.generator_spec("cpu"),
+            encoder=self.media.encoder_settings(),
+            heartbeat_interval_s=self.workers.heartbeat_interval_s,
+            log_level=self.server.log_level,
+        )
 
     @classmethod
     def groups(cls) -> dict[str, type[BaseSettings]]:

@@ -1,12 +1,17 @@
-"""Which GPUs get a worker: parses `--gpus` and counts devices without importing torch."""
+"""Which GPUs get a worker: counts devices without importing torch, parses `--gpus`, places the workers."""
 
 from __future__ import annotations
 
 import logging
 import shutil
 import subprocess
+from dataclasses import replace
+
+from dreamverse.workers.spec import WorkerSpec
 
 logger = logging.getLogger(__name__)
+
+CPU_MODELS = frozenset({"synthetic", "tiny"})  # generators that run on a CPU worker
 
 
 def visible_gpu_ids() -> list[int]:
@@ -42,3 +47,21 @@ def parse_gpus(value: str, available: list[int]) -> list[int]:
     if missing:
         raise ValueError(f"--gpus {value}: GPU(s) {missing} not visible (visible: {available})")
     return ids
+
+
+def worker_specs(template: WorkerSpec, gpus: str) -> list[WorkerSpec]:
+    """The pool's workers: `template` placed on devices.
+
+    A CPU model gets one CPU worker (or `gpus` = N of them: several slots on one machine) with every GPU
+    hidden; any other model one worker per GPU that `gpus` selects, each seeing only its own GPU.
+    """
+    generator = template.generator
+    if generator.model in CPU_MODELS:
+        count = int(gpus) if gpus.strip().isdigit() else 1
+        on_cpu = replace(generator, device="cpu")
+        return [replace(template, gpu_id=i, cuda_visible_devices="", generator=on_cpu) for i in range(count)]
+    gpu_ids = parse_gpus(gpus, visible_gpu_ids())
+    if not gpu_ids:
+        raise ValueError(f"model {generator.model} needs an NVIDIA GPU and none is visible; try --model tiny")
+    on_gpu = replace(generator, device="cuda")
+    return [replace(template, gpu_id=i, cuda_visible_devices=str(i), generator=on_gpu) for i in gpu_ids]

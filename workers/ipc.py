@@ -10,9 +10,6 @@ from dataclasses import dataclass, field
 
 from dreamverse.generator.base import Geometry
 
-IPC_VERSION = 1
-
-
 # --- runtime → worker ---------------------------------------------------------------------------
 
 

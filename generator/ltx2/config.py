@@ -30,7 +30,6 @@ class PipelineSettings:
     max_sequence_length: int  # prompt tokens (Gemma, left padded)
     use_cross_timestep: bool  # a2v/v2a modulation from the other modality's sigma (LTX-2.3)
     vocoder_class: str
-    hub_repo: str | None = None
     description: str = ""
 
 

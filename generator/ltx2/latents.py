@@ -64,12 +64,6 @@ def denormalize_video(latents: torch.Tensor, vae: AutoencoderKLLTX2Video) -> tor
     return latents * std / vae.config.scaling_factor + mean
 
 
-def normalize_audio_tokens(tokens: torch.Tensor, audio_vae: AutoencoderKLLTX2Audio) -> torch.Tensor:
-    mean = audio_vae.latents_mean.to(tokens.device, tokens.dtype)
-    std = audio_vae.latents_std.to(tokens.device, tokens.dtype)
-    return (tokens - mean) / std
-
-
 def denormalize_audio_tokens(tokens: torch.Tensor, audio_vae: AutoencoderKLLTX2Audio) -> torch.Tensor:
     mean = audio_vae.latents_mean.to(tokens.device, tokens.dtype)
     std = audio_vae.latents_std.to(tokens.device, tokens.dtype)

@@ -21,8 +21,6 @@ class ErrorCode(StrEnum):
     UNAUTHORIZED = "unauthorized"
     QUEUE_FULL = "queue_full"
     QUEUE_TIMEOUT = "queue_timeout"
-    NOT_READY = "not_ready"
-    SESSION_TIMEOUT = "session_timeout"
     IDLE_TIMEOUT = "idle_timeout"
     RESUME_FAILED = "resume_failed"
     PENDING_PROMPTS_FULL = "pending_prompts_full"
@@ -48,6 +46,4 @@ class CloseCode(IntEnum):
     GOING_AWAY = 1001  # server shutting down
     UNSUPPORTED_DATA = 1003  # invalid initial image (upstream)
     POLICY_VIOLATION = 1008  # blocked first prompt (upstream), unauthorized, rate limit abuse
-    MESSAGE_TOO_BIG = 1009
-    INTERNAL_ERROR = 1011  # server not ready (upstream), unexpected failure
     TRY_AGAIN_LATER = 1013  # queue full

@@ -3,7 +3,8 @@
     dreamverse-generate --model tiny --prompt "a cat" --prompt "the cat jumps" --out cat.mp4
 
 One segment per `--prompt` (segment 0 fresh, the rest continued); each segment goes through the streaming
-encoder like a live session, and the fMP4 segments are concatenated into one progressive MP4.
+encoder like a live session, and the fMP4 segments are concatenated into one progressive MP4. It lives with
+the workers because, like a worker, it joins the generator to the encoder (the generator knows no FFmpeg).
 """
 
 from __future__ import annotations
@@ -13,12 +14,19 @@ import logging
 import sys
 import time
 from pathlib import Path
+from typing import Literal
 
-from dreamverse.generator.base import AudioTrack, SegmentRequest, VideoGenerator
+from dreamverse.generator.base import AudioTrack, SegmentRequest, StreamState, VideoGenerator
 from dreamverse.generator.errors import GeneratorError
+from dreamverse.generator.registry import build_generator
 from dreamverse.generator.spec import GeneratorSpec
+from dreamverse.streaming.encoder import SegmentEncoder
+from dreamverse.streaming.errors import StreamingError
+from dreamverse.streaming.export import concat_segments
+from dreamverse.streaming.settings import EncoderSettings
 
 logger = logging.getLogger("dreamverse.generate")
+DType = Literal["float32", "bfloat16", "float16"]
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -45,7 +53,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def spec_from_args(args: argparse.Namespace) -> GeneratorSpec:
     defaults = GeneratorSpec()
-    dtype = args.dtype or ("float32" if args.device == "cpu" else "bfloat16")
+    dtype: DType = args.dtype or ("float32" if args.device == "cpu" else "bfloat16")
     return GeneratorSpec(
         model=args.model,
         checkpoint=args.checkpoint,
@@ -61,14 +69,12 @@ def spec_from_args(args: argparse.Namespace) -> GeneratorSpec:
 
 
 def encode_segment(
-    generator: VideoGenerator, state: object, request: SegmentRequest, settings: object
+    generator: VideoGenerator, state: StreamState, request: SegmentRequest, settings: EncoderSettings
 ) -> bytes:
-    from dreamverse.streaming.encoder import SegmentEncoder
-
     geometry = generator.geometry
     chunks: list[bytes] = []
     encoder = SegmentEncoder(
-        settings,  # type: ignore[arg-type]
+        settings,
         geometry.width,
         geometry.height,
         geometry.fps,
@@ -77,7 +83,7 @@ def encode_segment(
         on_chunk=chunks.append,
     )
     with encoder:
-        for part in generator.render_segment(state, request):  # type: ignore[arg-type]
+        for part in generator.render_segment(state, request):
             if isinstance(part, AudioTrack):
                 encoder.write_audio(part.samples)
             else:
@@ -87,10 +93,6 @@ def encode_segment(
 
 
 def render(args: argparse.Namespace) -> Path:
-    from dreamverse.generator.registry import build_generator
-    from dreamverse.streaming.export import concat_segments
-    from dreamverse.streaming.settings import EncoderSettings
-
     started = time.perf_counter()
     generator = build_generator(spec_from_args(args))
     logger.info("loaded %s in %.1f s: %s", args.model, time.perf_counter() - started, generator.geometry)
@@ -106,10 +108,11 @@ def render(args: argparse.Namespace) -> Path:
         segments.append(encode_segment(generator, state, request, settings))
         timings = ", ".join(f"{k} {v:.2f}" for k, v in generator.last_timings().seconds.items())
         logger.info("segment %d (%r) in %.2f s [%s]", index, prompt, time.perf_counter() - mark, timings)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_bytes(concat_segments(b"".join(segments), settings))
-    logger.info("wrote %s (%d segments) in %.1f s", args.out, len(segments), time.perf_counter() - started)
-    return args.out
+    out: Path = args.out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(concat_segments(b"".join(segments), settings))
+    logger.info("wrote %s (%d segments) in %.1f s", out, len(segments), time.perf_counter() - started)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -124,13 +127,9 @@ def main(argv: list[str] | None = None) -> int:
     except GeneratorError as exc:
         logger.error("%s: %s", exc.code, exc)
         return 2
-    except Exception as exc:
-        from dreamverse.streaming.errors import StreamingError
-
-        if isinstance(exc, StreamingError):
-            logger.error("encoding failed: %s", exc)
-            return 3
-        raise
+    except StreamingError as exc:
+        logger.error("encoding failed: %s", exc)
+        return 3
     return 0
 
 

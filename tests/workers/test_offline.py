@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dreamverse.generator.cli import main
+from dreamverse.workers.offline import main
 
 pytestmark = pytest.mark.skipif(shutil.which("ffprobe") is None, reason="needs ffmpeg/ffprobe")
 
