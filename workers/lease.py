@@ -18,6 +18,7 @@ class WorkerLease:
         self.handle = handle
         self.session_id = session_id
         self.released = False
+        self.is_killed = False  # killed through this lease: never handed out again as it is
         self._events = handle.stream_events  # the queue of the process that was live when leased
 
     @property
@@ -26,7 +27,15 @@ class WorkerLease:
 
     @property
     def is_alive(self) -> bool:
+        """False once the leased process is gone or being killed: the session has lost this worker."""
+        if self.is_killed:
+            return False
         return self.handle.state is WorkerState.BUSY and self._events is self.handle.stream_events
+
+    def kill(self) -> None:
+        """Kill a hung worker (the supervisor restarts it); the lease is dead from now on."""
+        self.is_killed = True
+        self.handle.kill()
 
     def start_stream(self, stream_id: str, seed: int) -> None:
         self._drain()

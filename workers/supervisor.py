@@ -91,7 +91,7 @@ class WorkerPool:
         if handle.session_id != lease.session_id:
             return
         handle.session_id = None
-        if handle.state is WorkerState.BUSY:
+        if handle.state is WorkerState.BUSY and not lease.is_killed:  # a killed one comes back via DEAD
             handle.state = WorkerState.READY
         self._notify_idle()
 

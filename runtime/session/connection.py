@@ -61,10 +61,14 @@ async def serve_websocket(websocket: WebSocket, settings: Settings, registry: Se
             close_code = CloseCode.POLICY_VIOLATION
             return
         reader = _Reader(websocket, attachment, settings)
-        session, first = await _open_session(reader, registry, attachment)
-        if session is None:
+        session = registry.create()  # offered at once; dropped with the socket until it starts
+        await _ready(session, attachment, registry)
+        first = await reader.first_message()
+        if first is None:
             close_code = CloseCode.POLICY_VIOLATION
             return
+        if isinstance(first, c.SessionResume):
+            session, first = await _resume(session, first, registry, attachment), None
         close_code = await _serve(reader, session, first, attachment)
     except _Disconnected:
         pass
@@ -102,6 +106,18 @@ class _Reader:
             await self.attachment.put(to_error_event(exc).model_dump_json())
             return None
 
+    async def first_message(self) -> c.ClientMessage | None:
+        """The first valid message; None (its error queued) when none comes within the init timeout."""
+        try:
+            async with asyncio.timeout(self.init_timeout_s):
+                while (first := await self.next_message()) is None:
+                    pass
+                return first
+        except TimeoutError:
+            message = f"no message within {self.init_timeout_s:.0f} s"
+            await self.attachment.put(_error_json(message, "invalid_message"))
+            return None
+
     async def _receive(self) -> str | bytes:
         message = await self.websocket.receive()
         if message["type"] == "websocket.disconnect":
@@ -111,36 +127,21 @@ class _Reader:
         return bytes(message.get("bytes") or b"")
 
 
-async def _open_session(
-    reader: _Reader, registry: SessionRegistry, attachment: Attachment
-) -> tuple[Session | None, c.ClientMessage | None]:
-    """`session_ready` for a new session at once; a first `session_resume` swaps in the old session."""
-    session = registry.create()
-    await _ready(session, attachment, registry)
+async def _resume(
+    fresh: Session, msg: c.SessionResume, registry: SessionRegistry, attachment: Attachment
+) -> Session:
+    """Swap the socket's fresh session for the one it resumes; on failure keep the fresh one."""
     try:
-        async with asyncio.timeout(reader.init_timeout_s):
-            first = None
-            while first is None:
-                first = await reader.next_message()
-    except TimeoutError:
-        await attachment.put(
-            _error_json(f"no message within {reader.init_timeout_s:.0f} s", "invalid_message")
-        )
-        session.close(CloseCode.POLICY_VIOLATION, "no first message")
-        return None, None
-    if not isinstance(first, c.SessionResume):
-        return session, first
-    try:
-        resumed = registry.resume(first.session_id, first.resume_token)
+        resumed = registry.resume(msg.session_id, msg.resume_token)
     except DreamverseError as exc:
         await attachment.put(to_error_event(exc).model_dump_json())
-        return session, None  # the client may start fresh on this socket
-    session.detach(attachment)
-    session.close(CloseCode.NORMAL, "replaced by a resumed session")
+        return fresh  # the client may start fresh on this socket
+    fresh.detach(attachment)
+    fresh.close(CloseCode.NORMAL, "replaced by a resumed session")
     await _ready(resumed, attachment, registry)
     await attachment.put(_resumed(resumed).model_dump_json())
-    resumed.prompts.wake()
-    return resumed, None
+    resumed.resume_generation()
+    return resumed
 
 
 async def _ready(session: Session, attachment: Attachment, registry: SessionRegistry) -> None:

@@ -4,6 +4,10 @@ Per segment: `segment_prompt_source` → `ltx2_segment_start` → `media_init` �
 `media_segment_complete` → `step_complete` → `ltx2_segment_complete`. The next segment is requested as soon
 as the worker has *generated* the current one (its encode may still be draining), when a prompt for it is
 ready without waiting; so generation of N+1 overlaps the tail of N's encode and delivery.
+
+A segment no socket saw whole (the socket dropped, or a new one attached, while it was on its way) is kept
+and replayed, oldest first, to the next socket before anything newer: a resumed client misses nothing. While
+no socket is attached the rollout holds at the next boundary, so at most the segments in flight are kept.
 """
 
 from __future__ import annotations
@@ -38,7 +42,10 @@ class RolloutHost(Protocol):
     """What a rollout needs from its session."""
 
     state: SessionState
-    epoch: int  # bumped whenever a socket attaches; media reaches the client only within one epoch
+    epoch: int  # bumped whenever a socket attaches or drops; media reaches a client only within one epoch
+
+    @property
+    def is_attached(self) -> bool: ...
 
     async def send(self, event: s.ServerEvent) -> None: ...
 
@@ -48,6 +55,8 @@ class RolloutHost(Protocol):
 
     def segment_done(self) -> None: ...
 
+    async def until_attached(self) -> None: ...
+
 
 @dataclass(slots=True)
 class _Segment:
@@ -56,11 +65,13 @@ class _Segment:
     requested_at: float
     announced_epoch: int | None = None  # the socket that got `ltx2_segment_start`
     media_epoch: int | None = None  # the socket that got `media_init` (and so can take the bytes)
-    chunks: int = 0
-    size_bytes: int = 0
+    mime: str = ""
+    data: list[bytes] = field(default_factory=list)  # every chunk, until a socket has seen them all
     first_frame_unix_s: float | None = None
     generate_s: float = 0.0
     stage_s: dict[str, float] = field(default_factory=dict)
+    done: SegmentEncoded | None = None
+    total_ms: float = 0.0  # request to last byte
 
 
 class Rollout:
@@ -82,6 +93,7 @@ class Rollout:
         self.segment_timeout_s = segment_timeout_s
         self.initial_image = initial_image
         self._segments: dict[int, _Segment] = {}
+        self._missed: list[_Segment] = []  # finished, but no socket saw them whole; oldest first
         self.next_to_finish = 0
 
     async def run(self) -> None:
@@ -90,9 +102,12 @@ class Rollout:
         try:
             if not await self._request(0, wait=True):
                 return
-            await self._announce(0)
+            await self._announce(self._segments[0])
             while self.next_to_finish < self.cap:
                 await self._on_event(await self._next_event())
+            if self._missed:
+                await self.host.until_attached()  # the resume grace period bounds this wait
+                await self._replay_missed()
         except WorkerGone as exc:
             raise WorkerLost(f"the worker serving this session stopped: {exc.detail}") from exc
         except BaseException:
@@ -101,16 +116,19 @@ class Rollout:
         await self.host.send(s.Ltx2StreamComplete())
 
     async def _next_event(self) -> WorkerToRuntime:
+        """The next event of this stream, within the deadline of the segment the client waits for."""
+        head = self._segments[self.next_to_finish]
+        remaining_s = head.requested_at + self.segment_timeout_s - time.monotonic()
         try:
-            async with asyncio.timeout(self.segment_timeout_s):
+            async with asyncio.timeout(max(remaining_s, 0.0)):
                 while True:
                     event = await self.lease.next_event()
                     if getattr(event, "stream_id", None) == self.stream_id:
                         return event
         except TimeoutError as exc:
-            self.lease.handle.kill()  # a hung generator is only cured by a restart
+            self.lease.kill()  # a hung or stuck generator is only cured by a restart
             raise SegmentTimeout(
-                f"segment {self.next_to_finish} took longer than {self.segment_timeout_s} s"
+                f"segment {self.next_to_finish} took longer than {self.segment_timeout_s:g} s"
             ) from exc
 
     async def _request(self, idx: int, *, wait: bool) -> bool:
@@ -123,18 +141,15 @@ class Rollout:
         return True
 
     def resume_point(self) -> int:
-        """The first segment a socket attaching now will see from its start."""
-        seg = self._segments.get(self.next_to_finish)
-        started = seg is not None and seg.media_epoch is not None
-        return self.next_to_finish + 1 if started else self.next_to_finish
+        """The first segment a socket attaching now will get: missed ones are replayed, the rest follow."""
+        return self._missed[0].idx if self._missed else self.next_to_finish
 
-    async def _announce(self, idx: int) -> None:
-        seg = self._segments[idx]
+    async def _announce(self, seg: _Segment) -> None:
         seg.announced_epoch = self.host.epoch
         c = seg.choice
         await self.host.send(
             s.SegmentPromptSource(
-                segment_idx=idx,
+                segment_idx=seg.idx,
                 source=c.source,
                 prompt_id=c.prompt_id,
                 fallback_used=c.fallback_used,
@@ -144,7 +159,7 @@ class Rollout:
         )
         await self.host.send(
             s.Ltx2SegmentStart(
-                segment_idx=idx,
+                segment_idx=seg.idx,
                 total_segments=self.cap,
                 prompt=c.text,
                 source=c.source,
@@ -163,18 +178,16 @@ class Rollout:
             case SegmentGenerated():
                 seg.generate_s, seg.stage_s = event.generate_s, dict(event.stage_s)
                 nxt = seg.idx + 1
-                if nxt < self.cap and nxt not in self._segments and not self.host.state.paused:
+                if nxt < self.cap and nxt not in self._segments and not self.host.state.is_held:
                     await self._request(nxt, wait=False)
             case MediaInitialized():
+                seg.mime = event.mime
+                await self._replay_missed()  # older segments first
                 if seg.announced_epoch != self.host.epoch:
-                    await self._announce(seg.idx)  # the socket that saw the announcement is gone
-                seg.media_epoch = self.host.epoch
-                await self.host.send(
-                    s.MediaInit(segment_idx=seg.idx, mime=event.mime, stream_id=self.stream_id)
-                )
+                    await self._announce(seg)  # the socket that saw the announcement is gone
+                await self._send_media_init(seg)
             case FragmentEncoded():
-                seg.chunks += 1
-                seg.size_bytes += len(event.data)
+                seg.data.append(event.data)
                 if seg.media_epoch == self.host.epoch:
                     await self.host.send_bytes(event.data)
             case SegmentEncoded():
@@ -182,35 +195,56 @@ class Rollout:
             case SegmentFailed():
                 raise WorkerFailed(f"segment {seg.idx} failed on the worker: {event.detail}")
 
+    async def _send_media_init(self, seg: _Segment) -> None:
+        seg.media_epoch = self.host.epoch if self.host.is_attached else None  # None: nobody sees it
+        await self.host.send(s.MediaInit(segment_idx=seg.idx, mime=seg.mime, stream_id=self.stream_id))
+
     async def _complete(self, seg: _Segment, done: SegmentEncoded) -> None:
-        if seg.media_epoch == self.host.epoch:  # else this socket never saw the segment begin
-            await self._report(seg, done)
+        seg.done, seg.total_ms = done, (time.monotonic() - seg.requested_at) * 1000
         self.host.state.memory.record(seg.choice)
         self.lease.handle.segments_served += 1
         self.host.segment_done()
         self.next_to_finish = seg.idx + 1
         del self._segments[seg.idx]
+        if seg.media_epoch == self.host.epoch:
+            await self._report(seg)
+        else:
+            self._missed.append(seg)  # this socket never saw it begin: replayed when one can take it
         await self._start_next()
 
-    async def _report(self, seg: _Segment, done: SegmentEncoded) -> None:
-        total_ms = (time.monotonic() - seg.requested_at) * 1000
+    async def _replay_missed(self) -> None:
+        """Send every missed segment, whole and in order, to the attached socket."""
+        while self._missed and self.host.is_attached:
+            seg = self._missed[0]
+            await self._announce(seg)
+            await self._send_media_init(seg)
+            for chunk in seg.data:
+                await self.host.send_bytes(chunk)
+            await self._report(seg)
+            if seg.media_epoch != self.host.epoch:
+                return  # that socket went too: keep it for the next one
+            self._missed.pop(0)
+
+    async def _report(self, seg: _Segment) -> None:
+        done = seg.done
+        assert done is not None
         worker_ms = done.worker_s * 1000
         first_frame_ms = seg.first_frame_unix_s * 1000 if seg.first_frame_unix_s else None
         await self.host.send(
             s.MediaSegmentComplete(
                 segment_idx=seg.idx,
                 stream_id=self.stream_id,
-                chunks=seg.chunks,
-                bytes=seg.size_bytes,
+                chunks=len(seg.data),
+                bytes=sum(len(chunk) for chunk in seg.data),
                 frames=done.frames,
                 first_frame_unix_ms=first_frame_ms,
             )
         )
         latency = s.StepLatency(
-            total=total_ms,
+            total=seg.total_ms,
             worker_e2e=worker_ms,
             main_user_step=worker_ms,
-            overhead=max(0.0, total_ms - worker_ms),
+            overhead=max(0.0, seg.total_ms - worker_ms),
         )
         stage_ms = {name: sec * 1000 for name, sec in seg.stage_s.items()}
         stage_ms["encode"] = done.encode_s * 1000
@@ -224,4 +258,5 @@ class Rollout:
         if idx not in self._segments and not await self._request(idx, wait=True):
             self.next_to_finish = self.cap  # the session stopped waiting (a restart or reset was asked)
             return
-        await self._announce(idx)
+        await self._replay_missed()
+        await self._announce(self._segments[idx])

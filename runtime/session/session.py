@@ -34,7 +34,7 @@ from dreamverse.runtime.session.services import SessionServices
 from dreamverse.runtime.session.state import (
     Close,
     Directive,
-    Phase,
+    Output,
     PreparePrompt,
     RequestSlot,
     RewriteRollout,
@@ -59,7 +59,7 @@ class Session:
         self.services = services
         self.machine = SessionMachine(max_pending_prompts=settings.session.max_pending_prompts)
         self.state = self.machine.state
-        self.prompts = PromptDirector(self)
+        self.prompts = PromptDirector(self.state, services, self.send)
         self.lease: WorkerLease | None = None
         self.attachment: Attachment | None = None
         self.closed = asyncio.Event()
@@ -71,14 +71,14 @@ class Session:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._slot_deadline: float | None = None
         self._last_activity = time.monotonic()
-        self.epoch = 0  # bumped on every attach: media is only sent to the socket that saw its media_init
+        self.epoch = 0  # bumped on every attach and detach: media only goes to the socket that saw its start
         self.rollout: Rollout | None = None
         self._directive_handlers: dict[type[Any], Callable[[Any], Awaitable[None]]] = {
             RequestSlot: self._on_request_slot,
             StartRollout: self._on_start_rollout,
             StopRollout: self._on_stop_rollout,
-            PreparePrompt: self.prompts.prepare,
-            RewriteRollout: self.prompts.rewrite,
+            PreparePrompt: self._on_prepare_prompt,
+            RewriteRollout: self._on_rewrite,
             Wake: self._on_wake,
             Close: self._on_close,
         }
@@ -92,13 +92,23 @@ class Session:
         self.attachment = attachment
         self.resume_token = secrets.token_urlsafe(24)
         self.epoch += 1
+        self.machine.socket_attached()
         self._attached.set()
         self.touch()
+
+    def resume_generation(self) -> None:
+        """The attached socket knows where the session stands: a rollout held for a socket goes on."""
+        self.prompts.wake()
 
     def detach(self, attachment: Attachment) -> None:
         if self.attachment is attachment:
             self.attachment = None
+            self.epoch += 1  # what goes out from now on reaches nobody: the rollout keeps it for a resume
+            self.machine.socket_detached()
             self._attached.clear()
+
+    async def until_attached(self) -> None:
+        await self._attached.wait()
 
     @property
     def is_attached(self) -> bool:
@@ -141,7 +151,7 @@ class Session:
                 for task in list(self._tasks):
                     task.cancel()
         finally:
-            self.state.phase = Phase.CLOSED
+            self.machine.closed()
             if self.lease is not None:
                 self.slots.release(self.lease)
                 self.lease = None
@@ -176,27 +186,36 @@ class Session:
         if isinstance(msg, c.SessionInitV2 | c.SimpleGenerate):
             image = msg.initial_image
             self.initial_image = await self.services.decode_image(image) if image is not None else None
-            self.prompts.check_seeds(_seeds_of(msg))
-        for out in self.machine.apply(msg):
+        self.prompts.check_user_input(msg)
+        await self._execute(self.machine.apply(msg))
+
+    async def _execute(self, outputs: list[Output]) -> None:
+        """Send the events and carry out the directives, in the order the machine gave them."""
+        for out in outputs:
             if isinstance(out, Directive):
-                await self._execute(out)
+                await self._directive_handlers[type(out)](out)
             else:
                 await self.send(out)
-
-    async def _execute(self, directive: Directive) -> None:
-        await self._directive_handlers[type(directive)](directive)
 
     async def _on_request_slot(self, _: RequestSlot) -> None:
         self.spawn(self._acquire_slot(), "acquire")
 
     async def _on_start_rollout(self, d: StartRollout) -> None:
-        await self.restart_rollout(d.reason)
+        await self._restart_rollout(d.reason)
 
     async def _on_stop_rollout(self, _: StopRollout) -> None:
         await self._cancel_rollout()
-        raw, ready = self.state.memory.drop_pending()
-        await self.send(s.Ltx2StreamComplete())
-        await self.send(s.ProjectIdle(dropped_user_raw_queue=raw, dropped_user_ready_queue=ready))
+
+    async def _on_prepare_prompt(self, d: PreparePrompt) -> None:
+        if await self.prompts.prepare(d):
+            self.spawn(self.prompts.enhance(d), "enhance")
+
+    async def _on_rewrite(self, d: RewriteRollout) -> None:
+        self.spawn(self._rewrite(d), "rewrite")
+
+    async def _rewrite(self, d: RewriteRollout) -> None:
+        await self.prompts.rewrite(d)
+        await self._execute(self.machine.rewrite_applied())
 
     async def _on_wake(self, _: Wake) -> None:
         self.prompts.wake()
@@ -231,14 +250,13 @@ class Session:
         await self.send(
             s.GpuAssigned(gpu_id=self.lease.gpu_id, session_timeout=self.settings.session.max_session_s)
         )
-        await self.restart_rollout("initial")
+        await self._restart_rollout("initial")
 
-    async def restart_rollout(self, reason: str) -> None:
+    async def _restart_rollout(self, reason: str) -> None:
         await self._cancel_rollout()
         if self.lease is None:
             return  # still queued: the rollout starts when the slot arrives
         self.state.memory.start_rollout()
-        self.state.phase = Phase.STREAMING
         self._rollout_task = self.spawn(self._run_rollout(self.lease, reason), "rollout")
 
     async def _cancel_rollout(self) -> None:
@@ -281,16 +299,12 @@ class Session:
             self._lose_slot()
             raise
         except WorkerError:
-            if not lease.is_alive:
+            if lease.is_alive:
+                self.machine.rollout_failed()
+            else:  # killed after a segment timeout, or died: it is restarted for whoever waits first
                 self._lose_slot()
-            else:
-                self.machine.rollout_finished()
             raise
-        if self.prompts.take_reset():
-            await self.send(self.prompts.reset_applied_event())
-            self.spawn(self.restart_rollout("reset_to_seed_prompts"), "restart")
-            return
-        self.machine.rollout_finished()
+        await self._execute(self.machine.rollout_finished())
 
     def _lose_slot(self) -> None:
         if self.lease is not None:
@@ -330,12 +344,6 @@ class Session:
             attached.cancel()
             closed.cancel()
         return self._attached.is_set() and not self.closed.is_set()
-
-
-def _seeds_of(msg: c.SessionInitV2 | c.SimpleGenerate) -> list[str]:
-    if isinstance(msg, c.SimpleGenerate):
-        return [msg.prompt]
-    return [p for p in [msg.initial_rollout_prompt, *msg.curated_prompts] if p]
 
 
 def _idle_error(idle_s: float) -> DreamverseError:

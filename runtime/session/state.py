@@ -1,12 +1,19 @@
-"""The session state machine: pure, no I/O.
+"""The session state machine: pure, no I/O, the only writer of the session's phase and flags.
 
 `SessionMachine.apply(msg)` takes one validated client message and returns what should happen: events to
 send and `Directive`s for the session driver (start a rollout, enhance a prompt, close…). An illegal
-message for the current phase raises `UnexpectedMessage` naming the phases that accept it.
+message for the current phase raises `UnexpectedMessage` naming the phases that accept it. What happens
+outside messages (a slot arrives, a rollout ends, the worker is lost, the socket drops) reaches the machine
+through its driver-side methods, which return outputs the same way.
 
     AWAITING_INIT --init--> QUEUED --(driver: slot acquired)--> STREAMING <--> IDLE
           ^                                                        |
           +-------------(driver: worker lost)---------------------+        any --leave--> CLOSED
+
+Who writes what in `SessionState`: `phase`, the toggles, `paused`, `is_detached` and `reset_pending` only
+this machine; `memory` through `PromptMemory`'s methods, by this machine (new project, dropped queues,
+reset) and by the `PromptDirector` (prepared prompts, rewritten seeds); `options.idea` is consumed by the
+director when it plans the rollout.
 """
 
 from __future__ import annotations
@@ -48,7 +55,7 @@ class StartRollout:
 
 @dataclass(frozen=True, slots=True)
 class StopRollout:
-    """Stop generation, tell the client the project is idle; keep the slot."""
+    """Stop generation; keep the slot."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,10 +106,16 @@ class SessionState:
     auto_extension_enabled: bool = False
     loop_generation_enabled: bool = False
     paused: bool = False
+    is_detached: bool = False  # no socket: the rollout holds at the next segment boundary
     reset_pending: bool = False
     rewrite_model: str | None = None
     rewrite_temperature: float | None = None
     prompt_counter: int = 0
+
+    @property
+    def is_held(self) -> bool:
+        """No new segment may be requested: paused by the client, or nobody is watching."""
+        return self.paused or self.is_detached
 
 
 _ACTIVE = frozenset({Phase.QUEUED, Phase.STREAMING, Phase.IDLE})
@@ -147,11 +160,37 @@ class SessionMachine:
     def slot_acquired(self) -> None:
         self.state.phase = Phase.STREAMING
 
-    def rollout_finished(self) -> None:
+    def rollout_finished(self) -> list[Output]:
+        """A rollout ended on its own: apply a pending reset (and start again), else go idle."""
+        st = self.state
+        if not st.reset_pending:
+            st.phase = Phase.IDLE
+            return []
+        st.reset_pending = False
+        return [*self._reset_applied(), StartRollout(reason="reset_to_seed_prompts")]
+
+    def rollout_failed(self) -> None:
+        """The worker failed a segment but is still ours: the project idles until the client acts."""
         self.state.phase = Phase.IDLE
+
+    def rewrite_applied(self) -> list[Output]:
+        """New seeds are in memory: a project holding a slot starts them at segment 0."""
+        if self.state.phase not in _WITH_SLOT:
+            return []  # queued: the rollout starts with the new seeds once the slot arrives
+        self.state.phase = Phase.STREAMING
+        return [StartRollout(reason="rewrite_applied")]  # not "rewrite": clients count those as edits
 
     def slot_lost(self) -> None:
         self.state.phase = Phase.AWAITING_INIT
+
+    def socket_attached(self) -> None:
+        self.state.is_detached = False
+
+    def socket_detached(self) -> None:
+        self.state.is_detached = True
+
+    def closed(self) -> None:
+        self.state.phase = Phase.CLOSED
 
     def next_prompt_id(self) -> str:
         self.state.prompt_counter += 1
@@ -245,13 +284,25 @@ class SessionMachine:
         return [s.RewriteTemperatureUpdated(rewrite_temperature=value)]
 
     def _on_reset_to_seeds(self, msg: c.ResetToSeedPrompts) -> list[Output]:
-        self.state.reset_pending = True
         count = len(self.state.memory.original_seed_prompts)
-        out: list[Output] = [s.SeedPromptsResetPending(seed_prompt_count=count), Wake()]
-        if self.state.phase is Phase.IDLE:  # nothing is generating: apply it by starting again
+        pending = s.SeedPromptsResetPending(seed_prompt_count=count)
+        if self.state.phase is Phase.IDLE:  # nothing is generating: apply it now and start again
             self.state.phase = Phase.STREAMING
-            out.append(StartRollout(reason="reset_to_seed_prompts"))
-        return out
+            return [pending, *self._reset_applied(), StartRollout(reason="reset_to_seed_prompts")]
+        self.state.reset_pending = True  # applied when the running rollout reaches its next boundary
+        return [pending, Wake()]
+
+    def _reset_applied(self) -> list[Output]:
+        memory = self.state.memory
+        raw, ready = memory.reset_to_original()
+        applied = s.SeedPromptsResetApplied(
+            reason="reset_to_seed_prompts",
+            loop_iteration=memory.loop_iteration,
+            seed_prompt_count=len(memory.seed_prompts),
+            dropped_user_raw_queue=raw,
+            dropped_user_ready_queue=ready,
+        )
+        return [applied]
 
     def _on_restart(self, msg: c.RestartGeneration) -> list[Output]:
         self.state.phase = Phase.STREAMING
@@ -262,7 +313,9 @@ class SessionMachine:
             self.state.phase = Phase.CLOSED
             return [Close(CloseCode.NORMAL, "project ended while queued")]
         self.state.phase = Phase.IDLE
-        return [StopRollout()]
+        raw, ready = self.state.memory.drop_pending()
+        idle = s.ProjectIdle(dropped_user_raw_queue=raw, dropped_user_ready_queue=ready)
+        return [StopRollout(), s.Ltx2StreamComplete(), idle]
 
     def _on_leave(self, msg: c.Leave) -> list[Output]:
         self.state.phase = Phase.CLOSED

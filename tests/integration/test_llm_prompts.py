@@ -123,3 +123,24 @@ async def test_unsafe_auto_extension_is_not_generated(
     assert start_event["segment_idx"] == 1 and start_event["prompt"] != UNSAFE
     assert all(e.get("prompt") != UNSAFE for e in client.events)
     await client.close()
+
+
+async def test_an_unsafe_prompt_window_is_refused_before_it_reaches_the_llm(
+    llm_server: RunningServer, llm: tuple[FakeOpenAI, str]
+) -> None:
+    """A rewrite that fails keeps its window as the rollout, so the window is user input: checked on arrival."""
+    fake, _ = llm
+    fake.script("fake", Reply("not json at all"))  # a failing rewrite would fall back to the window
+    client = await start(llm_server, "a sailboat at sea", enhancement_enabled=False)
+    await client.until("ltx2_segment_complete")
+    asked = len(fake.requests_of("fake"))
+    window = [UNSAFE, "a calm sea"]
+    await client.send(
+        {"type": "rewrite_seed_prompts", "rewrite_instruction": "go", "prompt_window_prompts": window}
+    )
+    error = await client.until("error")
+    assert (error["code"], error["category"] is not None) == ("prompt_blocked", True)
+    assert len(fake.requests_of("fake")) == asked
+    assert "rewrite_seed_prompts_started" not in client.types()
+    assert all(UNSAFE not in e.get("prompts", []) for e in client.events)
+    await client.close()

@@ -82,10 +82,16 @@ TRANSITIONS = [
         Phase.IDLE,
         "reset_to_seed_prompts",
         {},
-        [s.SeedPromptsResetPending, Wake, StartRollout],
+        [s.SeedPromptsResetPending, s.SeedPromptsResetApplied, StartRollout],
         Phase.STREAMING,
     ),
-    (Phase.STREAMING, "end_project_keep_session", {}, [StopRollout], Phase.IDLE),
+    (
+        Phase.STREAMING,
+        "end_project_keep_session",
+        {},
+        [StopRollout, s.Ltx2StreamComplete, s.ProjectIdle],
+        Phase.IDLE,
+    ),
     (Phase.QUEUED, "end_project_keep_session", {}, [Close], Phase.CLOSED),
     (Phase.STREAMING, "project_init_v1", {"curated_prompts": ["c"]}, [StartRollout], Phase.STREAMING),
     (Phase.IDLE, "session_init_v2", {"curated_prompts": ["c"]}, [StartRollout], Phase.STREAMING),
@@ -183,3 +189,56 @@ def test_prompt_memory_order_user_then_seeds_then_loop() -> None:
     assert texts[3] is not None and texts[3].loop_iteration == 1
     assert memory.next_prompt(loop=False) is not None  # "b" of the second loop
     assert memory.next_prompt(loop=False) is None
+
+
+# --- driver-side transitions: what happens outside messages also goes through the machine -------------
+
+
+def test_a_pending_reset_is_applied_when_the_rollout_ends_and_starts_again() -> None:
+    machine = machine_in(Phase.STREAMING)
+    machine.state.memory.replace_seeds(["rewritten"])
+    assert kinds(machine.apply(msg("reset_to_seed_prompts"))) == [s.SeedPromptsResetPending, Wake]
+    assert machine.state.reset_pending and machine.state.memory.seed_prompts == ["rewritten"]
+    out = machine.rollout_finished()
+    assert kinds(out) == [s.SeedPromptsResetApplied, StartRollout]
+    assert not machine.state.reset_pending and machine.state.memory.seed_prompts == ["a", "b"]
+    assert machine.state.phase is Phase.STREAMING
+
+
+def test_a_finished_rollout_without_a_reset_goes_idle() -> None:
+    machine = machine_in(Phase.STREAMING)
+    assert machine.rollout_finished() == [] and machine.state.phase is Phase.IDLE
+
+
+@pytest.mark.parametrize(
+    ("phase", "expected", "after"),
+    [
+        (Phase.IDLE, [StartRollout], Phase.STREAMING),
+        (Phase.STREAMING, [StartRollout], Phase.STREAMING),
+        (Phase.QUEUED, [], Phase.QUEUED),  # the new seeds start when the slot arrives
+    ],
+)
+def test_a_rewrite_restarts_only_a_project_that_holds_a_slot(
+    phase: Phase, expected: list[type], after: Phase
+) -> None:
+    machine = machine_in(phase)
+    out = machine.rewrite_applied()
+    assert kinds(out) == expected and machine.state.phase is after
+    assert all(o.reason == "rewrite_applied" for o in out if isinstance(o, StartRollout))
+
+
+def test_a_detached_session_holds_its_rollout_until_a_socket_attaches() -> None:
+    machine = machine_in(Phase.STREAMING)
+    assert not machine.state.is_held
+    machine.socket_detached()
+    assert machine.state.is_held and machine.state.phase is Phase.STREAMING
+    machine.socket_attached()
+    assert not machine.state.is_held
+
+
+def test_losing_the_slot_or_closing_moves_the_phase() -> None:
+    machine = machine_in(Phase.STREAMING)
+    machine.slot_lost()
+    assert machine.state.phase is Phase.AWAITING_INIT
+    machine.closed()
+    assert machine.state.phase is Phase.CLOSED
