@@ -128,7 +128,7 @@ async def test_unsafe_auto_extension_is_not_generated(
 async def test_an_unsafe_prompt_window_is_refused_before_it_reaches_the_llm(
     llm_server: RunningServer, llm: tuple[FakeOpenAI, str]
 ) -> None:
-    """A rewrite that fails keeps its window as the rollout, so the window is user input: checked on arrival."""
+    """A failed rewrite keeps its window as the rollout, so the window is user input: checked on arrival."""
     fake, _ = llm
     fake.script("fake", Reply("not json at all"))  # a failing rewrite would fall back to the window
     client = await start(llm_server, "a sailboat at sea", enhancement_enabled=False)
