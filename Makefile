@@ -50,12 +50,12 @@ lint: venv
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
 
-# mypy --strict over runtime, workers, streaming and safety, through a symlinked `dreamverse/` package.
+# mypy --strict over runtime, workers, streaming, safety and client, through a symlinked `dreamverse/` package.
 typecheck: venv
 	@rm -rf .typecheck && mkdir -p .typecheck/dreamverse
-	@for d in runtime workers generator streaming safety; do ln -s ../../$$d .typecheck/dreamverse/$$d; done
+	@for d in runtime workers generator streaming safety client; do ln -s ../../$$d .typecheck/dreamverse/$$d; done
 	@cd .typecheck && ../$(VENV)/bin/mypy --config-file ../pyproject.toml \
-	  dreamverse/runtime dreamverse/workers dreamverse/streaming dreamverse/safety
+	  dreamverse/runtime dreamverse/workers dreamverse/streaming dreamverse/safety dreamverse/client
 
 pytest: venv
 	@$(VENV)/bin/pytest -q

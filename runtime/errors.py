@@ -10,7 +10,8 @@
     │   ├── RateLimited
     │   ├── UnexpectedMessage
     │   ├── UnknownBranch           a branch id the session does not have
-    │   └── UnknownSegment          a segment the branch does not have
+    │   ├── UnknownSegment          a segment the branch does not have
+    │   └── Unauthorized            a missing or wrong token (then the socket closes)
     ├── CapacityError               no GPU slot for this session (yet)
     │   ├── QueueFull
     │   └── QueueTimeout
@@ -99,6 +100,10 @@ class SegmentEvicted(DreamverseError):
     def __init__(self, message: str, segment_idx: int) -> None:
         super().__init__(message)
         self.segment_idx = segment_idx
+
+
+class Unauthorized(ProtocolError):
+    code = ErrorCode.UNAUTHORIZED
 
 
 class CapacityError(DreamverseError):

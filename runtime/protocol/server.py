@@ -191,6 +191,7 @@ class MediaSegmentComplete(_Event):
     bytes: int | None = None  # ours
     frames: int | None = None  # ours
     first_frame_unix_ms: float | None = None  # ours: when the worker produced the segment's first frame
+    duration_s: float | None = None  # ours: seconds of video in the segment (frames / fps)
 
 
 class StepLatency(_Event):

@@ -18,6 +18,7 @@ from dreamverse.runtime.errors import (
     InvalidImage,
     RateLimited,
     SafetyRejected,
+    Unauthorized,
     to_error_event,
 )
 from dreamverse.runtime.protocol import client as c
@@ -57,7 +58,7 @@ async def serve_websocket(websocket: WebSocket, settings: Settings, registry: Se
     close_code = CloseCode.NORMAL
     try:
         if not token_accepted(websocket, settings.server.auth_token):
-            await attachment.put(_error_json("missing or wrong token", "unauthorized"))
+            await attachment.put(to_error_event(Unauthorized("missing or wrong token")).model_dump_json())
             close_code = CloseCode.POLICY_VIOLATION
             return
         reader = _Reader(websocket, attachment, settings)

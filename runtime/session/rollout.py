@@ -84,6 +84,7 @@ class Rollout:
         cap: int,
         segment_timeout_s: float,
         initial_image: bytes | None,
+        fps: int,
     ) -> None:
         self.host = host
         self.lease = lease
@@ -92,6 +93,7 @@ class Rollout:
         self.cap = cap
         self.segment_timeout_s = segment_timeout_s
         self.initial_image = initial_image
+        self.fps = fps
         self._segments: dict[int, _Segment] = {}
         self._missed: list[_Segment] = []  # finished, but no socket saw them whole; oldest first
         self.next_to_finish = 0
@@ -238,6 +240,7 @@ class Rollout:
                 bytes=sum(len(chunk) for chunk in seg.data),
                 frames=done.frames,
                 first_frame_unix_ms=first_frame_ms,
+                duration_s=done.frames / self.fps,
             )
         )
         latency = s.StepLatency(

@@ -291,6 +291,7 @@ class Session:
             cap=cap,
             segment_timeout_s=self.settings.workers.segment_timeout_s,
             initial_image=self.initial_image,
+            fps=self.settings.model.fps,
         )
         self.rollout = rollout
         try:
