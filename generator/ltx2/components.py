@@ -90,6 +90,14 @@ def _default_dtype(dtype: torch.dtype) -> Iterator[None]:
         torch.set_default_dtype(previous)
 
 
+def _randomize_latent_statistics(vae: nn.Module) -> None:
+    """Per-channel latent mean/std away from diffusers' 0/1 defaults, so that random weights exercise
+    (de)normalisation like a real checkpoint does instead of hiding it."""
+    with torch.no_grad():
+        vae.latents_mean.copy_(torch.randn_like(vae.latents_mean) * 0.5)
+        vae.latents_std.copy_(torch.rand_like(vae.latents_std) + 0.5)
+
+
 def build_random_components(
     config: ModelConfig,
     *,
@@ -113,6 +121,8 @@ def build_random_components(
         with where, _default_dtype(dtype if name in ON_DEVICE else torch.float32):
             torch.manual_seed(seed + index)
             built[name] = instantiate(config, name)
+            if name in ("vae", "audio_vae"):
+                _randomize_latent_statistics(built[name])
     with torch.device("cpu"), _default_dtype(dtype):
         text_encoder = None
         tokenizer = None

@@ -3,14 +3,17 @@ seeded generator, drawn in the same order), sigmas, guidance 1.0, float32."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import pytest
 import torch
 from diffusers import LTX2Pipeline
 
 from dreamverse.generator.ltx2 import latents as L
 from dreamverse.generator.ltx2.components import LTX2Components
-from dreamverse.generator.ltx2.pipeline import DistilledPipeline, SegmentPlan
+from dreamverse.generator.ltx2.pipeline import DistilledPipeline, SegmentLatents, SegmentPlan
 from dreamverse.generator.ltx2.schedules import DISTILLED_8_3
 from tests.support.ltx2_stock import stock_pipelines
 
@@ -93,11 +96,37 @@ def test_stage1_matches_ltx2pipeline(tiny_pipeline: DistilledPipeline) -> None:
     assert rel_err(ours_audio, ref_audio) < 1e-4
 
 
-def test_two_stage_matches_upsampler_and_refine_composition(tiny_pipeline: DistilledPipeline) -> None:
+@dataclass(frozen=True)
+class TwoStage:
+    """Our segment and diffusers' stage 1 + upsample on the same inputs; stage 2 is left to each test."""
+
+    ours: SegmentLatents
+    upsampled: torch.Tensor  # diffusers' upsampled stage-1 video latents (denormalised)
+    audio: torch.Tensor  # diffusers' stage-1 audio latents (denormalised)
+    generator_state: torch.Tensor  # the seeded generator after stage 1, where stage 2 draws its noise
+    kwargs: dict[str, Any]
+
+    def stage2(self, c: LTX2Components, output_type: str) -> tuple[Any, Any]:
+        generator = torch.Generator()
+        generator.set_state(self.generator_state)
+        kwargs = {**self.kwargs, "output_type": output_type}
+        return reference(
+            c
+        )(  # type: ignore[no-any-return]
+            latents=self.upsampled,
+            audio_latents=self.audio,
+            noise_scale=DISTILLED_8_3.stage2[0],
+            sigmas=list(DISTILLED_8_3.stage2[:-1]),
+            generator=generator,
+            **kwargs,
+        )
+
+
+@pytest.fixture(scope="module")
+def two_stage(tiny_pipeline: DistilledPipeline) -> TwoStage:
     plan = first_segment_plan(tiny_pipeline)
     ours = tiny_pipeline.generate(PROMPT, plan, torch.Generator().manual_seed(SEED))
-    c = tiny_pipeline.c
-    ref, upsample = stock_pipelines(c)
+    ref, upsample = stock_pipelines(tiny_pipeline.c)
     generator = torch.Generator().manual_seed(SEED)
     kwargs = guidance_off(tiny_pipeline, plan.fps)
     video, audio = ref(
@@ -109,29 +138,32 @@ def test_two_stage_matches_upsampler_and_refine_composition(tiny_pipeline: Disti
         **kwargs,
     )
     (upsampled,) = upsample(latents=video, output_type="latent", return_dict=False)
-    ref_video, ref_audio = ref(
-        latents=upsampled,
-        audio_latents=audio,
-        noise_scale=DISTILLED_8_3.stage2[0],
-        sigmas=list(DISTILLED_8_3.stage2[:-1]),
-        generator=generator,
-        **kwargs,
-    )
-    ours_video = L.denormalize_video(ours.video, c.vae)
-    ours_audio = L.unpack_audio(L.denormalize_audio_tokens(ours.audio, c.audio_vae), 4)
+    return TwoStage(ours, upsampled, audio, generator.get_state(), kwargs)
+
+
+def test_two_stage_matches_upsampler_and_refine_composition(
+    tiny_pipeline: DistilledPipeline, two_stage: TwoStage
+) -> None:
+    c = tiny_pipeline.c
+    ref_video, ref_audio = two_stage.stage2(c, "latent")
+    ours_video = L.denormalize_video(two_stage.ours.video, c.vae)
+    ours_audio = L.unpack_audio(L.denormalize_audio_tokens(two_stage.ours.audio, c.audio_vae), 4)
     assert ours_video.shape == ref_video.shape == (1, 8, 4, 2, 4)
     assert rel_err(ours_video, ref_video) < 1e-4
     assert rel_err(ours_audio, ref_audio) < 1e-4
 
 
-def test_decoders_match_diffusers_decode(tiny_pipeline: DistilledPipeline) -> None:
-    c = tiny_pipeline.c
-    latents = torch.randn((1, 8, 4, 2, 4), generator=torch.Generator().manual_seed(1))
-    frames = tiny_pipeline.decode_video(latents)
-    with torch.no_grad():
-        ref = c.vae.decode(L.denormalize_video(latents, c.vae), None, return_dict=False)[0]
-    expected = ((ref[0] / 2 + 0.5).clamp(0, 1) * 255).round().to(torch.uint8).permute(1, 2, 3, 0).numpy()
-    assert (frames == expected).all()
-    tokens = torch.randn((1, 27, 8), generator=torch.Generator().manual_seed(2))
-    wave = tiny_pipeline.decode_audio(tokens)
-    assert wave.shape == ((4 * 27 - 3) * 240, 2)  # causal audio VAE: the first latent is one mel frame
+def test_decoders_match_diffusers_decode(tiny_pipeline: DistilledPipeline, two_stage: TwoStage) -> None:
+    """Our video and audio decode of our segment vs the stock pipeline's own decode (`output_type="np"`:
+    VAE decode + video post-processing, audio VAE decode + vocoder) of its segment."""
+    ref_video, ref_audio = two_stage.stage2(tiny_pipeline.c, "np")
+    frames = tiny_pipeline.decode_video(two_stage.ours.video)
+    expected = ref_video[0] * 255.0  # (frames, H, W, 3) in [0, 1]
+    assert frames.shape == expected.shape and frames.dtype == np.uint8
+    assert np.abs(frames.astype(np.float64) - expected).max() <= 0.5 + 1e-3  # rounding only
+    wave = tiny_pipeline.decode_audio(two_stage.ours.audio)  # (samples, channels)
+    ref_wave = ref_audio[0].float().transpose(0, 1)
+    latent_frames = two_stage.ours.audio.shape[1]
+    # causal audio VAE: the first latent is one mel frame, the others four; 240 samples per mel frame
+    assert wave.shape == tuple(ref_wave.shape) == ((4 * latent_frames - 3) * 240, 2)
+    assert rel_err(torch.from_numpy(wave), ref_wave) < 1e-4
