@@ -43,7 +43,7 @@ logger = logging.getLogger("benchmarks.pipeline")
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", default="ltx2", choices=["tiny", "ltx2", "ltx2.3"])
+    parser.add_argument("--model", default="ltx2", choices=["tiny", "ltx2"])
     parser.add_argument("--checkpoint", default=None)
     parser.add_argument("--device", default="cuda")
     parser.add_argument("--dtype", default="bfloat16")

@@ -70,7 +70,7 @@ def main() -> None:
     parser.add_argument("--height", type=int, default=512)
     parser.add_argument("--frames", type=int, default=121)
     parser.add_argument("--fps", type=int, default=24)
-    parser.add_argument("--model", default="synthetic", help="synthetic, tiny, ltx2 (GPU), ltx2.3 (GPU)")
+    parser.add_argument("--model", default="synthetic", help="synthetic, tiny, ltx2 (GPU)")
     parser.add_argument(
         "--checkpoint", default=None, help="LTX-2 weights; `random` for seeded random weights"
     )
@@ -115,7 +115,7 @@ def main() -> None:
         "streaming",
         {**settings, "encoder": "libx264 ultrafast baseline, 250 ms fragments"},
         numbers,
-        use_gpu=args.model in ("ltx2", "ltx2.3"),  # the GPU the worker used (same machine)
+        use_gpu=args.model == "ltx2",  # the GPU the worker used (same machine)
     )
     logger.info("first frame → first byte at the client: %s ms", numbers["first_frame_to_first_byte_ms"])
     logger.info("encode s/segment: %s", numbers["encode_s"])

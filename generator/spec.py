@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-ModelName = Literal["synthetic", "tiny", "ltx2", "ltx2.3"]
+ModelName = Literal["synthetic", "tiny", "ltx2"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,7 +19,7 @@ class GeneratorSpec:
     height: int = 512
     num_frames: int = 121
     fps: int = 24
-    schedule: Literal["8+3", "5+2"] = "8+3"
+    schedule: Literal["8+3"] = "8+3"
     quantization: Literal["none", "fp8"] = "none"
     compile: bool = False
     synthetic_latency_ms: int = 0  # synthetic only: extra time per segment, spread over its frames

@@ -45,9 +45,9 @@ class ServerSettings(BaseSettings):
 class ModelSettings(BaseSettings):
     model_config = _GROUP_CONFIG
 
-    model: Literal["synthetic", "tiny", "ltx2", "ltx2.3"] = Field(
+    model: Literal["synthetic", "tiny", "ltx2"] = Field(
         "synthetic",
-        description="Generator: procedural `synthetic`, CPU `tiny` LTX-2, or full `ltx2`/`ltx2.3`.",
+        description="Generator: procedural `synthetic`, CPU `tiny` LTX-2, or full `ltx2` (19B distilled).",
     )
     checkpoint: str | None = Field(
         None, description="LTX-2 weights: single-file .safetensors, diffusers folder or hub repo id."
@@ -59,7 +59,7 @@ class ModelSettings(BaseSettings):
     height: int = Field(512, gt=0, description="Output height in pixels (multiple of 32 for LTX-2).")
     num_frames: int = Field(121, gt=0, description="Frames of a fresh segment (8k+1 for LTX-2).")
     fps: int = Field(24, gt=0, le=120, description="Frames per second.")
-    schedule: Literal["8+3", "5+2"] = Field("8+3", description="Distilled steps: stage 1 + stage 2.")
+    schedule: Literal["8+3"] = Field("8+3", description="Distilled steps: stage 1 + stage 2.")
     quantization: Literal["none", "fp8"] = Field("none", description="Linear-layer quantization.")
     compile: bool = Field(False, description="torch.compile the transformer during warmup.")
     latency: int = Field(0, ge=0, description="Synthetic generator: extra milliseconds per segment.")

@@ -31,7 +31,7 @@ DType = Literal["float32", "bfloat16", "float16"]
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="dreamverse-generate", description=__doc__.splitlines()[0])
-    parser.add_argument("--model", default="tiny", choices=["tiny", "ltx2", "ltx2.3"])
+    parser.add_argument("--model", default="tiny", choices=["tiny", "ltx2"])
     parser.add_argument(
         "--checkpoint", help="single-file .safetensors, diffusers folder, hub repo id or 'random'"
     )
@@ -44,7 +44,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--frames", type=int, help="frames of a fresh segment (8k+1)")
     parser.add_argument("--fps", type=int, default=24)
     parser.add_argument("--seed", type=int, default=10)
-    parser.add_argument("--schedule", default="8+3", choices=["8+3", "5+2"])
+    parser.add_argument("--schedule", default="8+3", choices=["8+3"])
     parser.add_argument("--dtype", default=None, choices=["float32", "bfloat16", "float16"])
     parser.add_argument("--device", default="cpu")
     parser.add_argument("-v", "--verbose", action="store_true")

@@ -14,7 +14,7 @@ from typing import Any
 from dreamverse.generator.errors import GeneratorConfigError
 
 COMPONENTS = ("transformer", "connectors", "vae", "audio_vae", "vocoder", "latent_upsampler")
-MODELS = ("tiny", "ltx2", "ltx2.3")
+MODELS = ("tiny", "ltx2")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +50,7 @@ def _read_json(model: str, name: str) -> dict[str, Any] | None:
 
 
 def load_model_config(model: str) -> ModelConfig:
-    """The shipped configuration of `model` ("tiny", "ltx2", "ltx2.3")."""
+    """The shipped configuration of `model` ("tiny", "ltx2")."""
     if model not in MODELS:
         raise GeneratorConfigError(f"unknown LTX-2 model {model!r}; expected one of {', '.join(MODELS)}")
     pipeline = _read_json(model, "pipeline")

@@ -1,6 +1,6 @@
 """The LTX-2 `VideoGenerator`: continued video+audio segments for a worker.
 
-`build_ltx2_generator(spec)` is what `registry.build_generator` calls for "tiny", "ltx2" and "ltx2.3".
+`build_ltx2_generator(spec)` is what `registry.build_generator` calls for "tiny" and "ltx2".
 """
 
 from __future__ import annotations

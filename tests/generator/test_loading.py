@@ -10,6 +10,11 @@ import numpy as np
 import pytest
 import torch
 from accelerate import init_empty_weights
+from diffusers.loaders.single_file_utils import (
+    convert_ltx2_audio_vae_to_diffusers,
+    convert_ltx2_transformer_to_diffusers,
+    convert_ltx2_vae_to_diffusers,
+)
 from safetensors.torch import load_file, save_file
 
 from dreamverse.generator.base import SegmentRequest
@@ -158,3 +163,33 @@ def test_official_names_round_trip_for_every_tensor(model: str) -> None:
             owner = K.component_of(official)
             assert owner is not None and owner[0] == name, official
             assert K.to_diffusers(name, owner[1]) == key, official
+
+
+# diffusers' own converters from the official single file (what `from_single_file` runs), per component
+DIFFUSERS_CONVERTERS = {
+    "transformer": convert_ltx2_transformer_to_diffusers,
+    "vae": convert_ltx2_vae_to_diffusers,
+    "audio_vae": convert_ltx2_audio_vae_to_diffusers,
+}
+
+
+@pytest.mark.parametrize("model", ["tiny", "ltx2"])
+@pytest.mark.parametrize("component", sorted(DIFFUSERS_CONVERTERS))
+def test_official_names_agree_with_diffusers_single_file_converters(model: str, component: str) -> None:
+    """Our official name of every tensor, fed to diffusers' converter, comes back as the diffusers name.
+
+    Values are the diffusers names themselves, so the converter's output maps each key to where it came
+    from. The transformer's file section also holds the connectors, which its converter drops."""
+    config = load_model_config(model)
+    owners = [component, "connectors"] if component == "transformer" else [component]
+    official: dict[str, str] = {}
+    for owner in owners:
+        with init_empty_weights():
+            module = component_class(config, owner).from_config(config.components[owner])
+        for key in module.state_dict():
+            name = K.to_official(owner, key)
+            if owner == component or name.startswith(K.DIT_PREFIX):
+                official[name] = f"{owner}:{key}"
+    converted = DIFFUSERS_CONVERTERS[component](dict(official))
+    expected = {value.split(":", 1)[1]: value for value in official.values() if value.startswith(component)}
+    assert converted == expected
