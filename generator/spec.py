@@ -23,3 +23,4 @@ class GeneratorSpec:
     quantization: Literal["none", "fp8"] = "none"
     compile: bool = False
     synthetic_latency_ms: int = 0  # synthetic only: extra time per segment, spread over its frames
+    synthetic_fail_prompt: str | None = None  # synthetic only: a segment whose prompt has this text raises

@@ -31,7 +31,7 @@ from dreamverse.generator.base import (
     VideoFrames,
     VideoGenerator,
 )
-from dreamverse.generator.errors import ConditioningError
+from dreamverse.generator.errors import ConditioningError, GeneratorError
 from dreamverse.generator.spec import GeneratorSpec
 
 logger = logging.getLogger(__name__)
@@ -43,6 +43,12 @@ CHUNK_FRAMES = 8
 NUM_BLOBS = 5
 _CARRY_KEY = "synthetic"
 _PENTATONIC = np.array([0, 2, 4, 7, 9, 12, 14, 16, 19, 21], dtype=np.float64)
+
+
+class SyntheticFault(GeneratorError):
+    """Raised on purpose (`synthetic_fail_prompt`) so clients and tests can drill a generator failure."""
+
+    code = "synthetic_fault"
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +221,7 @@ class SyntheticGenerator(VideoGenerator):
             audio_channels=AUDIO_CHANNELS,
         )
         self._latency_s = max(spec.synthetic_latency_ms, 0) / 1000.0
+        self._fail_prompt = spec.synthetic_fail_prompt
         self._renderer = FrameRenderer(spec.width, spec.height)
         self._timings: dict[str, float] = {}
 
@@ -247,6 +254,8 @@ class SyntheticGenerator(VideoGenerator):
                 time.sleep(pause)
                 slept += pause
             yield VideoFrames(frames=frames)
+            if self._fail_prompt and self._fail_prompt in request.prompt:
+                raise SyntheticFault(f"segment {request.segment_idx}: the prompt asks for a failure")
         motion.voice_phase = voice_phase
         motion.samples_played += audio.shape[0]
         state.carry[_CARRY_KEY] = motion

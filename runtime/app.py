@@ -14,11 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 
 from dreamverse.runtime import routes
+from dreamverse.runtime.guard import RequestGuard, RequestPolicy
 from dreamverse.runtime.prompts.service import PromptService
 from dreamverse.runtime.prompts.store import SystemPromptStore
 from dreamverse.runtime.session.connection import serve_websocket
@@ -45,6 +48,7 @@ class AppState:
     registry: SessionRegistry
     prompts: PromptService
     safety: SafetyFilter | None
+    export_slots: asyncio.Semaphore
 
 
 def create_app(settings: Settings) -> Starlette:
@@ -76,7 +80,31 @@ def create_app(settings: Settings) -> Starlette:
         app_routes.append(Mount("/", StaticFiles(directory=static_dir, html=True), name="static"))
     else:
         app_routes.append(Route("/", routes.no_frontend))
-    return Starlette(routes=app_routes, lifespan=lifespan)
+    return Starlette(routes=app_routes, lifespan=lifespan, middleware=_middleware(settings))
+
+
+def _middleware(settings: Settings) -> list[Middleware]:
+    """The Host/Origin guard outermost; CORS headers only for explicitly listed origins."""
+    server = settings.server
+    policy = RequestPolicy.build(
+        bind_host=server.host,
+        port=server.port,
+        hosts=server.allowed_hosts,
+        origins=server.allowed_origins,
+        has_token=bool(server.auth_token),
+    )
+    middleware = [Middleware(RequestGuard, policy=policy)]
+    if server.allowed_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=server.allowed_origins,
+                allow_methods=["GET", "POST", "PUT"],
+                allow_headers=["Authorization", "Content-Type"],
+                allow_credentials=False,
+            )
+        )
+    return middleware
 
 
 async def _start(settings: Settings, specs: list[WorkerSpec], stack: contextlib.AsyncExitStack) -> AppState:
@@ -99,7 +127,8 @@ async def _start(settings: Settings, specs: list[WorkerSpec], stack: contextlib.
     logger.info(
         "dreamverse %s: %d worker(s) for model %r starting", __version__, len(specs), settings.model.model
     )
-    return AppState(settings, pool, slots, registry, prompts, safety)
+    export_slots = asyncio.Semaphore(settings.server.max_concurrent_exports)
+    return AppState(settings, pool, slots, registry, prompts, safety, export_slots)
 
 
 async def _websocket(websocket: WebSocket) -> None:

@@ -181,4 +181,5 @@ def to_error_event(exc: BaseException) -> Error:
             segment_idx=getattr(exc, "segment_idx", None),
         )
     logger.error("internal error", exc_info=exc)
-    return Error(message="internal server error", code=ErrorCode.INTERNAL.value, retryable=True)
+    # Not retryable: nothing says that the same request would not fail the same way again.
+    return Error(message="internal server error", code=ErrorCode.INTERNAL.value, retryable=False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -11,9 +10,8 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute
 
 from dreamverse.runtime.auth import token_accepted
+from dreamverse.runtime.exporting import export_upload
 from dreamverse.runtime.version import __version__
-from dreamverse.streaming.errors import StreamingError
-from dreamverse.streaming.export import concat_segments
 
 if TYPE_CHECKING:
     from dreamverse.runtime.app import AppState
@@ -121,23 +119,7 @@ async def export(request: Request) -> Response:
     if not _authorized(request):
         return _unauthorized()
     state = _state(request)
-    limit = state.settings.server.max_export_bytes
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        return JSONResponse({"error": "too_large", "detail": f"body over {limit} bytes"}, status_code=413)
-    body = bytearray()
-    async for part in request.stream():
-        body.extend(part)
-        if len(body) > limit:
-            return JSONResponse({"error": "too_large", "detail": f"body over {limit} bytes"}, status_code=413)
-    try:
-        mp4 = await asyncio.to_thread(
-            concat_segments, bytes(body), state.settings.media.encoder_settings(), limit
-        )
-    except (StreamingError, ValueError) as exc:
-        return JSONResponse({"error": "invalid_media", "detail": str(exc)}, status_code=422)
-    headers = {"Content-Disposition": 'attachment; filename="dreamverse.mp4"'}
-    return Response(mp4, media_type="video/mp4", headers=headers)
+    return await export_upload(request, state.settings, state.export_slots)
 
 
 async def no_frontend(request: Request) -> PlainTextResponse:

@@ -7,12 +7,13 @@ Every option has a default, an environment variable `DREAMVERSE_<FIELD>` and a C
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from dreamverse.generator.spec import GeneratorSpec
+from dreamverse.runtime.guard import normalize_origin
 from dreamverse.runtime.prompts.settings import PromptSettings
 from dreamverse.runtime.protocol.server import Limits
 from dreamverse.safety.settings import SafetySettings
@@ -40,6 +41,39 @@ class ServerSettings(BaseSettings):
     ws_ping_interval_s: float = Field(15.0, gt=0, description="Websocket ping interval (keep-alive).")
     ws_ping_timeout_s: float = Field(20.0, gt=0, description="Close the socket when a ping gets no pong.")
     max_export_bytes: int = Field(512 * 2**20, gt=0, description="Largest body accepted by `POST /export`.")
+    max_concurrent_exports: int = Field(
+        2, gt=0, description="Exports at once (each spools up to `max_export_bytes` to disk); more get 503."
+    )
+    allowed_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Browser origins (`scheme://host[:port]`, comma-separated) allowed to open `/ws` and "
+        "send POST/PUT, and given CORS headers; the server's own origin is always allowed "
+        "(default: its loopback origins).",
+    )
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Names accepted in the `Host` header (comma-separated, `*` for any; default: loopback "
+        "names and `--host`, or any host on a wildcard bind).",
+    )
+
+    @field_validator("auth_token")
+    @classmethod
+    def _token_not_blank(cls, token: str | None) -> str | None:
+        if token is not None and not token.strip():
+            raise ValueError("--auth-token is blank; give a real token or leave it unset")
+        return token
+
+    @field_validator("allowed_origins", "allowed_hosts", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("allowed_origins")
+    @classmethod
+    def _origins_are_origins(cls, origins: list[str]) -> list[str]:
+        return [normalize_origin(origin) for origin in origins]  # ValueError names the bad one
 
 
 class ModelSettings(BaseSettings):
@@ -63,6 +97,11 @@ class ModelSettings(BaseSettings):
     quantization: Literal["none", "fp8"] = Field("none", description="Linear-layer quantization.")
     compile: bool = Field(False, description="torch.compile the transformer during warmup.")
     latency: int = Field(0, ge=0, description="Synthetic generator: extra milliseconds per segment.")
+    synthetic_fail_prompt: str | None = Field(
+        None,
+        description="Synthetic generator: a segment whose prompt contains this text fails after its first "
+        "frames (to drill error handling in clients).",
+    )
     default_seed: int = Field(10, description="Seed of a session that does not ask for one.")
 
     def generator_spec(self, device: str) -> GeneratorSpec:
@@ -80,6 +119,7 @@ class ModelSettings(BaseSettings):
             quantization=self.quantization,
             compile=self.compile,
             synthetic_latency_ms=self.latency,
+            synthetic_fail_prompt=self.synthetic_fail_prompt,
         )
 
 

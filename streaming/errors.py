@@ -5,6 +5,7 @@ StreamingError
 ├── EncoderFailed       ffmpeg exited, crashed, timed out or its output could not be delivered
 ├── MalformedMP4        bytes that are not a valid sequence of MP4 boxes
 └── ExportFailed        a session could not be concatenated into one MP4
+    └── ExportTooLarge  the upload is over its byte limit
 """
 
 from __future__ import annotations
@@ -43,3 +44,7 @@ class MalformedMP4(StreamingError):
 
 class ExportFailed(StreamingError):
     """Concatenating segments into one MP4 failed (bad input, a limit, or ffmpeg)."""
+
+
+class ExportTooLarge(ExportFailed):
+    """The upload to export is larger than allowed."""

@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from dreamverse.runtime.bodies import BodyTooLarge, read_limited_body
 from dreamverse.runtime.prompts.store import SystemPromptStore, SystemPromptValidationError
 
 logger = logging.getLogger(__name__)
@@ -57,8 +58,9 @@ async def put_prompt_system_config(request: Request) -> JSONResponse:
     denied = _authorize(request)
     if denied is not None:
         return denied
-    body = await request.body()
-    if len(body) > MAX_BODY_BYTES:
+    try:
+        body = await read_limited_body(request, MAX_BODY_BYTES)
+    except BodyTooLarge:
         return _error(413, "body_too_large", f"body over {MAX_BODY_BYTES} bytes")
     store: SystemPromptStore = request.app.state.prompt_store
     try:

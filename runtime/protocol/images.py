@@ -7,7 +7,7 @@ import binascii
 import io
 import warnings
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from dreamverse.runtime.errors import InvalidImage
 from dreamverse.runtime.protocol.client import InitialImage
@@ -35,16 +35,20 @@ def decode_initial_image(image: InitialImage, *, max_bytes: int, max_pixels: int
 
 
 def _check_pixels(data: bytes, expected_format: str, max_pixels: int) -> None:
+    """Format and size come from the header, checked before `verify` reads the rest of the file."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as img:
                 width, height = img.size
-                found = img.format
+                if img.format != expected_format:
+                    raise InvalidImage(f"image content is {img.format}, but mime_type says {expected_format}")
+                if width * height > max_pixels:
+                    raise InvalidImage(f"image is {width}x{height} pixels; the limit is {max_pixels} pixels")
                 img.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombWarning) as exc:
+    except InvalidImage:
+        raise
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+        raise InvalidImage(f"image has too many pixels; the limit is {max_pixels} pixels") from exc
+    except Exception as exc:  # Pillow's parsers raise many types on hostile bytes (IndexError, struct.error…)
         raise InvalidImage(f"not a readable {expected_format} image") from exc
-    if found != expected_format:
-        raise InvalidImage(f"image content is {found}, but mime_type says {expected_format}")
-    if width * height > max_pixels:
-        raise InvalidImage(f"image is {width}x{height} pixels; the limit is {max_pixels} pixels")

@@ -6,7 +6,7 @@ from streaming_helpers import encode
 
 from dreamverse.streaming import EncoderSettings, ExportFailed, concat_segments
 from dreamverse.streaming.boxes import iter_boxes
-from dreamverse.streaming.export import split_segments
+from dreamverse.streaming.export import SegmentSpool
 from tests.support.media import ffprobe
 
 
@@ -37,8 +37,24 @@ def test_concat_leaves_no_temporary_files(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_split_segments_at_each_ftyp(three_segments: list[bytes]) -> None:
-    assert split_segments(b"".join(three_segments)) == three_segments
+@pytest.mark.parametrize("cut", [1, 7, 4096, 1 << 20])
+def test_spool_writes_one_file_per_segment_whatever_the_cut(
+    three_segments: list[bytes], tmp_path: Path, cut: int
+) -> None:
+    data = b"".join(three_segments)
+    spool = SegmentSpool(str(tmp_path), max_input_bytes=len(data))
+    for start in range(0, len(data), cut):
+        spool.feed(data[start : start + cut])
+    paths = spool.finish()
+    assert [Path(p).read_bytes() for p in paths] == three_segments
+
+
+def test_spool_refuses_a_truncated_upload(three_segments: list[bytes], tmp_path: Path) -> None:
+    spool = SegmentSpool(str(tmp_path), max_input_bytes=1 << 30)
+    spool.feed(three_segments[0][:-1])
+    with pytest.raises(ExportFailed, match="truncated"):
+        spool.finish()
+    spool.close()
 
 
 @pytest.mark.parametrize(
