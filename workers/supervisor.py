@@ -128,7 +128,10 @@ class WorkerPool:
                 handle.start()
             return
         silent_s = now - handle.last_heartbeat
-        if silent_s > self.timeouts.heartbeat_timeout_s:
+        # A booting process has no heartbeat thread yet (imports can take seconds on a busy host): until it
+        # is READY, `warmup_timeout_s` bounds it instead.
+        serving = handle.state in (WorkerState.READY, WorkerState.BUSY)
+        if serving and silent_s > self.timeouts.heartbeat_timeout_s:
             logger.error("%s: no heartbeat for %.0f s; killing it", handle.spec.name, silent_s)
             handle.kill()
         elif self._warming_too_long(handle, now):

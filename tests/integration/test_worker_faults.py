@@ -119,12 +119,12 @@ async def run_rounds(
     assert after.fds <= before.fds + 2, f"descriptors {before.fds} -> {after.fds}"
 
 
-def fault_server() -> AbstractContextManager[RunningServer]:
+def fault_server(heartbeat_timeout_s: float = 30.0) -> AbstractContextManager[RunningServer]:
     return run_server(
         latency=1500,
         restart_backoff_s=0.1,
         heartbeat_interval_s=0.2,
-        heartbeat_timeout_s=2.0,
+        heartbeat_timeout_s=heartbeat_timeout_s,
         synthetic_fail_prompt=FAIL_PROMPT,
     )
 
@@ -141,7 +141,7 @@ async def test_worker_stopped_past_its_heartbeat_five_times() -> None:
     async def stop(pid: int) -> None:
         os.kill(pid, signal.SIGSTOP)  # the watchdog kills it after `heartbeat_timeout_s` of silence
 
-    with fault_server() as server:
+    with fault_server(heartbeat_timeout_s=2.0) as server:
         await run_rounds(server, stop, "worker_lost", replaces_worker=True)
 
 
