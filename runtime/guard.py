@@ -5,8 +5,8 @@ the page's `Origin`, which only the server can check. A rebinding DNS name (`evi
 makes our server "same-origin" with the attacker's page, but its requests then carry `Host: evil.example`.
 So, for every request:
 
-- `Host` must name this server (`--allowed-hosts`; by default its loopback names and its bind address; a
-  wildcard bind accepts any host, since a token is then required anyway). Refused with HTTP 400
+- `Host` must name this server: a loopback name or one of `--allowed-hosts` (default: the bind address;
+  a wildcard bind accepts any host, since a token is then required anyway). Refused with HTTP 400
   (`host_not_allowed`); a websocket is refused at the handshake (HTTP 403, the browser sees close 1006).
 - The websocket and state-changing HTTP methods need an allowed `Origin`: one of `--allowed-origins`
   (default: the server's own loopback origins) or the request's own origin (same scheme and `Host`, which
@@ -53,12 +53,12 @@ class RequestPolicy:
     def build(
         cls, *, bind_host: str, port: int, hosts: list[str], origins: list[str], has_token: bool
     ) -> RequestPolicy:
-        if hosts:
-            allowed_hosts = None if "*" in hosts else frozenset(h.lower() for h in hosts)
-        elif bind_host in _WILDCARD_BINDS:
+        # Loopback names are always served: a browser sends them only for a page that is on this machine,
+        # and health checks and local tools use them.
+        if "*" in hosts or (not hosts and bind_host in _WILDCARD_BINDS):
             allowed_hosts = None
         else:
-            allowed_hosts = frozenset({*_LOOPBACK_NAMES, bind_host.lower()})
+            allowed_hosts = frozenset({*_LOOPBACK_NAMES, *(h.lower() for h in hosts or [bind_host])})
         if not origins:
             origins = [f"http://{_bracketed(name)}:{port}" for name in _LOOPBACK_NAMES]
         return cls(allowed_hosts, frozenset(normalize_origin(o) for o in origins), has_token)

@@ -52,8 +52,8 @@ class ServerSettings(BaseSettings):
     )
     allowed_hosts: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
-        description="Names accepted in the `Host` header (comma-separated, `*` for any; default: loopback "
-        "names and `--host`, or any host on a wildcard bind).",
+        description="Names accepted in the `Host` header besides loopback names (comma-separated, `*` for "
+        "any; default: `--host`, or any host on a wildcard bind).",
     )
 
     @field_validator("auth_token")
