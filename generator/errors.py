@@ -4,6 +4,7 @@ GeneratorError                  (base; `code` is the wire code, `retryable` whet
  ├── GeneratorConfigError       a setting the model cannot serve (size, frames, unknown model)
  ├── CheckpointError            weights cannot be loaded
  │    ├── CheckpointNotFound    the path or repo does not exist (or is not reachable offline)
+ │    ├── CheckpointConfigMismatch  the file's `config` metadata contradicts the shipped config (names it)
  │    ├── MissingKeysError      the file lacks tensors the model needs (names them)
  │    ├── UnexpectedKeysError   the file holds tensors the model does not know (names them)
  │    └── ShapeMismatchError    a tensor has the wrong shape (names it)
@@ -70,6 +71,15 @@ class ShapeMismatchError(CheckpointError):
         self.component = component
         self.key = key
         super().__init__(f"{source}: {component} tensor {key} has shape {got}, expected {expected}")
+
+
+class CheckpointConfigMismatch(CheckpointError):
+    code = "checkpoint_config_mismatch"
+
+    def __init__(self, source: str, mismatches: Iterable[str]) -> None:
+        self.mismatches = sorted(mismatches)
+        listing = _listing(self.mismatches)
+        super().__init__(f"{source}: config metadata disagrees with the shipped config: {listing}")
 
 
 class ConditioningError(GeneratorError):

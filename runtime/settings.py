@@ -84,7 +84,8 @@ class ModelSettings(BaseSettings):
         description="Generator: procedural `synthetic`, CPU `tiny` LTX-2, or full `ltx2` (19B distilled).",
     )
     checkpoint: str | None = Field(
-        None, description="LTX-2 weights: single-file .safetensors, diffusers folder or hub repo id."
+        None,
+        description="LTX-2 weights: a single .safetensors, a diffusers folder, or Lightricks/LTX-2.",
     )
     text_encoder: str | None = Field(None, description="Gemma 3 folder when the checkpoint is a single file.")
     gpus: str = Field("auto", description="GPUs for workers: `auto`, `all`, a count `N`, or ids `0,1`.")

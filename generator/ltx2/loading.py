@@ -1,5 +1,6 @@
 """Offline loading: the official single-file checkpoint (+ Gemma folder), a diffusers-layout folder, a Hugging
-Face repo id (online only), or seeded random weights ("tiny", or checkpoint="random" for benchmarks).
+Face repo id (online only; `hub.py` says which files), or seeded random weights ("tiny", or
+checkpoint="random" for benchmarks).
 
 Loading is strict: a tensor the model needs and the file lacks, or one the file holds and the model does not
 know, is an error that names it. Each component logs its size and load time.
@@ -19,6 +20,7 @@ from safetensors import safe_open
 from torch import nn
 
 from dreamverse.generator.errors import (
+    CheckpointConfigMismatch,
     CheckpointError,
     CheckpointNotFound,
     MissingKeysError,
@@ -26,6 +28,7 @@ from dreamverse.generator.errors import (
     UnexpectedKeysError,
 )
 from dreamverse.generator.ltx2 import checkpoint_keys as K
+from dreamverse.generator.ltx2 import hub
 from dreamverse.generator.ltx2.components import LTX2Components, build_random_components, component_class
 from dreamverse.generator.ltx2.config import COMPONENTS, ModelConfig
 
@@ -53,18 +56,11 @@ def load_components(
         return load_single_file(config, path, text_encoder=text_encoder, device=device, dtype=dtype)
     if path.is_dir():
         return load_diffusers_folder(config, path, device=device, dtype=dtype)
-    return load_diffusers_folder(config, _download(checkpoint), device=device, dtype=dtype)
-
-
-def _download(repo_id: str) -> Path:
-    if repo_id.count("/") != 1 or repo_id.startswith(("/", ".")):
-        raise CheckpointNotFound(f"checkpoint {repo_id!r} is neither a file, a folder nor a hub repo id")
-    try:
-        from huggingface_hub import snapshot_download
-
-        return Path(snapshot_download(repo_id))
-    except Exception as exc:  # the hub client raises many types (offline, auth, 404)
-        raise CheckpointNotFound(f"cannot fetch {repo_id!r} from the Hugging Face hub: {exc}") from exc
+    if not hub.is_repo_id(checkpoint):
+        raise CheckpointNotFound(f"checkpoint {checkpoint!r} is neither a file, a folder nor a hub repo id")
+    root, release = hub.download(checkpoint)
+    gemma = text_encoder or str(root / "text_encoder")
+    return load_single_file(config, root / release.checkpoint, text_encoder=gemma, device=device, dtype=dtype)
 
 
 def _empty(config: ModelConfig, name: str, component_config: dict[str, Any]) -> nn.Module:
@@ -114,7 +110,13 @@ def _finish(module: nn.Module, device: torch.device) -> nn.Module:
 def read_single_file(
     path: Path, device: torch.device
 ) -> tuple[dict[str, dict[str, torch.Tensor]], dict[str, Any]]:
-    """Tensors of an official file grouped per component (diffusers names), and its `config` metadata."""
+    """Tensors of an official file grouped per component (diffusers names), and its `config` metadata.
+
+    Pre-quantized (`*-fp8`) files store float8 weights with a scalar `weight_scale` (and an `input_scale`
+    for static activation quantization): the weights are dequantized here (`weight * weight_scale`, exact
+    in float32), and `--quantization fp8` re-quantizes them per output channel with dynamic activations, so
+    `input_scale` is not needed.
+    """
     grouped: dict[str, dict[str, torch.Tensor]] = {name: {} for name in K.SINGLE_FILE_COMPONENTS}
     strangers: list[str] = []
     try:
@@ -123,14 +125,21 @@ def read_single_file(
         raise CheckpointError(f"{path}: not a readable safetensors file: {exc}") from exc
     with handle as f:
         metadata = f.metadata() or {}
-        for official in f.keys():  # noqa: SIM118 - safe_open handles are not mappings
+        names = list(f.keys())
+        suffix = ".weight_scale"
+        scales = {n.removesuffix(suffix) + ".weight": n for n in names if n.endswith(suffix)}
+        for official in names:
+            if official.endswith((".weight_scale", ".input_scale")):
+                continue
             owner = K.component_of(official)
             if owner is None:
                 strangers.append(official)
                 continue
             component, inner = owner
             if not K.is_ignored(component, inner):
-                grouped[component][K.to_diffusers(component, inner)] = f.get_tensor(official)
+                tensor = _dequantized(f, official, scales.pop(official, None), path)
+                grouped[component][K.to_diffusers(component, inner)] = tensor
+    strangers += scales.values()  # scales of weights the file does not hold
     if strangers:
         raise UnexpectedKeysError("any LTX-2 component", strangers, str(path))
     try:
@@ -140,11 +149,56 @@ def read_single_file(
     return grouped, file_config
 
 
+def _dequantized(f: Any, name: str, scale_name: str | None, path: Path) -> torch.Tensor:
+    tensor: torch.Tensor = f.get_tensor(name)
+    is_fp8 = tensor.dtype in (torch.float8_e4m3fn, torch.float8_e5m2)
+    if is_fp8 != (scale_name is not None):
+        state = "has no weight_scale" if is_fp8 else "has a weight_scale but is not float8"
+        raise CheckpointError(f"{path}: {name} {state}")
+    if scale_name is None:
+        return tensor
+    return tensor.to(torch.float32) * f.get_tensor(scale_name).to(torch.float32)
+
+
+# Geometry keys compared between a file's `config` metadata and the shipped config, where both name them.
+COMPARED_CONFIG_KEYS = (
+    "num_layers",
+    "num_attention_heads",
+    "attention_head_dim",
+    "in_channels",
+    "out_channels",
+    "cross_attention_dim",
+    "audio_num_attention_heads",
+    "audio_attention_head_dim",
+    "audio_in_channels",
+    "audio_out_channels",
+    "latent_channels",
+)
+
+
+def check_file_config(config: ModelConfig, file_config: dict[str, Any], source: str) -> None:
+    """Refuse a file whose `config` metadata contradicts the shipped config we are about to build."""
+    mismatches = []
+    model = file_config.get("model")
+    if model is not None and model != config.name:
+        mismatches.append(f"model: file {model!r}, shipped {config.name!r}")
+    for component, shipped in config.components.items():
+        section = file_config.get(component)
+        if not isinstance(section, dict):
+            continue
+        for key in COMPARED_CONFIG_KEYS:
+            if key in section and key in shipped and section[key] != shipped[key]:
+                mismatches.append(f"{component}.{key}: file {section[key]!r}, shipped {shipped[key]!r}")
+    if mismatches:
+        raise CheckpointConfigMismatch(source, mismatches)
+
+
 def load_single_file(
     config: ModelConfig, path: Path, *, text_encoder: str | None, device: torch.device, dtype: torch.dtype
 ) -> LTX2Components:
     started = time.perf_counter()
     grouped, file_config = read_single_file(path, device)
+    check_file_config(config, file_config, str(path))
     logger.info(
         "read %s (%d metadata keys) in %.2f s", path.name, len(file_config), time.perf_counter() - started
     )
@@ -194,7 +248,8 @@ def _load_text_encoder(
     if not root.is_dir():
         raise CheckpointNotFound(f"text encoder folder {root} does not exist")
     model = Gemma3ForConditionalGeneration.from_pretrained(root, torch_dtype=dtype, local_files_only=True)
-    tokenizer_dir = root / "tokenizer" if (root / "tokenizer").is_dir() else root
+    # inside the folder, next to it (the hub repository's layout), or the folder itself
+    tokenizer_dir = next((d for d in (root / "tokenizer", root.parent / "tokenizer") if d.is_dir()), root)
     tokenizer = AutoTokenizer.from_pretrained(tokenizer_dir, local_files_only=True)
     _log_loaded("text_encoder", model, mark)
     return _finish(model, device), tokenizer

@@ -3,7 +3,10 @@ checkpoints fail with errors that name what is wrong."""
 
 from __future__ import annotations
 
+import fnmatch
+import json
 import re
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -15,10 +18,12 @@ from diffusers.loaders.single_file_utils import (
     convert_ltx2_transformer_to_diffusers,
     convert_ltx2_vae_to_diffusers,
 )
+from safetensors import safe_open
 from safetensors.torch import load_file, save_file
 
 from dreamverse.generator.base import SegmentRequest
 from dreamverse.generator.errors import (
+    CheckpointConfigMismatch,
     CheckpointError,
     CheckpointNotFound,
     MissingKeysError,
@@ -26,6 +31,7 @@ from dreamverse.generator.errors import (
     UnexpectedKeysError,
 )
 from dreamverse.generator.ltx2 import checkpoint_keys as K
+from dreamverse.generator.ltx2 import hub
 from dreamverse.generator.ltx2.components import build_random_components, component_class
 from dreamverse.generator.ltx2.config import ModelConfig, load_model_config
 from dreamverse.generator.ltx2.loading import load_components
@@ -193,3 +199,115 @@ def test_official_names_agree_with_diffusers_single_file_converters(model: str, 
     converted = DIFFUSERS_CONVERTERS[component](dict(official))
     expected = {value.split(":", 1)[1]: value for value in official.values() if value.startswith(component)}
     assert converted == expected
+
+
+def rewritten(src: Path, dst: Path, tensors: dict[str, torch.Tensor], config: dict[str, object]) -> Path:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    save_file(tensors, str(dst), metadata={"config": json.dumps(config)})
+    shutil.copy(src.parent / "spatial-upscaler-x2.safetensors", dst.parent)
+    return dst
+
+
+def test_config_metadata_mismatch_is_named(
+    written: dict[str, Path], tiny_config: ModelConfig, tmp_path: Path
+) -> None:
+    with safe_open(str(written["single"]), framework="pt") as f:
+        config = json.loads(f.metadata()["config"])
+    config["transformer"]["num_layers"] += 1
+    path = rewritten(
+        written["single"], tmp_path / "c" / "x.safetensors", load_file(written["single"]), config
+    )
+    with pytest.raises(
+        CheckpointConfigMismatch, match=re.escape("transformer.num_layers: file 3, shipped 2")
+    ):
+        load(tiny_config, path, written["text_encoder"])
+    with pytest.raises(CheckpointConfigMismatch, match=re.escape("model: file 'tiny', shipped 'ltx2'")):
+        load(load_model_config("ltx2"), written["single"], written["text_encoder"])
+
+
+def fp8_file(src: Path, dst: Path) -> tuple[Path, dict[str, torch.Tensor]]:
+    """The tiny file as an official `-fp8` file stores it: block linears in float8 e4m3 with a scalar
+    `weight_scale` and `input_scale`. Returns the path and the dequantized weights expected after loading."""
+    tensors = load_file(str(src))
+    expected = {}
+    for name in [
+        n for n in tensors if re.match(r"model\.diffusion_model\.transformer_blocks\..*\.weight$", n)
+    ]:
+        weight = tensors[name]
+        if weight.ndim != 2:
+            continue
+        scale = weight.abs().max().float() / 448.0
+        quantized = (weight.float() / scale).to(torch.float8_e4m3fn)
+        tensors[name] = quantized
+        tensors[name.removesuffix("weight") + "weight_scale"] = scale
+        tensors[name.removesuffix("weight") + "input_scale"] = torch.tensor(0.5)
+        expected[name] = quantized.float() * scale
+    with safe_open(str(src), framework="pt") as f:
+        config = json.loads(f.metadata()["config"])
+    return rewritten(src, dst, tensors, config), expected
+
+
+def test_prequantized_fp8_single_file_loads(
+    written: dict[str, Path], tiny_config: ModelConfig, tmp_path: Path
+) -> None:
+    path, expected = fp8_file(written["single"], tmp_path / "fp8" / "ltx2-tiny-fp8.safetensors")
+    assert len(expected) > 10
+    components = load_components(
+        tiny_config, str(path), text_encoder=str(written["text_encoder"]), device=CPU, dtype=torch.float32
+    )
+    state = components.transformer.state_dict()
+    for name, weight in expected.items():
+        key = K.to_diffusers("transformer", name.removeprefix(K.DIT_PREFIX))
+        assert torch.equal(state[key], weight), key
+    original = load_file(str(written["single"]))
+    some = next(iter(expected))
+    assert not torch.equal(expected[some], original[some])  # really quantized
+    assert torch.allclose(expected[some], original[some], rtol=0.07, atol=1e-3)
+
+    tensors = load_file(str(path))
+    tensors.pop(some.removesuffix("weight") + "weight_scale")
+    broken = rewritten(path, tmp_path / "nos" / "x.safetensors", tensors, {})
+    with pytest.raises(CheckpointError, match=re.escape(f"{some} has no weight_scale")):
+        load(tiny_config, broken, written["text_encoder"])
+
+
+def test_hub_fetches_only_the_distilled_release(
+    written: dict[str, Path], tiny_config: ModelConfig, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A repo id downloads the distilled single file, the upsampler and Gemma, nothing else (no network: the
+    hub client is replaced by a copy from a local folder laid out like Lightricks/LTX-2)."""
+    import huggingface_hub
+
+    remote = tmp_path / "remote"
+    release = hub.RELEASES["Lightricks/LTX-2"]
+    remote.mkdir()
+    shutil.copy(written["single"], remote / release.checkpoint)
+    shutil.copy(written["single"].parent / "spatial-upscaler-x2.safetensors", remote / release.upsampler)
+    shutil.copytree(written["text_encoder"], remote / "text_encoder")
+    shutil.copytree(written["text_encoder"], remote / "tokenizer")
+    for decoy in ("ltx-2-19b-dev.safetensors", "ltx-2-19b-distilled-fp8.safetensors", "transformer/x.bin"):
+        (remote / decoy).parent.mkdir(exist_ok=True)
+        (remote / decoy).write_bytes(b"not needed")
+    calls = []
+
+    def snapshot_download(repo_id: str, allow_patterns: list[str]) -> str:
+        calls.append(repo_id)
+        local = tmp_path / "cache"
+        for file in remote.rglob("*"):
+            relative = file.relative_to(remote).as_posix()
+            if file.is_file() and any(fnmatch.fnmatch(relative, p) for p in allow_patterns):
+                (local / relative).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(file, local / relative)
+        return str(local)
+
+    monkeypatch.setattr(huggingface_hub, "snapshot_download", snapshot_download)
+    components = load_components(tiny_config, "Lightricks/LTX-2", device=CPU, dtype=torch.float32)
+    assert calls == ["Lightricks/LTX-2"] and components.text_encoder is not None
+    fetched = {p.relative_to(tmp_path / "cache").as_posix() for p in (tmp_path / "cache").rglob("*.*")}
+    assert release.checkpoint in fetched and release.upsampler in fetched
+    assert (
+        not {"ltx-2-19b-dev.safetensors", "ltx-2-19b-distilled-fp8.safetensors", "transformer/x.bin"}
+        & fetched
+    )
+    with pytest.raises(CheckpointNotFound, match="no known distilled LTX-2 release"):
+        load_components(tiny_config, "someone/LTX-2-dev", device=CPU, dtype=torch.float32)
