@@ -148,5 +148,45 @@ def mock_server_main(argv: Sequence[str] | None = None) -> int:
     return _serve(settings, f"Dreamverse mock server {__version__} (synthetic generator)")
 
 
+def worker_main(argv: Sequence[str] | None = None) -> int:
+    """`dreamverse-worker --redis URL`: serve this host's GPUs to the replicas sharing that Redis."""
+    import asyncio
+    import secrets
+    import socket
+
+    from dreamverse.workers.gpus import worker_specs
+    from dreamverse.workers.remote.agent import AgentConfig, run_agent
+    from dreamverse.workers.supervisor import WorkerPool
+
+    parser = build_parser(
+        "dreamverse-worker",
+        "A GPU host's worker agent: registers its workers in Redis and serves segments for every replica.",
+    )
+    settings = _parse(parser, argv, {})
+    configure_logging(settings.server.log_level)
+    cluster = settings.cluster
+    if cluster.redis is None:
+        parser.error("dreamverse-worker needs --redis URL (DREAMVERSE_REDIS)")
+    try:
+        specs = worker_specs(settings.worker_template(), settings.model.gpus)
+    except ValueError as exc:
+        logger.error("%s", exc)
+        return 2
+    agent_id = cluster.agent_id or f"{socket.gethostname()}-{secrets.token_hex(3)}"
+    config = AgentConfig(
+        redis_url=cluster.redis,
+        prefix=cluster.redis_prefix,
+        agent_id=agent_id,
+        model=settings.model.model,
+        ttl_s=cluster.agent_ttl_s,
+        timeout_s=cluster.redis_timeout_s,
+        stream_max_len=cluster.stream_max_len,
+        stream_ttl_s=cluster.stream_ttl_s,
+    )
+    logger.info("worker agent %s: %d worker(s) for model %r", agent_id, len(specs), settings.model.model)
+    asyncio.run(run_agent(config, WorkerPool(specs, settings.workers.pool_timeouts())))
+    return 0
+
+
 if __name__ == "__main__":
     sys.exit(server_main())

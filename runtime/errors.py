@@ -14,7 +14,8 @@
     │   └── Unauthorized            a missing or wrong token (then the socket closes)
     ├── CapacityError               no GPU slot for this session (yet)
     │   ├── QueueFull
-    │   └── QueueTimeout
+    │   ├── QueueTimeout
+    │   └── CoordinatorUnavailable  Redis (scale-out mode) cannot be reached
     ├── SessionEnded
     │   ├── IdleTimeout
     │   └── ResumeFailed
@@ -116,6 +117,10 @@ class QueueFull(CapacityError):
 
 class QueueTimeout(CapacityError):
     code = ErrorCode.QUEUE_TIMEOUT
+
+
+class CoordinatorUnavailable(CapacityError):
+    code = ErrorCode.COORDINATOR_UNAVAILABLE
 
 
 class SessionEnded(DreamverseError):

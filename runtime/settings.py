@@ -206,6 +206,24 @@ class MediaSettings(BaseSettings):
         )
 
 
+class ClusterSettings(BaseSettings):
+    """Scale-out over Redis (`--redis`); unset, the server is one host with local workers."""
+
+    model_config = _GROUP_CONFIG
+
+    redis: str | None = Field(
+        None, description="Redis URL (`redis://host:6379/0`) for scale-out; unset runs one host, no Redis."
+    )
+    redis_prefix: str = Field("dreamverse", description="Prefix of every Redis key (deployments may share).")
+    redis_timeout_s: float = Field(2.0, gt=0, description="Longest one Redis call may take.")
+    redis_poll_s: float = Field(0.05, gt=0, description="How often a replica checks the shared queue.")
+    agent_ttl_s: float = Field(3.0, gt=0, description="A worker agent silent this long is dead.")
+    ticket_ttl_s: float = Field(5.0, gt=0, description="A queued or leased session a replica stops renewing.")
+    stream_max_len: int = Field(4096, gt=0, description="Entries kept in a session's Redis event stream.")
+    stream_ttl_s: float = Field(600.0, gt=0, description="An idle session event stream expires after this.")
+    agent_id: str | None = Field(None, description="`dreamverse-worker`: this agent's id (default: random).")
+
+
 class Settings(BaseModel):
     """Everything, grouped. Build with `Settings.from_flat({...})` so CLI values beat the environment."""
 
@@ -218,6 +236,7 @@ class Settings(BaseModel):
     media: MediaSettings = Field(default_factory=MediaSettings)
     prompts: PromptSettings = Field(default_factory=PromptSettings)
     safety: SafetySettings = Field(default_factory=SafetySettings)
+    cluster: ClusterSettings = Field(default_factory=ClusterSettings)
 
     @field_validator("server")
     @classmethod

@@ -21,6 +21,7 @@ class ErrorCode(StrEnum):
     UNAUTHORIZED = "unauthorized"
     QUEUE_FULL = "queue_full"
     QUEUE_TIMEOUT = "queue_timeout"
+    COORDINATOR_UNAVAILABLE = "coordinator_unavailable"  # scale-out: Redis cannot be reached (retry)
     IDLE_TIMEOUT = "idle_timeout"
     RESUME_FAILED = "resume_failed"
     PENDING_PROMPTS_FULL = "pending_prompts_full"

@@ -1,0 +1,72 @@
+"""Session snapshots on a real redis-server: save, load, take over with the resume token, only once."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from redis.asyncio import Redis
+
+from dreamverse.runtime.cluster.snapshots import SessionSnapshot, SnapshotStore, token_digest
+from dreamverse.runtime.errors import ResumeFailed
+from dreamverse.workers.remote.keys import Keys
+
+KEYS = Keys("test")
+
+
+def snapshot() -> SessionSnapshot:
+    return SessionSnapshot(
+        session_id="sess",
+        owner="replica-a",
+        token_sha256=token_digest("secret-token"),
+        slot="agent/0",
+        events_seq=42,
+        next_segment=3,
+        state={"seeds": ["a fox"], "history": [{"segment": 0, "prompt": "a fox"}]},
+    )
+
+
+async def test_saved_snapshot_loads_back(redis_client: Redis) -> None:
+    store = SnapshotStore(redis_client, KEYS, ttl_s=60)
+    await store.save(snapshot())
+    loaded = await store.load("sess")
+    assert loaded is not None
+    assert loaded.model_dump(exclude={"saved_unix_s"}) == snapshot().model_dump(exclude={"saved_unix_s"})
+    stored = await redis_client.hgetall(KEYS.snapshot("sess"))
+    assert stored and not any(b"secret-token" in value for value in stored.values())
+    await store.delete("sess")
+    assert await store.load("sess") is None
+
+
+async def test_take_over_needs_the_resume_token(redis_client: Redis) -> None:
+    store = SnapshotStore(redis_client, KEYS, ttl_s=60)
+    await store.save(snapshot())
+    with pytest.raises(ResumeFailed, match="does not match"):
+        await store.take_over("sess", "wrong-token", "replica-b", "t2")
+    with pytest.raises(ResumeFailed, match="has ended"):
+        await store.take_over("other", "secret-token", "replica-b", "t2")
+    claimed = await store.take_over("sess", "secret-token", "replica-b", "t2")
+    assert claimed.owner == "replica-b" and claimed.events_seq == 42
+    assert claimed.token_sha256 == token_digest("t2")
+    with pytest.raises(ResumeFailed, match="does not match"):
+        await store.take_over("sess", "secret-token", "replica-c", "t3")  # the old token is spent
+
+
+async def test_only_one_of_two_racing_replicas_takes_a_session_over(redis_client: Redis) -> None:
+    store = SnapshotStore(redis_client, KEYS, ttl_s=60)
+    await store.save(snapshot())
+    results = await asyncio.gather(
+        *(store.take_over("sess", "secret-token", f"replica-{i}", f"t{i}") for i in range(5)),
+        return_exceptions=True,
+    )
+    winners = [r for r in results if isinstance(r, SessionSnapshot)]
+    assert len(winners) == 1
+    assert all(isinstance(r, ResumeFailed) for r in results if r not in winners)
+    assert (await store.load("sess")).owner == winners[0].owner  # type: ignore[union-attr]
+
+
+async def test_snapshots_expire(redis_client: Redis) -> None:
+    store = SnapshotStore(redis_client, KEYS, ttl_s=0.2)
+    await store.save(snapshot())
+    await asyncio.sleep(0.4)
+    assert await store.load("sess") is None
