@@ -26,7 +26,7 @@ from tests.support.redis import RedisProcess
 
 BIN = Path(sys.executable).parent
 KEYS = Keys("test")
-AGENT_TTL_S = 1.0
+AGENT_TTL_S = 3.0
 LEASE = RemoteLeaseConfig(agent_ttl_s=AGENT_TTL_S, block_ms=100, command_max_len=100, timeout_s=1)
 
 
@@ -63,7 +63,7 @@ async def wait_agents(redis: Redis, count: int, timeout_s: float = 60) -> None:
 @asynccontextmanager
 async def replica(url: str) -> AsyncIterator[RedisSlotQueue]:
     client = Redis.from_url(url, socket_timeout=2)
-    queue = RedisSlotQueue(client, KEYS, QueueConfig(10, 2.0, 0.02, 2.0), LEASE)
+    queue = RedisSlotQueue(client, KEYS, QueueConfig(10, 5.0, 0.02, 2.0), LEASE)
     await queue.start()
     try:
         yield queue
