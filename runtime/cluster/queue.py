@@ -297,11 +297,13 @@ class RedisSlotQueue:
 
     async def _settle(self, ticket: _Ticket, slot: bytes | None, rank: int | None) -> None:
         """Hand a granted slot to its waiter, or tell it where it stands."""
+        if self._waiting.get(ticket.session_id) is not ticket:  # it left while this poll ran
+            if slot is not None:
+                self._releasing.append(self._lease(ticket.session_id, slot))
+            return
         if slot is not None:
             del self._waiting[ticket.session_id]
-            lease = RemoteLease(
-                self._redis, self._keys, self._lease_config, slot=slot.decode(), session_id=ticket.session_id
-            )
+            lease = self._lease(ticket.session_id, slot)
             if ticket.future.done():  # it left meanwhile
                 self._releasing.append(lease)
                 return
@@ -317,6 +319,11 @@ class RedisSlotQueue:
                 ticket.future.set_exception(exc)
         else:
             self._tell(ticket, rank + 1)
+
+    def _lease(self, session_id: str, slot: bytes) -> RemoteLease:
+        return RemoteLease(
+            self._redis, self._keys, self._lease_config, slot=slot.decode(), session_id=session_id
+        )
 
     def _tell(self, ticket: _Ticket, position: int) -> None:
         if ticket.last_position != position:

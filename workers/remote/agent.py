@@ -176,7 +176,7 @@ class Agent:
                 try:
                     async with asyncio.timeout(self.config.timeout_s):
                         await self._writer.publish(session_id, event)
-                except (RedisError, OSError, TimeoutError) as exc:
+                except (RedisError, OSError, TimeoutError, WireError) as exc:
                     logger.warning("agent %s: lost an event of %s: %s", self.config.agent_id, session_id, exc)
             if isinstance(event, WorkerExited):  # the supervisor restarts it with a new queue
                 await _until(lambda old=events: slot.handle.stream_events is not old)  # type: ignore[misc]

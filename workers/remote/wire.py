@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -24,21 +24,10 @@ from dreamverse.workers.handle import WorkerExited
 IPC_VERSION = 1
 
 Message = ipc.RuntimeToWorker | ipc.WorkerToRuntime | WorkerExited
+# Every class of both unions (a message added to `workers.ipc` crosses Redis with no change here).
 _CLASSES: tuple[type[Any], ...] = (
-    ipc.StartStream,
-    ipc.RenderSegment,
-    ipc.CancelStream,
-    ipc.Shutdown,
-    ipc.WorkerWarming,
-    ipc.WorkerReady,
-    ipc.Heartbeat,
-    ipc.SegmentStarted,
-    ipc.MediaInitialized,
-    ipc.FragmentEncoded,
-    ipc.SegmentGenerated,
-    ipc.SegmentEncoded,
-    ipc.SegmentFailed,
-    ipc.WorkerFailed,
+    *get_args(ipc.RuntimeToWorker),
+    *get_args(ipc.WorkerToRuntime),
     WorkerExited,
 )
 _ADAPTERS: dict[str, TypeAdapter[Any]] = {cls.__name__: TypeAdapter(cls) for cls in _CLASSES}

@@ -16,6 +16,8 @@ MESSAGES = [
     ipc.StartStream("s1", 7),
     ipc.RenderSegment("s1", 2, "a red fox", b"\x89PNG\x00\xff"),
     ipc.RenderSegment("s1", 3, "no image"),
+    ipc.ResumeStream("s1", b"\x00carry\xff"),
+    ipc.SegmentStateSaved("s1", 2, 10, b"\x00state\xff"),
     ipc.CancelStream("s1"),
     ipc.Shutdown(),
     ipc.WorkerReady(0, "synthetic", GEOMETRY, 1.5, 0.25),
