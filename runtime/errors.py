@@ -147,17 +147,14 @@ class WorkerError(DreamverseError):
 
 class WorkerLost(WorkerError):
     code = ErrorCode.WORKER_LOST
-    retryable = True
 
 
 class WorkerFailed(WorkerError):
     code = ErrorCode.WORKER_FAILED
-    retryable = True
 
 
 class SegmentTimeout(WorkerError):
     code = ErrorCode.SEGMENT_TIMEOUT
-    retryable = True
 
 
 class PromptServiceError(DreamverseError):

@@ -36,6 +36,7 @@ class SlotQueue:
         self._pool = pool
         self._cap = cap
         self._waiters: list[_Waiter] = []
+        self.on_waiting: list[Callable[[], None]] = []  # called when a session has to wait for a slot
         pool.on_idle.append(self.dispatch)
 
     @property
@@ -51,6 +52,9 @@ class SlotQueue:
         waiter = _Waiter(session_id, notify)
         self._waiters.append(waiter)
         self.dispatch()
+        if not waiter.future.done():
+            for callback in self.on_waiting:
+                callback()
         try:
             return await waiter.future
         except BaseException:

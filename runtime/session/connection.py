@@ -141,7 +141,7 @@ async def _resume(
     fresh.close(CloseCode.NORMAL, "replaced by a resumed session")
     await _ready(resumed, attachment, registry)
     await attachment.put(_resumed(resumed).model_dump_json())
-    resumed.resume_generation()
+    await resumed.resume_generation()
     return resumed
 
 

@@ -33,6 +33,7 @@ class SessionRegistry:
         self.sessions: dict[str, Session] = {}
         self._tg = tg
         self.started_total = 0
+        slots.on_waiting.append(self._offer_slots)
 
     def create(self) -> Session:
         session = Session(self.settings, self.slots, self.services)
@@ -64,10 +65,17 @@ class SessionRegistry:
             session.close(CloseCode.NORMAL, "socket closed")
             return
         self._tg.create_task(self._await_resume(session, grace_s), name=f"grace-{session.id}")
+        session.maybe_park()
 
     async def _await_resume(self, session: Session, grace_s: float) -> None:
         if not await session.wait_attached(grace_s):
             session.close(CloseCode.NORMAL, f"not resumed within {grace_s:.0f} s")
+
+    def _offer_slots(self) -> None:
+        """Someone waits for a slot: detached sessions give theirs up at their next boundary."""
+        for session in list(self.sessions.values()):
+            if not session.is_attached:
+                session.maybe_park()
 
     def close_all(self) -> None:
         for session in list(self.sessions.values()):

@@ -8,6 +8,11 @@ ready without waiting; so generation of N+1 overlaps the tail of N's encode and 
 A segment no socket saw whole (the socket dropped, or a new one attached, while it was on its way) is kept
 and replayed, oldest first, to the next socket before anything newer: a resumed client misses nothing. While
 no socket is attached the rollout holds at the next boundary, so at most the segments in flight are kept.
+
+Held at a boundary, nothing of the rollout is on the worker but the stream's continuation state, which the
+worker sends after every segment (`SegmentStateSaved`). So a held rollout can be cancelled and its lease
+given to someone waiting; `resume_on(lease)` later goes on from the same segment on whatever worker comes
+next, restoring that state: the video continues as if never interrupted.
 """
 
 from __future__ import annotations
@@ -16,8 +21,9 @@ import asyncio
 import logging
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from dreamverse.runtime.errors import SegmentTimeout, WorkerFailed, WorkerLost
 from dreamverse.runtime.prompts.memory import PromptChoice
@@ -31,11 +37,13 @@ from dreamverse.workers.ipc import (
     SegmentFailed,
     SegmentGenerated,
     SegmentStarted,
+    SegmentStateSaved,
     WorkerToRuntime,
 )
 from dreamverse.workers.lease import WorkerLease
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class RolloutHost(Protocol):
@@ -57,6 +65,8 @@ class RolloutHost(Protocol):
 
     async def until_attached(self) -> None: ...
 
+    def boundary_reached(self) -> None: ...
+
 
 @dataclass(slots=True)
 class _Segment:
@@ -72,6 +82,7 @@ class _Segment:
     stage_s: dict[str, float] = field(default_factory=dict)
     done: SegmentEncoded | None = None
     total_ms: float = 0.0  # request to last byte
+    state: bytes | None = None  # the continuation state the worker saved after this segment
 
 
 class Rollout:
@@ -96,19 +107,32 @@ class Rollout:
         self.fps = fps
         self._segments: dict[int, _Segment] = {}
         self._missed: list[_Segment] = []  # finished, but no socket saw them whole; oldest first
+        self._saved_state: bytes | None = None  # after the last finished segment
         self.next_to_finish = 0
+        self.is_at_boundary = False  # held with nothing on the worker: may be parked (cancelled, resumed)
 
     async def run(self) -> None:
         """Render the whole rollout. Raises `WorkerError`s; cancel to stop (the worker is told)."""
         self.lease.start_stream(self.stream_id, self.seed)
+        await self._drive(self._first_segment)
+
+    async def resume_on(self, lease: WorkerLease) -> None:
+        """Go on where a parked rollout stopped, on a new lease, from the saved continuation state."""
+        self.lease, self.stream_id = lease, uuid.uuid4().hex[:12]
+        if self._saved_state is None:
+            lease.start_stream(self.stream_id, self.seed)  # parked before its first segment finished
+        else:
+            lease.resume_stream(self.stream_id, self._saved_state)
+        await self._drive(self._next_segment)
+
+    async def _drive(self, begin: Callable[[], Awaitable[bool]]) -> None:
         try:
-            if not await self._request(0, wait=True):
+            if not await begin():
                 return
-            await self._announce(self._segments[0])
             while self.next_to_finish < self.cap:
                 await self._on_event(await self._next_event())
             if self._missed:
-                await self.host.until_attached()  # the resume grace period bounds this wait
+                await self._at_boundary(self.host.until_attached())  # bounded by the resume grace
                 await self._replay_missed()
         except WorkerGone as exc:
             raise WorkerLost(f"the worker serving this session stopped: {exc.detail}") from exc
@@ -116,6 +140,29 @@ class Rollout:
             self.lease.cancel(self.stream_id)
             raise
         await self.host.send(s.Ltx2StreamComplete())
+
+    async def _first_segment(self) -> bool:
+        if not await self._at_boundary(self._request(0, wait=True)):
+            return False
+        await self._announce(self._segments[0])
+        return True
+
+    async def _next_segment(self) -> bool:
+        await self._start_next()
+        return True
+
+    async def _at_boundary(self, wait: Awaitable[T]) -> T:
+        """Await something the rollout waits for; it may be parked meanwhile if nothing is in flight and
+        the state to go on from is known."""
+        self.is_at_boundary = not self._segments and (
+            self.next_to_finish == 0 or self._saved_state is not None
+        )
+        if self.is_at_boundary:
+            self.host.boundary_reached()
+        try:
+            return await wait
+        finally:
+            self.is_at_boundary = False
 
     async def _next_event(self) -> WorkerToRuntime:
         """The next event of this stream, within the deadline of the segment the client waits for."""
@@ -177,6 +224,8 @@ class Rollout:
         match event:
             case SegmentStarted():
                 seg.first_frame_unix_s = event.first_frame_unix_s
+            case SegmentStateSaved():
+                seg.state = event.state
             case SegmentGenerated():
                 seg.generate_s, seg.stage_s = event.generate_s, dict(event.stage_s)
                 nxt = seg.idx + 1
@@ -203,6 +252,7 @@ class Rollout:
 
     async def _complete(self, seg: _Segment, done: SegmentEncoded) -> None:
         seg.done, seg.total_ms = done, (time.monotonic() - seg.requested_at) * 1000
+        self._saved_state = seg.state
         self.host.state.memory.record(seg.choice)
         self.lease.handle.segments_served += 1
         self.host.segment_done()
@@ -258,7 +308,7 @@ class Rollout:
         idx = self.next_to_finish
         if idx >= self.cap:
             return
-        if idx not in self._segments and not await self._request(idx, wait=True):
+        if idx not in self._segments and not await self._at_boundary(self._request(idx, wait=True)):
             self.next_to_finish = self.cap  # the session stopped waiting (a restart or reset was asked)
             return
         await self._replay_missed()

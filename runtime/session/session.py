@@ -1,8 +1,10 @@
 """A session: the state machine, its slot and rollout, and the socket currently attached to it.
 
-A session outlives a dropped socket for `resume_grace_s` (it keeps its slot and pauses between segments);
-a new socket resumes it with `session_resume`. Everything the session starts runs in its own TaskGroup and
-is cancelled when it ends; the slot is released in `finally` on every exit path.
+A session outlives a dropped socket for `resume_grace_s`: its rollout holds at the next segment boundary
+and, if another session waits for a slot meanwhile, it parks there (gives its slot up, keeps the rollout and
+its continuation state); a new socket resumes it with `session_resume`, and a parked one queues again.
+Everything the session starts runs in its own TaskGroup and is cancelled when it ends; the slot is released
+in `finally` on every exit path.
 """
 
 from __future__ import annotations
@@ -33,8 +35,10 @@ from dreamverse.runtime.session.rollout import Rollout
 from dreamverse.runtime.session.services import SessionServices
 from dreamverse.runtime.session.state import (
     Close,
+    ContinueRollout,
     Directive,
     Output,
+    Phase,
     PreparePrompt,
     RequestSlot,
     RewriteRollout,
@@ -73,9 +77,12 @@ class Session:
         self._last_activity = time.monotonic()
         self.epoch = 0  # bumped on every attach and detach: media only goes to the socket that saw its start
         self.rollout: Rollout | None = None
+        self._parked_rollout: Rollout | None = None  # cancelled at a boundary; goes on with the next slot
+        self._is_parking = False
         self._directive_handlers: dict[type[Any], Callable[[Any], Awaitable[None]]] = {
             RequestSlot: self._on_request_slot,
             StartRollout: self._on_start_rollout,
+            ContinueRollout: self._on_continue_rollout,
             StopRollout: self._on_stop_rollout,
             PreparePrompt: self._on_prepare_prompt,
             RewriteRollout: self._on_rewrite,
@@ -96,9 +103,9 @@ class Session:
         self._attached.set()
         self.touch()
 
-    def resume_generation(self) -> None:
-        """The attached socket knows where the session stands: a rollout held for a socket goes on."""
-        self.prompts.wake()
+    async def resume_generation(self) -> None:
+        """The attached socket knows where the session stands: a held rollout goes on, a parked one queues."""
+        await self._execute(self.machine.socket_resumed())
 
     def detach(self, attachment: Attachment) -> None:
         if self.attachment is attachment:
@@ -135,6 +142,9 @@ class Session:
 
     def segment_done(self) -> None:
         self.touch()  # a finished segment counts as activity: a watched stream never idles out
+
+    def boundary_reached(self) -> None:
+        self.maybe_park()
 
     async def choose_prompt(self, segment_idx: int, *, wait: bool) -> PromptChoice | None:
         return await self.prompts.choose(segment_idx, wait=wait)
@@ -174,9 +184,7 @@ class Session:
         """A session task's errors become `error` events; they never tear the session down silently."""
         try:
             await coro
-        except (
-            Exception
-        ) as exc:  # typed errors are sent as they are; unknown ones are logged, sent as internal
+        except Exception as exc:  # typed errors go out as they are; unknown ones are logged, sent as internal
             await self.send(to_error_event(exc))
 
     # --- messages ---------------------------------------------------------------------------------
@@ -202,6 +210,13 @@ class Session:
 
     async def _on_start_rollout(self, d: StartRollout) -> None:
         await self._restart_rollout(d.reason)
+
+    async def _on_continue_rollout(self, _: ContinueRollout) -> None:
+        rollout, self._parked_rollout = self._parked_rollout, None
+        if rollout is None or self.lease is None:
+            await self._restart_rollout("initial")  # nothing to go on with
+            return
+        self._rollout_task = self.spawn(self._drive(self.lease, rollout.resume_on(self.lease)), "rollout")
 
     async def _on_stop_rollout(self, _: StopRollout) -> None:
         await self._cancel_rollout()
@@ -245,17 +260,18 @@ class Session:
         except DreamverseError:
             self.close(CloseCode.TRY_AGAIN_LATER, "queue full")
             raise
-        self._slot_deadline = time.monotonic() + self.settings.session.max_session_s
-        self.machine.slot_acquired()
+        if self._slot_deadline is None:  # a parked session keeps the deadline of its first slot
+            self._slot_deadline = time.monotonic() + self.settings.session.max_session_s
         await self.send(
             s.GpuAssigned(gpu_id=self.lease.gpu_id, session_timeout=self.settings.session.max_session_s)
         )
-        await self._restart_rollout("initial")
+        await self._execute(self.machine.slot_acquired())
 
     async def _restart_rollout(self, reason: str) -> None:
         await self._cancel_rollout()
         if self.lease is None:
             return  # still queued: the rollout starts when the slot arrives
+        self._parked_rollout = None
         self.state.memory.start_rollout()
         self._rollout_task = self.spawn(self._run_rollout(self.lease, reason), "rollout")
 
@@ -294,8 +310,12 @@ class Session:
             fps=self.settings.model.fps,
         )
         self.rollout = rollout
+        await self._drive(lease, rollout.run())
+
+    async def _drive(self, lease: WorkerLease, running: Awaitable[None]) -> None:
+        """Await a rollout on `lease`; what a failure means for the slot, then what follows its end."""
         try:
-            await rollout.run()
+            await running
         except WorkerLost:
             self._lose_slot()
             raise
@@ -306,6 +326,39 @@ class Session:
                 self._lose_slot()
             raise
         await self._execute(self.machine.rollout_finished())
+        self.maybe_park()  # idle and detached: someone waiting may have the slot
+
+    # --- parking: a detached session gives its slot to a waiting one -------------------------------
+
+    def maybe_park(self) -> None:
+        """Park soon if nobody watches, someone waits for a slot, and nothing is in flight on the worker."""
+        if self._should_park() and not self._is_parking:
+            self._is_parking = True
+            self.spawn(self._park(), "park")
+
+    def _should_park(self) -> bool:
+        if self.is_attached or self.lease is None or self.slots.depth == 0 or self.closed.is_set():
+            return False
+        if self._rollout_task is None or self._rollout_task.done():
+            return self.state.phase is Phase.IDLE
+        return self.rollout is not None and self.rollout.is_at_boundary
+
+    async def _park(self) -> None:
+        try:
+            if not self._should_park():
+                return  # attached again, or the rollout moved on since this was asked
+            running = self._rollout_task is not None and not self._rollout_task.done()
+            self._parked_rollout = self.rollout if running else None
+            await self._cancel_rollout()
+            if self.lease is not None:
+                self.slots.release(self.lease)
+                self.lease = None
+            self.machine.slot_released()
+            logger.info("session %s parked: its slot went to a waiting session", self.id)
+            if self.is_attached:  # resumed while the rollout was being cancelled
+                await self._execute(self.machine.socket_resumed())
+        finally:
+            self._is_parking = False
 
     def _lose_slot(self) -> None:
         if self.lease is not None:
@@ -331,7 +384,8 @@ class Session:
                 and not self.prompts.is_waiting
             )
             if not generating and now - self._last_activity >= cfg.idle_timeout_s:
-                await self.send(to_error_event(_idle_error(cfg.idle_timeout_s)))
+                idle = IdleTimeout(f"no activity for {cfg.idle_timeout_s:.0f} s; the session was ended")
+                await self.send(to_error_event(idle))
                 self.close(CloseCode.NORMAL, "idle timeout")
                 return
 
@@ -345,7 +399,3 @@ class Session:
             attached.cancel()
             closed.cancel()
         return self._attached.is_set() and not self.closed.is_set()
-
-
-def _idle_error(idle_s: float) -> DreamverseError:
-    return IdleTimeout(f"no activity for {idle_s:.0f} s; the session was ended")

@@ -7,8 +7,13 @@ outside messages (a slot arrives, a rollout ends, the worker is lost, the socket
 through its driver-side methods, which return outputs the same way.
 
     AWAITING_INIT --init--> QUEUED --(driver: slot acquired)--> STREAMING <--> IDLE
-          ^                                                        |
+          ^                   ^                                    |               |
+          |                   +---(driver: resumed)--- PARKED <----+---------------+
+          |                                         (driver: detached while someone waits)
           +-------------(driver: worker lost)---------------------+        any --leave--> CLOSED
+
+A parked session's next slot takes it back to where it was: its rollout goes on (`ContinueRollout`) or it
+idles again.
 
 Who writes what in `SessionState`: `phase`, the toggles, `paused`, `is_detached` and `reset_pending` only
 this machine; `memory` through `PromptMemory`'s methods, by this machine (new project, dropped queues,
@@ -35,6 +40,7 @@ class Phase(StrEnum):
     QUEUED = "queued"
     STREAMING = "streaming"
     IDLE = "idle"
+    PARKED = "parked"  # detached; its slot went to a waiting session; a resume queues it again
     CLOSED = "closed"
 
 
@@ -51,6 +57,11 @@ class StartRollout:
     """(Re)start generation at a fresh segment 0 with the memory's seeds."""
 
     reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ContinueRollout:
+    """Go on with the parked rollout on the slot just acquired, from its saved continuation state."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +95,9 @@ class Close:
     reason: str
 
 
-Directive = RequestSlot | StartRollout | StopRollout | PreparePrompt | RewriteRollout | Wake | Close
+Directive = (
+    RequestSlot | StartRollout | ContinueRollout | StopRollout | PreparePrompt | RewriteRollout | Wake | Close
+)
 Output = s.ServerEvent | Directive
 
 
@@ -111,6 +124,7 @@ class SessionState:
     rewrite_model: str | None = None
     rewrite_temperature: float | None = None
     prompt_counter: int = 0
+    parked_from: Phase | None = None  # the phase a parked session goes back to with its next slot
 
     @property
     def is_held(self) -> bool:
@@ -157,8 +171,29 @@ class SessionMachine:
 
     # --- driver-side transitions (called by the session, not by messages) -------------------------
 
-    def slot_acquired(self) -> None:
-        self.state.phase = Phase.STREAMING
+    def slot_acquired(self) -> list[Output]:
+        """A slot arrived: start the project's rollout, or go back to where the session was parked."""
+        st = self.state
+        parked_from, st.parked_from = st.parked_from, None
+        if parked_from is Phase.IDLE:
+            st.phase = Phase.IDLE
+            return []
+        st.phase = Phase.STREAMING
+        return [ContinueRollout()] if parked_from is Phase.STREAMING else [StartRollout(reason="initial")]
+
+    def slot_released(self) -> None:
+        """Detached, the session gave its slot to a waiting one (at a segment boundary, or idle)."""
+        st = self.state
+        if st.phase not in _WITH_SLOT:
+            raise RuntimeError(f"slot released while {st.phase.value}; expected: idle, streaming")
+        st.parked_from, st.phase = st.phase, Phase.PARKED
+
+    def socket_resumed(self) -> list[Output]:
+        """A socket took the session over and knows where it stands."""
+        if self.state.phase is Phase.PARKED:
+            self.state.phase = Phase.QUEUED
+            return [RequestSlot()]
+        return [Wake()]  # a rollout held for the missing socket goes on
 
     def rollout_finished(self) -> list[Output]:
         """A rollout ended on its own: apply a pending reset (and start again), else go idle."""
@@ -206,6 +241,7 @@ class SessionMachine:
         st.options = opts
         st.paused = False
         st.reset_pending = False
+        st.parked_from = None  # a new project does not go on with a parked rollout
         if st.phase is Phase.AWAITING_INIT:
             st.phase = Phase.QUEUED
             return [RequestSlot()]

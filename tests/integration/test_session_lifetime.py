@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import signal
 import subprocess
@@ -48,10 +49,10 @@ async def test_socket_closed_before_its_first_message_drops_its_session_at_once(
     assert await wait_for_sessions(server, 0, timeout_s=5) < 5
 
 
-async def started(server: RunningServer, *prompts: str) -> Client:
+async def started(server: RunningServer, *prompts: str, **extra: object) -> Client:
     client = await Client.connect(server.ws)
     await client.next_event()
-    await client.send(init(*prompts))
+    await client.send(init(*prompts, **extra))
     await client.until("gpu_assigned")
     return client
 
@@ -131,3 +132,49 @@ async def test_segment_timeout_bounds_a_slow_segment_not_only_a_silent_worker() 
         assert waited_s < 5.5  # the 6 s segment was cut at its 3 s deadline
         assert "ltx2_segment_complete" not in client.types()
         await client.close()
+
+
+def decoded_digest(fmp4: bytes) -> str:
+    """A digest of the video frames FFmpeg decodes from one segment: equal frames, equal digest."""
+    args = ["ffmpeg", "-v", "error", "-i", "-", "-map", "0:v:0", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
+    frames = subprocess.run(args, input=fmp4, capture_output=True, check=True).stdout
+    assert frames
+    return hashlib.sha256(frames).hexdigest()
+
+
+async def test_a_detached_session_gives_its_slot_to_a_waiting_one_and_goes_on_after_a_resume() -> None:
+    with run_server(latency=500, resume_grace_s=60) as server:  # one worker
+        server.wait_ready()
+        prompts = [f"shot {i}" for i in range(4)]
+        first = await started(server, *prompts, seed=7)
+        ready = first.events[0]
+        assert (await first.until("ltx2_segment_complete"))["segment_idx"] == 0
+        await first.close()
+
+        other = await Client.connect(server.ws)
+        await other.next_event()
+        asked_at = time.monotonic()
+        await other.send(init("someone else"))
+        await other.until("gpu_assigned", timeout_s=15)
+        assert time.monotonic() - asked_at < 10  # at the detached session's next boundary, not after 60 s
+        assert server.get("/status").json()["sessions"]["parked"] == 1
+        await other.until("ltx2_segment_complete")
+        await other.send({"type": "leave"})
+
+        again = await Client.connect(server.ws)
+        await again.next_event()
+        resume = {"type": "session_resume", "session_id": ready["session_id"]}
+        await again.send({**resume, "resume_token": ready["resume_token"]})
+        assert (await again.until("session_resumed"))["next_segment_idx"] == 1
+        await again.until("gpu_assigned")  # queued again for a slot
+        for idx in (1, 2):  # 1 was made before parking (replayed), 2 after, from the saved state
+            assert (await again.until("ltx2_segment_complete", timeout_s=15))["segment_idx"] == idx
+        await again.send({"type": "leave"})
+
+        straight = await started(server, *prompts, seed=7)  # the same rollout, never interrupted
+        for _ in range(3):
+            await straight.until("ltx2_segment_complete", timeout_s=15)
+        for idx in (1, 2):
+            resumed_frames = await asyncio.to_thread(decoded_digest, again.media[idx].data)
+            assert resumed_frames == await asyncio.to_thread(decoded_digest, straight.media[idx].data)
+        await straight.close()

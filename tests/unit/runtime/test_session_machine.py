@@ -12,6 +12,7 @@ from dreamverse.runtime.protocol import server as s
 from dreamverse.runtime.protocol.client import CLIENT_MESSAGE_ADAPTER
 from dreamverse.runtime.session.state import (
     Close,
+    ContinueRollout,
     Phase,
     PreparePrompt,
     RequestSlot,
@@ -242,3 +243,35 @@ def test_losing_the_slot_or_closing_moves_the_phase() -> None:
     assert machine.state.phase is Phase.AWAITING_INIT
     machine.closed()
     assert machine.state.phase is Phase.CLOSED
+
+
+@pytest.mark.parametrize(("phase", "expected"), [(Phase.STREAMING, [ContinueRollout]), (Phase.IDLE, [])])
+def test_a_parked_session_queues_on_resume_and_goes_back_to_where_it_was(
+    phase: Phase, expected: list[type]
+) -> None:
+    machine = machine_in(phase)
+    machine.socket_detached()
+    machine.slot_released()
+    assert machine.state.phase is Phase.PARKED
+    machine.socket_attached()
+    assert kinds(machine.socket_resumed()) == [RequestSlot]
+    assert machine.state.phase is Phase.QUEUED
+    assert kinds(machine.slot_acquired()) == expected
+    assert machine.state.phase is phase
+
+
+def test_a_new_project_while_requeued_starts_fresh_instead_of_going_on() -> None:
+    machine = machine_in(Phase.STREAMING)
+    machine.slot_released()
+    machine.socket_resumed()
+    machine.apply(msg("project_init_v1", curated_prompts=["new"]))
+    assert kinds(machine.slot_acquired()) == [StartRollout]
+
+
+def test_only_a_session_with_a_slot_can_release_it() -> None:
+    with pytest.raises(RuntimeError, match="expected: idle, streaming"):
+        machine_in(Phase.QUEUED).slot_released()
+
+
+def test_a_resume_without_parking_wakes_the_held_rollout() -> None:
+    assert kinds(machine_in(Phase.STREAMING).socket_resumed()) == [Wake]
