@@ -197,6 +197,17 @@ def play(url: str, sequence: list[str | bytes], tally: Tally) -> None:
             tally.closes[code] += 1
 
 
+def fuzz_settings(max_examples: int) -> settings:
+    """Generation only (no shrinking, no example database): a failure prints its failing example."""
+    return settings(
+        max_examples=max_examples,
+        deadline=None,
+        database=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+
+
 class ServerLog(logging.Handler):
     """Every record at ERROR or above, or carrying a traceback, from the server running in this process."""
 
@@ -236,13 +247,7 @@ def test_ten_thousand_hostile_messages(fuzz_server: tuple[RunningServer, ServerL
     server, log = fuzz_server
     tally = Tally()
 
-    @settings(
-        max_examples=100,
-        deadline=None,
-        database=None,
-        phases=[Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
+    @fuzz_settings(100)
     @given(st.lists(frames, min_size=20, max_size=100))
     def one_socket(sequence: list[str | bytes]) -> None:
         play(server.ws, sequence, tally)
@@ -325,13 +330,7 @@ def test_hostile_http_requests(fuzz_server: tuple[RunningServer, ServerLog]) -> 
     statuses: Counter[int] = Counter()
     with httpx.Client(base_url=server.http, timeout=30) as http:
 
-        @settings(
-            max_examples=400,
-            deadline=None,
-            database=None,
-            phases=[Phase.generate],
-            suppress_health_check=list(HealthCheck),
-        )
+        @fuzz_settings(400)
         @given(http_requests(server.settings.server.port))
         def one_request(request: dict[str, Any]) -> None:
             response = http.request(**request)
