@@ -1,7 +1,8 @@
 """One fastText classifier and the meaning of its labels.
 
 A model's labels are mapped once, at load time, to either "safe" (`None`) or a category (`"sexual"`,
-`"hate"`). Labels are compared whole, never by substring: `non-nsfw` contains `nsfw` and `non-toxic`
+`"hate"`, `"minors"`).
+Labels are compared whole, never by substring: `non-nsfw` contains `nsfw` and `non-toxic`
 contains `toxic`, and both are safe.
 """
 
@@ -22,7 +23,7 @@ logger = logging.getLogger(__name__)
 LABEL_PREFIX = "__label__"
 
 # Our own model (trained by `dreamverse.safety.train`).
-OWN_LABELS: Mapping[str, str | None] = {"safe": None, "sexual": "sexual", "hate": "hate"}
+OWN_LABELS: Mapping[str, str | None] = {"safe": None, "sexual": "sexual", "hate": "hate", "minors": "minors"}
 # Dolma's jigsaw fastText taggers.
 DOLMA_NSFW_LABELS: Mapping[str, str | None] = {"non-nsfw": None, "nsfw": "sexual"}
 DOLMA_HATE_LABELS: Mapping[str, str | None] = {"non-toxic": None, "toxic": "hate"}

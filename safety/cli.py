@@ -27,6 +27,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--dolma-hate", type=Path, help="Dolma jigsaw hate-speech fastText model")
     parser.add_argument("--threshold-sexual", type=float, help="block at this `sexual` probability")
     parser.add_argument("--threshold-hate", type=float, help="block at this `hate` probability")
+    parser.add_argument("--threshold-minors", type=float, help="block at this `minors` probability")
     return parser
 
 
@@ -38,6 +39,7 @@ def settings_from_args(args: argparse.Namespace) -> SafetySettings:
         "safety_dolma_hate_path": args.dolma_hate,
         "safety_threshold_sexual": args.threshold_sexual,
         "safety_threshold_hate": args.threshold_hate,
+        "safety_threshold_minors": args.threshold_minors,
     }
     return SafetySettings(**{key: value for key, value in overrides.items() if value is not None})
 

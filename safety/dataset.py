@@ -1,17 +1,15 @@
 """The labelled prompt set in `safety/data/` and the held-out evaluation.
 
-Files are in fastText's format, one prompt a line: `__label__<safe|sexual|hate> <prompt as written>`.
-`train.txt` trains the shipped model; `heldout.txt` is never trained on and gives the numbers in
-`safety/README.md`. The split is fixed by the prompt itself: a prompt goes to held-out when the SHA-1 of its
-text (as written, UTF-8) is 0 modulo 5 (`is_heldout`), so new prompts split the same way as the old ones
-(`python -m dreamverse.safety.dataset LABEL < prompts` appends them to the right file).
-`benign_check.txt` is neither: short benign prompts the shipped model must not block, never trained on.
+Files are in fastText's format, one prompt a line: `__label__<safe|sexual|hate|minors> <prompt as written>`.
+`train.txt` trains the shipped model (`python -m dreamverse.safety.dataset LABEL < prompts` appends to it).
+`heldout.txt` was written apart from it, after the training data was final, and is never trained on nor
+used to choose anything (data, hyperparameters, thresholds): it only gives the numbers in
+`safety/README.md`. `benign_check.txt` is neither: benign prompts the shipped model must not block.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -23,12 +21,12 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 TRAIN_PATH = DATA_DIR / "train.txt"
 HELDOUT_PATH = DATA_DIR / "heldout.txt"
 BENIGN_CHECK_PATH = DATA_DIR / "benign_check.txt"
-LABELS = ("safe", "sexual", "hate")
+LABELS = ("safe", "sexual", "hate", "minors")
 
 
 @dataclass(frozen=True, slots=True)
 class Example:
-    label: str  # "safe", "sexual" or "hate"
+    label: str  # "safe", "sexual", "hate" or "minors"
     text: str
 
 
@@ -53,26 +51,19 @@ def load_examples(path: Path) -> list[Example]:
     return examples
 
 
-def is_heldout(text: str) -> bool:
-    """The fixed split: SHA-1 of the prompt as written, modulo 5 == 0 -> held-out (about one in five)."""
-    return int(hashlib.sha1(text.encode("utf-8")).hexdigest(), 16) % 5 == 0
-
-
 def load_prompts(path: Path) -> list[str]:
     """A plain list, one prompt a line; blank lines and lines starting with '#' are skipped."""
     lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
     return [line for line in lines if line and not line.startswith("#")]
 
 
-def add_examples(
-    label: str, texts: Iterable[str], train_path: Path = TRAIN_PATH, heldout_path: Path = HELDOUT_PATH
-) -> tuple[int, int, int]:
-    """Append new prompts to train or held-out by `is_heldout`; prompts already present (any label, any
-    case) are skipped. Returns (added to train, added to held-out, skipped)."""
+def add_examples(label: str, texts: Iterable[str], train_path: Path = TRAIN_PATH) -> tuple[int, int]:
+    """Append new prompts to the training file; prompts already there or held out (any label, any case) are
+    skipped. Returns (added, skipped)."""
     if label not in LABELS:
         raise ValueError(f"unknown label {label!r}; expected one of {LABELS}")
-    seen = {e.text.lower() for path in (train_path, heldout_path) for e in load_examples(path)}
-    added: dict[Path, list[str]] = {train_path: [], heldout_path: []}
+    seen = {e.text.lower() for path in (train_path, HELDOUT_PATH) for e in load_examples(path)}
+    added: list[str] = []
     skipped = 0
     for raw in texts:
         text = " ".join(raw.split())
@@ -80,12 +71,11 @@ def add_examples(
             skipped += bool(text)
             continue
         seen.add(text.lower())
-        added[heldout_path if is_heldout(text) else train_path].append(f"{LABEL_PREFIX}{label} {text}\n")
-    for path, lines in added.items():
-        if lines:
-            with path.open("a", encoding="utf-8") as out:
-                out.writelines(lines)
-    return len(added[train_path]), len(added[heldout_path]), skipped
+        added.append(f"{LABEL_PREFIX}{label} {text}\n")
+    if added:
+        with train_path.open("a", encoding="utf-8") as out:
+            out.writelines(added)
+    return len(added), skipped
 
 
 def evaluate(
@@ -114,8 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Append prompts (stdin, one a line) to the labelled set.")
     parser.add_argument("label", choices=LABELS)
     args = parser.parse_args(argv)
-    to_train, to_heldout, skipped = add_examples(args.label, sys.stdin.read().splitlines())
-    sys.stdout.write(f"train +{to_train}, heldout +{to_heldout}, skipped {skipped} already present\n")
+    added, skipped = add_examples(args.label, sys.stdin.read().splitlines())
+    sys.stdout.write(f"train +{added}, skipped {skipped} already present\n")
     return 0
 
 

@@ -13,11 +13,14 @@ from dreamverse.safety.classifier import (
     FastTextClassifier,
     dolma_prepare,
 )
+from dreamverse.safety.lexicon import lexicon_category
+from dreamverse.safety.minors import mentions_minor
 from dreamverse.safety.settings import SafetySettings
+from dreamverse.safety.text import normalize
 
 logger = logging.getLogger(__name__)
 
-CATEGORIES = ("sexual", "hate")
+CATEGORIES = ("sexual", "hate", "minors")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +35,10 @@ ALLOWED = SafetyVerdict(blocked=False, category=None, score=0.0)
 
 class SafetyFilter:
     """Runs every classifier on a prompt; blocks when any category reaches its threshold.
+
+    `minors` is a category of the model (grooming, school-age framing) and also what a `sexual` block
+    becomes when the prompt names someone under 18 (`minors.mentions_minor`). Unambiguous terms (explicit
+    sexual words, slurs, calls to kill a group; `lexicon.py`) block even when the model scores low.
 
     `check` is synchronous and takes tens of microseconds (see `benchmarks/safety.py`), so the runtime may
     call it on the event loop. `from_settings` loads model files: call it through `asyncio.to_thread`.
@@ -92,8 +99,15 @@ class SafetyFilter:
                     best_score, best_category = score, category
                 elif worst is None and score > best_score:
                     best_score = score
-        if worst is None:
+        normalized = normalize(text)
+        is_minor = mentions_minor(normalized)
+        listed = lexicon_category(normalized, is_minor)
+        if worst is None and listed is None:
             return SafetyVerdict(blocked=False, category=None, score=best_score)
+        if worst is None:
+            best_category, best_score = listed, 1.0
+        if listed == "minors" or (best_category == "sexual" and is_minor):
+            best_category = "minors"  # sexual content that involves anyone under 18
         return SafetyVerdict(blocked=True, category=best_category, score=best_score)
 
     def describe(self) -> dict[str, object]:

@@ -19,7 +19,7 @@ class SafetySettings(BaseSettings):
     )
     safety_model_path: Path | None = Field(
         None,
-        description="Our fastText model (labels safe/sexual/hate); default: the one shipped in the package.",
+        description="Our fastText model (labels safe/sexual/hate/minors); default: the shipped one.",
     )
     safety_dolma_nsfw_path: Path | None = Field(
         None, description="Optional Dolma jigsaw NSFW fastText model (labels nsfw / non-nsfw): `sexual`."
@@ -35,8 +35,20 @@ class SafetySettings(BaseSettings):
         0.5, ge=0.0, le=1.0, description="Block when a classifier's `hate` probability reaches this score."
     )
 
+    safety_threshold_minors: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="Block when a classifier's `minors` probability (sexual content involving anyone "
+        "under 18, grooming) reaches this score.",
+    )
+
     def thresholds(self) -> dict[str, float]:
-        return {"sexual": self.safety_threshold_sexual, "hate": self.safety_threshold_hate}
+        return {
+            "sexual": self.safety_threshold_sexual,
+            "hate": self.safety_threshold_hate,
+            "minors": self.safety_threshold_minors,
+        }
 
     def own_model_path(self) -> Path:
         return self.safety_model_path or DEFAULT_MODEL_PATH

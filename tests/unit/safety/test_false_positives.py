@@ -39,7 +39,7 @@ def test_check_lists_are_big_enough_and_never_trained_on() -> None:
     benign = load_prompts(BENIGN_CHECK_PATH)
     unsafe = load_examples(UNSAFE_CHECK_PATH)
     assert len(benign) >= 100 and len(set(benign)) == len(benign)
-    assert len(unsafe) >= 30 and {e.label for e in unsafe} == {"sexual", "hate"}
+    assert len(unsafe) >= 30 and {e.label for e in unsafe} == {"sexual", "hate", "minors"}
     assert sum(len(text.split()) <= 4 for text in benign) >= 100  # mostly short prompts
     labelled = {e.text.lower() for path in (TRAIN_PATH, HELDOUT_PATH) for e in load_examples(path)}
     assert not {text.lower() for text in benign} & labelled

@@ -48,8 +48,13 @@ def _tiny_model(path: Path, labels: dict[str, str]) -> Path:
 @pytest.fixture(scope="module")
 def dolma_models(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("dolma")
-    nsfw = _tiny_model(folder / "nsfw.bin", {"safe": "non-nsfw", "hate": "non-nsfw", "sexual": "nsfw"})
-    hate = _tiny_model(folder / "hate.bin", {"safe": "non-toxic", "sexual": "non-toxic", "hate": "toxic"})
+    nsfw = _tiny_model(
+        folder / "nsfw.bin", {"safe": "non-nsfw", "hate": "non-nsfw", "sexual": "nsfw", "minors": "nsfw"}
+    )
+    hate = _tiny_model(
+        folder / "hate.bin",
+        {"safe": "non-toxic", "sexual": "non-toxic", "hate": "toxic", "minors": "non-toxic"},
+    )
     return nsfw, hate
 
 
@@ -80,7 +85,9 @@ def test_dolma_scores_come_from_the_unsafe_label(dolma_models: tuple[Path, Path]
 
 
 def test_unknown_labels_are_refused(tmp_path: Path) -> None:
-    model = _tiny_model(tmp_path / "odd.bin", {"safe": "clean", "hate": "dirty", "sexual": "dirty"})
+    model = _tiny_model(
+        tmp_path / "odd.bin", {"safe": "clean", "hate": "dirty", "sexual": "dirty", "minors": "dirty"}
+    )
     with pytest.raises(UnknownLabelError, match="dirty"):
         SafetyFilter.from_settings(SafetySettings(safety_dolma_nsfw_path=model))
 
@@ -91,12 +98,19 @@ def test_missing_model_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_thresholds_decide(default_filter: SafetyFilter) -> None:
-    text = "explicit sex scene with full nudity"
+    text = "explicit scene with full nudity"  # no listed term: the model's score decides
     verdict = default_filter.check(text)
     assert (verdict.blocked, verdict.category) == (True, "sexual") and verdict.score >= 0.5
-    lenient = SafetyFilter(default_filter.classifiers, {"sexual": 1.01, "hate": 1.01})
+    lenient = SafetyFilter(default_filter.classifiers, {"sexual": 1.01, "hate": 1.01, "minors": 1.01})
     allowed = lenient.check(text)
     assert (allowed.blocked, allowed.category) == (False, None) and allowed.score == verdict.score
+
+
+def test_listed_terms_block_whatever_the_thresholds(default_filter: SafetyFilter) -> None:
+    lenient = SafetyFilter(default_filter.classifiers, {"sexual": 1.01, "hate": 1.01, "minors": 1.01})
+    listed = (("a hardcore sex tape", "sexual"), ("gas the jews", "hate"), ("loli porn", "minors"))
+    for text, category in listed:
+        assert (lenient.check(text).blocked, lenient.check(text).category) == (True, category)
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\n", "a fox\nin the snow\r\n", "🦊 " * 500, "x" * 20000])
@@ -113,4 +127,4 @@ def test_disabled_filter_allows_everything() -> None:
 
 def test_settings_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DREAMVERSE_SAFETY_THRESHOLD_HATE", "0.8")
-    assert SafetySettings().thresholds() == {"sexual": 0.5, "hate": 0.8}
+    assert SafetySettings().thresholds() == {"sexual": 0.5, "hate": 0.8, "minors": 0.5}

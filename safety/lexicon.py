@@ -1,0 +1,55 @@
+"""Unambiguous terms and phrasings that block whatever the model says, on normalised text.
+
+The model generalises; this list catches what must never pass even when phrased in few words the model has
+not seen: explicit sexual terms, slurs, and a call to kill, gas, burn or exterminate a group of people. Every
+entry is a term with no benign reading in a video prompt ("sex" alone is not one: "sex education"; nor are
+"naked" or "cock": "a naked flame", "a cock crowing"). Matched
+on `text.normalize` output, so leetspeak, spacing and homoglyphs are already undone. Checked against every
+`safe` prompt of `data/train.txt` and `data/benign_check.txt` (`tests/unit/safety/test_lexicon.py`).
+"""
+
+from __future__ import annotations
+
+import re
+
+_SEXUAL = (
+    r"porn\w*|hardcore|blowjobs?|handjobs?|fellatio|cunnilingus|masturbat\w*|orgasm\w*|orgy|orgies|"
+    r"gangbang\w*|threesome|creampie|cumshot\w*|cum|jizz|ejaculat\w*|erection|genitals?|penis|penises|"
+    r"vagina\w*|pussies|cocks|dicks|clit\w*|titties|boobs|dildos?|fuck\w*|"
+    r"having sex|have sex|has sex|sex scene|sex tape|sex video|sex acts?|sexual acts?|intercourse|"
+    r"oral sex|anal sex|anal|nsfw|nudes|xxx|stripteases?|lap dance|sexually|molest\w*|rape|raped|raping|"
+    r"rapes|fondl\w*|hentai|topless"
+)
+_MINOR_SEXUAL = r"child porn|cp|loli|lolicon|shota|shotacon|jailbait|pedo\w*|paedo\w*"
+_SLURS = (
+    r"nigger\w*|niggas?|kikes?|faggots?|fags?|chinks?|spics?|wetbacks?|beaners?|ragheads?|towelheads?|"
+    r"sand niggers?|trannies|tranny|dykes?|coons?|gooks?|pakis?|retards?|kaffirs?|queers? should"
+)
+_GROUP = (
+    r"jews?|jewish people|muslims?|blacks?|black people|gays?|gay people|immigrants?|mexicans?|arabs?|"
+    r"asians?|gypsies|roma|christians?|whites?|white people|women|trans people|refugees|hindus?|sikhs?|"
+    r"the invaders|that race|their race|the race"
+)
+_VIOLENCE = (
+    r"kill|gas|hang|lynch|burn|exterminate|shoot|execute|eradicate|slaughter|wipe out|genocide|death to"
+)
+
+_SEXUAL_TERM = re.compile(rf"\b(?:{_SEXUAL})\b")
+_MINOR_TERM = re.compile(rf"\b(?:{_MINOR_SEXUAL})\b")
+_SLUR = re.compile(rf"\b(?:{_SLURS})\b")
+_HATE_VIOLENCE = re.compile(rf"\b(?:{_VIOLENCE})\b(?: \w+){{0,3}} (?:all |every |the )?(?:{_GROUP})\b")
+
+
+def has_sexual_term(normalized: str) -> bool:
+    return _SEXUAL_TERM.search(normalized) is not None
+
+
+def lexicon_category(normalized: str, mentions_minor: bool) -> str | None:
+    """The category an unambiguous term puts the prompt in, or None."""
+    if _MINOR_TERM.search(normalized) or (mentions_minor and has_sexual_term(normalized)):
+        return "minors"
+    if _SLUR.search(normalized) or _HATE_VIOLENCE.search(normalized):
+        return "hate"
+    if has_sexual_term(normalized):
+        return "sexual"
+    return None
