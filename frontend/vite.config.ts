@@ -13,12 +13,16 @@ export default defineConfig({
     sourcemap: false,
   },
   server: {
+    // The curated presets live beside the server that also serves them (`runtime/curated_presets.json`).
+    fs: { allow: [".", "../runtime/curated_presets.json"] },
     proxy: {
       "/ws": { target: backend.replace(/^http/, "ws"), ws: true },
       "/export": backend,
       "/healthz": backend,
       "/readyz": backend,
       "/status": backend,
+      "/curated-presets": backend,
+      "/prompt-system-config": backend,
     },
   },
   test: {

@@ -72,6 +72,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/readyz", routes.readyz),
         Route("/status", routes.status),
         Route("/metrics", routes.metrics),
+        Route("/curated-presets", routes.curated_presets),
         Route("/export", routes.export, methods=["POST"]),
         *routes.prompt_routes(),
         WebSocketRoute("/ws", _websocket),

@@ -3,6 +3,7 @@
     DreamverseError                 code, retryable, message
     ├── ProtocolError               the client sent something we cannot use
     │   ├── InvalidMessage
+    │   ├── UnknownMessageType
     │   ├── BinaryNotAccepted
     │   ├── MessageTooLarge
     │   ├── PromptTooLong
@@ -28,22 +29,26 @@
     ├── PromptServiceError          an LLM call failed (normally absorbed by a fallback)
     └── SafetyRejected              a prompt was blocked by the safety filter
 
-Unknown exceptions become `internal`; their detail is logged, never sent.
+    HTTP only (`http_status`, on every class, says which answer: 401 for Unauthorized, 422 for a
+    ProtocolError, 503 for a CapacityError, …):
+    ├── AdminDisabled               403: editing needs an admin token and none is configured
+    ├── InvalidBody                 422: a request body we cannot use
+    │   └── InvalidMedia
+    └── StorageFailed               500: the server could not save
+
+`runtime/protocol/errors.py` turns these into an `error` event or an HTTP error body. Unknown exceptions
+become `internal`; their detail is logged, never sent.
 """
 
 from __future__ import annotations
 
-import logging
-
 from dreamverse.runtime.protocol.codes import ErrorCode
-from dreamverse.runtime.protocol.server import Error
-
-logger = logging.getLogger(__name__)
 
 
 class DreamverseError(Exception):
     code: ErrorCode = ErrorCode.INTERNAL
     retryable: bool = False
+    http_status: int = 500  # when the error answers an HTTP request
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -52,10 +57,19 @@ class DreamverseError(Exception):
 
 class ProtocolError(DreamverseError):
     code = ErrorCode.INVALID_MESSAGE
+    http_status = 422
 
 
 class InvalidMessage(ProtocolError):
     code = ErrorCode.INVALID_MESSAGE
+
+
+class UnknownMessageType(ProtocolError):
+    code = ErrorCode.UNKNOWN_MESSAGE_TYPE
+
+    def __init__(self, message_type: object) -> None:
+        super().__init__(f"unknown message type {message_type!r}")
+        self.message_type = message_type
 
 
 class BinaryNotAccepted(ProtocolError):
@@ -64,6 +78,7 @@ class BinaryNotAccepted(ProtocolError):
 
 class MessageTooLarge(ProtocolError):
     code = ErrorCode.MESSAGE_TOO_LARGE
+    http_status = 413
 
 
 class PromptTooLong(ProtocolError):
@@ -77,6 +92,7 @@ class InvalidImage(ProtocolError):
 class RateLimited(ProtocolError):
     code = ErrorCode.RATE_LIMITED
     retryable = True
+    http_status = 429
 
 
 class UnexpectedMessage(ProtocolError):
@@ -105,10 +121,12 @@ class SegmentEvicted(DreamverseError):
 
 class Unauthorized(ProtocolError):
     code = ErrorCode.UNAUTHORIZED
+    http_status = 401
 
 
 class CapacityError(DreamverseError):
     retryable = True
+    http_status = 503
 
 
 class QueueFull(CapacityError):
@@ -171,17 +189,20 @@ class SafetyRejected(DreamverseError):
         self.prompt_id = prompt_id
 
 
-def to_error_event(exc: BaseException) -> Error:
-    """The one place an exception becomes an `error` event. Unknown errors are logged, sent as `internal`."""
-    if isinstance(exc, DreamverseError):
-        return Error(
-            message=exc.message,
-            code=exc.code.value,
-            retryable=exc.retryable,
-            category=getattr(exc, "category", None),
-            prompt_id=getattr(exc, "prompt_id", None),
-            segment_idx=getattr(exc, "segment_idx", None),
-        )
-    logger.error("internal error", exc_info=exc)
-    # Not retryable: nothing says that the same request would not fail the same way again.
-    return Error(message="internal server error", code=ErrorCode.INTERNAL.value, retryable=False)
+class AdminDisabled(DreamverseError):
+    code = ErrorCode.ADMIN_DISABLED
+    http_status = 403
+
+
+class InvalidBody(DreamverseError):
+    code = ErrorCode.INVALID_BODY
+    http_status = 422
+
+
+class StorageFailed(DreamverseError):
+    code = ErrorCode.STORAGE_FAILED
+    retryable = True
+
+
+class InvalidMedia(InvalidBody):
+    code = ErrorCode.INVALID_MEDIA

@@ -17,13 +17,18 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 
 from dreamverse.runtime.bodies import BodyTooLarge, limited_stream
+from dreamverse.runtime.protocol.codes import ErrorCode
+from dreamverse.runtime.protocol.errors import error_body
 from dreamverse.runtime.settings import Settings
 from dreamverse.streaming.errors import ExportTooLarge, StreamingError
 from dreamverse.streaming.export import SegmentSpool, join_spooled
 
 
 def _error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": code, "detail": message}, status_code=status, headers=headers)
+    retryable = status == 503
+    return JSONResponse(
+        error_body(ErrorCode(code), message, retryable=retryable), status_code=status, headers=headers
+    )
 
 
 async def export_upload(request: Request, settings: Settings, slots: asyncio.Semaphore) -> Response:

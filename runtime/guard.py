@@ -27,6 +27,9 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from dreamverse.runtime.protocol.codes import ErrorCode
+from dreamverse.runtime.protocol.errors import error_body
+
 logger = logging.getLogger(__name__)
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -113,7 +116,7 @@ class RequestGuard:
             # Closing before accepting makes the server answer the handshake with HTTP 403.
             await send({"type": "websocket.close", "code": 1008, "reason": refusal.code})
             return
-        body = {"error": {"code": refusal.code, "message": refusal.message}}
+        body = error_body(ErrorCode(refusal.code), refusal.message)
         await JSONResponse(body, status_code=refusal.status)(scope, receive, send)
 
 

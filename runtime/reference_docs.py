@@ -67,6 +67,8 @@ def _model_table(model: type[BaseModel]) -> list[str]:
         required = "yes" if field.is_required() else "no"
         default = "" if field.is_required() else f"`{field.get_default(call_default_factory=True)!r}`"
         lines.append(f"| `{name}` | {_type_name(field.annotation)} | {required} | {default} |")
+    for name, computed in model.model_computed_fields.items():
+        lines.append(f"| `{name}` | {_type_name(computed.return_type)} | always sent | (computed) |")
     return [*lines, ""]
 
 

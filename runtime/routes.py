@@ -1,8 +1,15 @@
-"""HTTP routes: health, readiness, status, Prometheus metrics and MP4 export."""
+"""HTTP routes: health, readiness, status, curated presets, Prometheus metrics and MP4 export.
+
+Where upstream's client reads a route (`/healthz`, `/readyz`, `/status`, `/curated-presets`), the answer has
+upstream's fields, with ours alongside. Errors have the one HTTP error body (`runtime/protocol/errors.py`).
+"""
 
 from __future__ import annotations
 
+import json
 import time
+from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
@@ -10,13 +17,19 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute
 
 from dreamverse.runtime.auth import token_accepted
+from dreamverse.runtime.errors import Unauthorized
 from dreamverse.runtime.exporting import export_upload
+from dreamverse.runtime.protocol.errors import error_response
 from dreamverse.runtime.version import __version__
 
 if TYPE_CHECKING:
     from dreamverse.runtime.app import AppState
 
 _STARTED = time.time()
+CURATED_PRESETS = Path(__file__).resolve().parent / "curated_presets.json"
+# Upstream's `service` names, which its client and specs check: the real backend or the mock server.
+SERVICE_NAMES = {"synthetic": "ltx2-streaming-mock-server"}
+SERVICE_NAME = "ltx2-streaming-backend"
 
 
 def _state(request: Request) -> AppState:
@@ -28,11 +41,13 @@ def _authorized(request: Request) -> bool:
 
 
 def _unauthorized() -> JSONResponse:
-    return JSONResponse({"error": "unauthorized", "detail": "missing or wrong token"}, status_code=401)
+    return error_response(Unauthorized("missing or wrong token"))
 
 
 async def healthz(request: Request) -> JSONResponse:
-    return JSONResponse({"status": "ok", "service": "dreamverse", "version": __version__, "ts": time.time()})
+    service = SERVICE_NAMES.get(_state(request).settings.model.model, SERVICE_NAME)
+    body = {"status": "ok", "service": service, "server": "dreamverse", "version": __version__}
+    return JSONResponse({**body, "ts": time.time()})
 
 
 async def readyz(request: Request) -> JSONResponse:
@@ -64,14 +79,16 @@ async def status(request: Request) -> JSONResponse:
         return _unauthorized()
     state = _state(request)
     workers = state.pool.counts()
+    described = state.pool.describe()
     return JSONResponse(
         {
+            **_upstream_pool_status(described, state.slots.depth),
             "version": __version__,
             "uptime_s": time.time() - _STARTED,
             "model": state.settings.model.model,
             "total_gpus": workers["total"],
             "available_gpus": workers["available"],
-            "workers": state.pool.describe(),
+            "workers": described,
             "queue": {"waiting": state.slots.depth, "cap": state.settings.session.queue_cap},
             "limits": _limits(state),
             "sessions": state.registry.counts(),
@@ -81,9 +98,49 @@ async def status(request: Request) -> JSONResponse:
     )
 
 
-async def metrics(request: Request) -> PlainTextResponse:
+def _upstream_pool_status(workers: list[dict[str, Any]], waiting: int) -> dict[str, Any]:
+    """Upstream's pool summary (`queue_size`, `warmup_*`, `gpu_status` by GPU id) from our worker list."""
+    gpu_status = {
+        str(w["gpu_id"]): {
+            "ready": w["state"] in {"ready", "busy"},
+            "available": w["state"] == "ready" and w["current_session"] is None,
+            "client_count": 0 if w["current_session"] is None else 1,
+            "current_model_id": w["generator"],
+            "process_alive": w["pid"] is not None and w["state"] != "dead",
+            "warmup_enabled": True,
+            "warmup_success": w["warmup_s"] is not None,
+            "warmup_error": w["last_failure"] if w["state"] == "dead" else None,
+            "warmup_timings": {k: w[k] for k in ("load_s", "warmup_s") if w[k] is not None},
+        }
+        for w in workers
+    }
+    return {
+        "queue_size": waiting,
+        "warmup_enabled": True,
+        "warmup_successful_gpus": sum(1 for g in gpu_status.values() if g["warmup_success"]),
+        "warmup_failed_gpus": sum(1 for g in gpu_status.values() if g["warmup_error"] is not None),
+        "gpu_status": gpu_status,
+    }
+
+
+@cache
+def _curated_presets() -> list[dict[str, Any]]:
+    presets: list[dict[str, Any]] = json.loads(CURATED_PRESETS.read_text(encoding="utf-8"))
+    return presets
+
+
+async def curated_presets(request: Request) -> JSONResponse:
+    """The shipped presets in upstream's shape (`id`, `label`, `description`, `segment_prompts`)."""
+    presets = [
+        {"id": p["id"], "label": p["label"], "description": p["summary"], "segment_prompts": p["prompts"]}
+        for p in _curated_presets()
+    ]
+    return JSONResponse({"presets": presets, "count": len(presets)})
+
+
+async def metrics(request: Request) -> PlainTextResponse | JSONResponse:
     if not _authorized(request):
-        return PlainTextResponse("unauthorized\n", status_code=401)
+        return _unauthorized()
     state = _state(request)
     lines: list[str] = []
 

@@ -1,5 +1,8 @@
-/** The curated rollouts shipped with the app (`presets.json`, our own words). */
-import raw from "./presets.json";
+/**
+ * The curated rollouts (our own words). One file serves the workspace (bundled here) and the server's
+ * `GET /curated-presets`: `runtime/curated_presets.json`.
+ */
+import raw from "../../runtime/curated_presets.json";
 
 export interface Preset {
   id: string;

@@ -1,57 +1,72 @@
 """`GET /prompt-system-config` (public read) and `PUT /prompt-system-config` (admin token only).
 
-The app provides `app.state.prompt_store` (a `SystemPromptStore`) and
-`app.state.settings.prompts.admin_token` (a `SecretStr`, a `str` or None). PUT answers 403 when no admin
-token is configured, 401 for a missing or wrong `Authorization: Bearer <token>`, 413 for a body over
-`MAX_BODY_BYTES`, 422 for a body that is not a valid update; all errors are `{"error": {"code", "message"}}`.
+The app provides `app.state.prompt_store` (a `SystemPromptStore`) and `app.state.settings.prompts` (the
+`PromptSettings`). GET answers in upstream's shape (`next_segment_system_prompt`, …, `rewrite_model`,
+`rewrite_temperature`) with ours alongside (`prompts`, `customized`, `version`, …). PUT answers 403 when no
+admin token is configured, 401 for a missing or wrong `Authorization: Bearer <token>`, 413 for a body over
+`MAX_BODY_BYTES`, 422 for a body that is not a valid update; errors have the one HTTP error body
+(`runtime/protocol/errors.py`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import hmac
 import json
 import logging
+from typing import Any
 
-from pydantic import SecretStr
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from dreamverse.runtime.auth import admin_accepted
 from dreamverse.runtime.bodies import BodyTooLarge, read_limited_body
+from dreamverse.runtime.errors import AdminDisabled, InvalidBody, MessageTooLarge, StorageFailed, Unauthorized
+from dreamverse.runtime.prompts.settings import PromptSettings
 from dreamverse.runtime.prompts.store import SystemPromptStore, SystemPromptValidationError
+from dreamverse.runtime.protocol.errors import error_response
 
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 256 * 1024
 
+# Upstream's name of each of our system prompts (`rollout_from_idea` is upstream's "rewrite user" prompt:
+# a typed idea expanded into a whole rollout).
+UPSTREAM_PROMPT_KEYS = {
+    "next_segment_system_prompt": "enhance",
+    "auto_extension_system_prompt": "auto_extend",
+    "rewrite_window_system_prompt": "rewrite_window",
+    "rewrite_user_system_prompt": "rollout_from_idea",
+}
 
-def _error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
+
+def _settings(request: Request) -> PromptSettings:
+    return request.app.state.settings.prompts  # type: ignore[no-any-return]
 
 
-def _configured_token(request: Request) -> str | None:
-    token = request.app.state.settings.prompts.admin_token
-    if isinstance(token, SecretStr):
-        token = token.get_secret_value()
-    return token or None
+def _config(store: SystemPromptStore, settings: PromptSettings) -> dict[str, Any]:
+    snapshot = store.snapshot()
+    models = sorted({p.name for p in settings.llm_providers} | {p.model for p in settings.llm_providers})
+    upstream: dict[str, Any] = {key: snapshot["prompts"][ours] for key, ours in UPSTREAM_PROMPT_KEYS.items()}
+    upstream["rewrite_model"] = settings.llm_providers[0].name if settings.llm_providers else "local"
+    upstream["rewrite_model_options"] = models or ["local"]
+    upstream["rewrite_temperature"] = settings.llm_temperature
+    return {**upstream, **snapshot}
 
 
 def _authorize(request: Request) -> JSONResponse | None:
-    expected = _configured_token(request)
-    if expected is None:
-        return _error(403, "admin_disabled", "editing is disabled: no admin token is configured")
-    scheme, _, given = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), expected.encode()):
-        return _error(
-            401, "unauthorized", "a valid admin bearer token is required", {"WWW-Authenticate": "Bearer"}
+    token = _settings(request).admin_token
+    if token is None or not token.get_secret_value():
+        return error_response(AdminDisabled("editing is disabled: no admin token is configured"))
+    if not admin_accepted(request, token.get_secret_value()):
+        return error_response(
+            Unauthorized("a valid admin bearer token is required"), {"WWW-Authenticate": "Bearer"}
         )
     return None
 
 
 async def get_prompt_system_config(request: Request) -> JSONResponse:
-    store: SystemPromptStore = request.app.state.prompt_store
-    return JSONResponse(store.snapshot())
+    return JSONResponse(_config(request.app.state.prompt_store, _settings(request)))
 
 
 async def put_prompt_system_config(request: Request) -> JSONResponse:
@@ -61,21 +76,21 @@ async def put_prompt_system_config(request: Request) -> JSONResponse:
     try:
         body = await read_limited_body(request, MAX_BODY_BYTES)
     except BodyTooLarge:
-        return _error(413, "body_too_large", f"body over {MAX_BODY_BYTES} bytes")
+        return error_response(MessageTooLarge(f"body over {MAX_BODY_BYTES} bytes"))
     store: SystemPromptStore = request.app.state.prompt_store
     try:
         prompts = store.validate(json.loads(body))
     except json.JSONDecodeError:
-        return _error(422, "invalid_json", "the body is not JSON")
+        return error_response(InvalidBody("the body is not JSON"))
     except SystemPromptValidationError as exc:
-        return _error(422, "invalid_system_prompts", str(exc))
+        return error_response(InvalidBody(str(exc)))
     try:
-        snapshot = await asyncio.to_thread(store.update, prompts)
+        await asyncio.to_thread(store.update, prompts)
     except OSError as exc:
         logger.error("cannot save system prompts to %s: %s", store.directory, exc)
-        return _error(500, "storage_failed", "the system prompts could not be saved")
+        return error_response(StorageFailed("the system prompts could not be saved"))
     logger.info("system prompts edited by admin from %s", request.client.host if request.client else "?")
-    return JSONResponse(snapshot)
+    return JSONResponse(_config(store, _settings(request)))
 
 
 routes = [

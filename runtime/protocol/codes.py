@@ -11,7 +11,8 @@ PROTOCOL_VERSION = 1
 class ErrorCode(StrEnum):
     """The `code` of every `error` event."""
 
-    INVALID_MESSAGE = "invalid_message"  # not JSON, not an object, unknown type, wrong or missing field
+    INVALID_MESSAGE = "invalid_message"  # not JSON, not an object, no `type`, wrong or missing field
+    UNKNOWN_MESSAGE_TYPE = "unknown_message_type"  # a `type` this server does not know (named in `message`)
     BINARY_NOT_ACCEPTED = "binary_not_accepted"
     MESSAGE_TOO_LARGE = "message_too_large"
     PROMPT_TOO_LONG = "prompt_too_long"
@@ -38,6 +39,16 @@ class ErrorCode(StrEnum):
         "segment_evicted"  # the segment's stored state or media was evicted to keep the store bound
     )
     INTERNAL = "internal"
+    # HTTP only
+    ADMIN_DISABLED = "admin_disabled"
+    EXPORT_BUSY = "export_busy"
+    TOO_LARGE = "too_large"
+    HOST_NOT_ALLOWED = "host_not_allowed"
+    ORIGIN_REQUIRED = "origin_required"
+    ORIGIN_NOT_ALLOWED = "origin_not_allowed"
+    INVALID_BODY = "invalid_body"
+    INVALID_MEDIA = "invalid_media"
+    STORAGE_FAILED = "storage_failed"
 
 
 class CloseCode(IntEnum):

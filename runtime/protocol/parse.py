@@ -12,6 +12,7 @@ from dreamverse.runtime.errors import (
     MessageTooLarge,
     PromptTooLong,
     ProtocolError,
+    UnknownMessageType,
 )
 from dreamverse.runtime.protocol.client import CLIENT_MESSAGE_ADAPTER, ClientMessage
 
@@ -39,15 +40,16 @@ def _protocol_error(exc: ValidationError) -> ProtocolError:
     errors = exc.errors(include_url=False, include_input=False)
     first = errors[0]
     where = ".".join(str(p) for p in first["loc"])
+    # The union's own errors come first: they have an empty `loc`, like a non-object message does.
+    if first["type"] == "union_tag_invalid":
+        return UnknownMessageType(first.get("ctx", {}).get("tag"))
+    if first["type"] == "union_tag_not_found":
+        return InvalidMessage("message has no `type` field")
     if first["type"] == "prompt_too_long":
         return PromptTooLong(f"{where}: {first['msg']}")
     if first["type"] == "json_invalid":
         return InvalidMessage("message is not valid JSON")
     if not first["loc"] or first["type"] in {"model_attributes_type", "model_type"}:
         return InvalidMessage("message must be a JSON object")
-    if first["type"] == "union_tag_not_found":
-        return InvalidMessage("message has no `type` field")
-    if first["type"] == "union_tag_invalid":
-        return InvalidMessage(f"unknown message type: {first.get('ctx', {}).get('tag')!r}")
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
     return InvalidMessage(f"{where}: {first['msg']}{more}")

@@ -8,13 +8,20 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 PromptSource = Literal["curated", "user_enhanced", "user_raw", "auto_llm"]
 
 
+def wire_segment_idx(idx: int) -> int:
+    """The `segment_idx` sent for the runtime's segment `idx`. Upstream numbers a rollout's segments from 1
+    on the wire; the runtime and the workers count from 0 (segment 0 starts without carry-over)."""
+    return idx + 1
+
+
 class _Event(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    # Every field is always sent, so the exported schema marks defaulted fields required too.
+    model_config = ConfigDict(frozen=True, json_schema_serialization_defaults_required=True)
 
 
 class Limits(_Event):
@@ -37,19 +44,27 @@ class SessionReady(_Event):
 class SessionResumed(_Event):
     type: Literal["session_resumed"] = "session_resumed"
     session_id: str
-    next_segment_idx: int
+    next_segment_idx: int  # wire numbering, as `segment_idx`
     total_segments: int
     prompts: list[str]
 
 
 class Error(_Event):
+    model_config = ConfigDict(title="ErrorEvent")  # `Error` would shadow the builtin in TypeScript
+
     type: Literal["error"] = "error"
     message: str
-    code: str
+    code: str  # ours, read by our workspace; always equal to `error_code`
     retryable: bool
     prompt_id: str | None = None
     segment_idx: int | None = None
     category: str | None = None
+
+    @computed_field  # type: ignore[prop-decorator]  # mypy does not model decorated properties
+    @property
+    def error_code(self) -> str:
+        """The name upstream's client reads (`error_code === "ip_session_limit"`)."""
+        return self.code
 
 
 class QueueStatus(_Event):

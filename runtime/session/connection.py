@@ -16,14 +16,15 @@ from dreamverse.runtime.auth import token_accepted
 from dreamverse.runtime.errors import (
     DreamverseError,
     InvalidImage,
+    InvalidMessage,
     RateLimited,
     SafetyRejected,
     Unauthorized,
-    to_error_event,
 )
 from dreamverse.runtime.protocol import client as c
 from dreamverse.runtime.protocol import server as s
 from dreamverse.runtime.protocol.codes import PROTOCOL_VERSION, CloseCode
+from dreamverse.runtime.protocol.errors import to_error_event
 from dreamverse.runtime.protocol.parse import MessageLimits, parse_client_message
 from dreamverse.runtime.session.attachment import Attachment
 from dreamverse.runtime.session.ratelimit import TokenBucket
@@ -115,8 +116,8 @@ class _Reader:
                     pass
                 return first
         except TimeoutError:
-            message = f"no message within {self.init_timeout_s:.0f} s"
-            await self.attachment.put(_error_json(message, "invalid_message"))
+            silent = InvalidMessage(f"no message within {self.init_timeout_s:.0f} s")
+            await self.attachment.put(to_error_event(silent).model_dump_json())
             return None
 
     async def _receive(self) -> str | bytes:
@@ -162,7 +163,7 @@ async def _ready(session: Session, attachment: Attachment, registry: SessionRegi
 def _resumed(session: Session) -> s.SessionResumed:
     return s.SessionResumed(
         session_id=session.id,
-        next_segment_idx=session.resume_point,
+        next_segment_idx=s.wire_segment_idx(session.resume_point),
         total_segments=session.segment_cap,
         prompts=list(session.state.memory.seed_prompts),
     )
@@ -209,10 +210,6 @@ async def _handle(session: Session, msg: c.ClientMessage, *, is_first: bool) -> 
     except Exception as exc:
         await session.send(to_error_event(exc))
     return None
-
-
-def _error_json(message: str, code: str) -> str:
-    return s.Error(message=message, code=code, retryable=False).model_dump_json()
 
 
 async def _close(websocket: WebSocket, code: CloseCode) -> None:

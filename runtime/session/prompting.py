@@ -52,7 +52,9 @@ class PromptDirector:
                 if choice is not None:
                     if blocked_announced:
                         resumed = s.PromptSourcesResumed(
-                            segment_idx=segment_idx, source=choice.source, prompt_id=choice.prompt_id
+                            segment_idx=s.wire_segment_idx(segment_idx),
+                            source=choice.source,
+                            prompt_id=choice.prompt_id,
                         )
                         await self._send(resumed)
                     return choice
@@ -60,7 +62,7 @@ class PromptDirector:
                 return None
             if not st.is_held and not blocked_announced:
                 blocked_announced = True
-                await self._send(s.PromptSourcesBlocked(segment_idx=segment_idx))
+                await self._send(s.PromptSourcesBlocked(segment_idx=s.wire_segment_idx(segment_idx)))
             await self._wait_for_change()
 
     async def _wait_for_change(self) -> None:
@@ -79,7 +81,11 @@ class PromptDirector:
         )
         if result.fallback_used:
             await self._send(
-                s.AutoPromptFailed(segment_idx=segment_idx, latency_ms=result.latency_ms, error=result.error)
+                s.AutoPromptFailed(
+                    segment_idx=s.wire_segment_idx(segment_idx),
+                    latency_ms=result.latency_ms,
+                    error=result.error,
+                )
             )
         return PromptChoice(
             result.text, "auto_llm", None, result.fallback_used, None, st.memory.loop_iteration

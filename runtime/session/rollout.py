@@ -198,7 +198,7 @@ class Rollout:
         c = seg.choice
         await self.host.send(
             s.SegmentPromptSource(
-                segment_idx=seg.idx,
+                segment_idx=s.wire_segment_idx(seg.idx),
                 source=c.source,
                 prompt_id=c.prompt_id,
                 fallback_used=c.fallback_used,
@@ -208,7 +208,7 @@ class Rollout:
         )
         await self.host.send(
             s.Ltx2SegmentStart(
-                segment_idx=seg.idx,
+                segment_idx=s.wire_segment_idx(seg.idx),
                 total_segments=self.cap,
                 prompt=c.text,
                 source=c.source,
@@ -248,7 +248,9 @@ class Rollout:
 
     async def _send_media_init(self, seg: _Segment) -> None:
         seg.media_epoch = self.host.epoch if self.host.is_attached else None  # None: nobody sees it
-        await self.host.send(s.MediaInit(segment_idx=seg.idx, mime=seg.mime, stream_id=self.stream_id))
+        await self.host.send(
+            s.MediaInit(segment_idx=s.wire_segment_idx(seg.idx), mime=seg.mime, stream_id=self.stream_id)
+        )
 
     async def _complete(self, seg: _Segment, done: SegmentEncoded) -> None:
         seg.done, seg.total_ms = done, (time.monotonic() - seg.requested_at) * 1000
@@ -284,7 +286,7 @@ class Rollout:
         first_frame_ms = seg.first_frame_unix_s * 1000 if seg.first_frame_unix_s else None
         await self.host.send(
             s.MediaSegmentComplete(
-                segment_idx=seg.idx,
+                segment_idx=s.wire_segment_idx(seg.idx),
                 stream_id=self.stream_id,
                 chunks=len(seg.data),
                 bytes=sum(len(chunk) for chunk in seg.data),
@@ -302,7 +304,9 @@ class Rollout:
         stage_ms = {name: sec * 1000 for name, sec in seg.stage_s.items()}
         stage_ms["encode"] = done.encode_s * 1000
         await self.host.send(s.StepComplete(latency_ms=latency, stage_ms=stage_ms))
-        await self.host.send(s.Ltx2SegmentComplete(segment_idx=seg.idx, total_segments=self.cap))
+        await self.host.send(
+            s.Ltx2SegmentComplete(segment_idx=s.wire_segment_idx(seg.idx), total_segments=self.cap)
+        )
 
     async def _start_next(self) -> None:
         idx = self.next_to_finish

@@ -23,12 +23,12 @@ from dreamverse.runtime.errors import (
     QueueTimeout,
     WorkerError,
     WorkerLost,
-    to_error_event,
 )
 from dreamverse.runtime.prompts.memory import PromptChoice
 from dreamverse.runtime.protocol import client as c
 from dreamverse.runtime.protocol import server as s
 from dreamverse.runtime.protocol.codes import CloseCode
+from dreamverse.runtime.protocol.errors import to_error_event
 from dreamverse.runtime.session.attachment import Attachment
 from dreamverse.runtime.session.prompting import PromptDirector
 from dreamverse.runtime.session.rollout import Rollout

@@ -24,7 +24,7 @@ BAD_FRAMES = [
     ("not json", "invalid_message"),
     (json.dumps([1, 2]), "invalid_message"),
     (json.dumps({"prompt": "no type"}), "invalid_message"),
-    (json.dumps({"type": "teleport"}), "invalid_message"),
+    (json.dumps({"type": "teleport"}), "unknown_message_type"),
     (json.dumps({"type": "append_prompt"}), "invalid_message"),
     (json.dumps({"type": "append_prompt", "prompt": 42}), "invalid_message"),
     (json.dumps({"type": "set_enhancement", "enabled": "maybe"}), "invalid_message"),

@@ -106,7 +106,7 @@ async def test_concurrent_exports_are_limited() -> None:
             await asyncio.wait_for(sent.wait(), 10)
             await asyncio.sleep(0.3)  # for the server to take the request
             busy = await http.post("/export", content=b"x")
-            assert busy.status_code == 503 and busy.json()["error"] == "export_busy"
+            assert busy.status_code == 503 and busy.json()["error_code"] == "export_busy"
             assert busy.headers["retry-after"] == "1"
             release.set()
             assert (await first).status_code == 422  # the first one ran to its own (bad media) answer

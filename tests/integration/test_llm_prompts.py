@@ -116,11 +116,11 @@ async def test_unsafe_auto_extension_is_not_generated(
     client = await start(llm_server, "a desert road", enhancement_enabled=False, auto_extension_enabled=True)
     await client.until("ltx2_segment_complete")
     failed = await client.until("auto_prompt_failed")
-    assert failed["segment_idx"] == 1
+    assert failed["segment_idx"] == 2
     fake.script("fake", Reply(json.dumps({"prompt": "the road climbs into red hills"})))
     await client.send({"type": "set_auto_extension", "enabled": True})  # wakes the waiting rollout
     start_event = await client.until("ltx2_segment_start")
-    assert start_event["segment_idx"] == 1 and start_event["prompt"] != UNSAFE
+    assert start_event["segment_idx"] == 2 and start_event["prompt"] != UNSAFE
     assert all(e.get("prompt") != UNSAFE for e in client.events)
     await client.close()
 

@@ -33,7 +33,7 @@ async def test_dns_rebinding_host_is_refused(server: RunningServer) -> None:
     assert await handshake_status(server.ws, rebound) == 403
     response = server.get("/status", headers={"Host": f"evil.example:{port}"})
     assert response.status_code == 400
-    assert response.json()["error"]["code"] == "host_not_allowed"
+    assert response.json()["error_code"] == "host_not_allowed"
 
 
 async def test_same_origin_and_scripts_without_origin_stream(server: RunningServer) -> None:
@@ -51,7 +51,7 @@ async def test_same_origin_and_scripts_without_origin_stream(server: RunningServ
 async def test_state_changing_http_needs_an_allowed_origin(server: RunningServer) -> None:
     async with httpx.AsyncClient(base_url=server.http) as http:
         refused = await http.post("/export", content=b"x", headers={"Origin": EVIL})
-        assert refused.status_code == 403 and refused.json()["error"]["code"] == "origin_not_allowed"
+        assert refused.status_code == 403 and refused.json()["error_code"] == "origin_not_allowed"
         put = await http.put("/prompt-system-config", content=b"{}", headers={"Origin": EVIL})
         assert put.status_code == 403
         own = await http.post("/export", content=b"x", headers={"Origin": server.http})

@@ -54,9 +54,10 @@ def init_message(prompts: list[str]) -> dict[str, object]:
 
 
 def assert_segment_media(client: Client, idx: int, tmp_path: Path, geometry: Any) -> None:
+    """`idx` is the wire's `segment_idx`: 1 is a rollout's first segment, the one without carried frames."""
     media = client.media[idx]
     streams = probe(media.data, tmp_path, f"seg{idx}.mp4")
-    frames = geometry.num_frames - (OVERLAP_FRAMES if idx else 0)
+    frames = geometry.num_frames - (OVERLAP_FRAMES if idx > 1 else 0)
     video, audio = streams["video"], streams["audio"]
     assert video["codec_name"] == "h264"
     assert audio["codec_name"] == "aac"
@@ -88,7 +89,7 @@ async def test_rollout_streams_segments_in_upstream_order(server: RunningServer,
     assert [s["prompt"] for s in starts] == ["a lighthouse in a storm", "the storm clears at dawn"]
     assert [s["source"] for s in starts] == ["curated", "curated"]
     assert client.events[1]["position"] == 0
-    for idx in (0, 1):
+    for idx in (1, 2):  # upstream numbers segments from 1
         assert_segment_media(client, idx, tmp_path, server.settings.model)
         complete = next(
             e for e in client.events if e["type"] == "media_segment_complete" and e["segment_idx"] == idx
@@ -105,7 +106,7 @@ async def test_append_prompt_sets_next_segment_and_new_project_restarts(
     await client.send(init_message(["a quiet forest"]))
     await client.until("ltx2_segment_complete")
     blocked = await client.until("prompt_sources_blocked")  # the seeds ran out: the rollout waits
-    assert blocked["segment_idx"] == 1
+    assert blocked["segment_idx"] == 2
     await client.send(
         {"type": "append_prompt", "prompt": "a deer steps into the clearing", "prompt_id": "u1"}
     )
@@ -114,11 +115,11 @@ async def test_append_prompt_sets_next_segment_and_new_project_restarts(
     ready = await client.until("prompt_ready")
     assert ready["source"] == "user_raw"
     source = await client.until("segment_prompt_source")
-    assert (source["segment_idx"], source["source"], source["prompt_id"]) == (1, "user_raw", "u1")
+    assert (source["segment_idx"], source["source"], source["prompt_id"]) == (2, "user_raw", "u1")
     start = await client.until("ltx2_segment_start")
     assert start["prompt"] == "a deer steps into the clearing"
     await client.until("ltx2_segment_complete")
-    assert_segment_media(client, 1, tmp_path, server.settings.model)
+    assert_segment_media(client, 2, tmp_path, server.settings.model)
 
     await client.send({**init_message(["a new project: city lights"]), "type": "project_init_v1"})
     stream_start = await client.until("ltx2_stream_start")
@@ -126,7 +127,7 @@ async def test_append_prompt_sets_next_segment_and_new_project_restarts(
     seeds = await client.until("seed_prompts_updated")
     assert seeds["prompts"] == ["a new project: city lights"]
     start = await client.until("ltx2_segment_start")
-    assert (start["segment_idx"], start["prompt"]) == (0, "a new project: city lights")
+    assert (start["segment_idx"], start["prompt"]) == (1, "a new project: city lights")
     await client.until("ltx2_segment_complete")
     await client.close()
 

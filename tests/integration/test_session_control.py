@@ -31,7 +31,7 @@ async def started(server: RunningServer, *prompts: str, **extra: object) -> Clie
     return client
 
 
-async def test_rewrite_replaces_the_rollout_and_restarts_at_segment_zero(server: RunningServer) -> None:
+async def test_rewrite_replaces_the_rollout_and_restarts_at_the_first_segment(server: RunningServer) -> None:
     client = await started(server, "a fox in the snow", "the fox runs")
     await client.until("ltx2_segment_complete")
     await client.send({"type": "rewrite_seed_prompts", "rewrite_instruction": "make it night time"})
@@ -46,7 +46,7 @@ async def test_rewrite_replaces_the_rollout_and_restarts_at_segment_zero(server:
     assert (await client.until("seed_prompts_updated"))["prompts"] == seeds["prompts"]
     assert len(seeds["prompts"]) == 2 and seeds["prompts"] != ["a fox in the snow", "the fox runs"]
     start = await client.until("ltx2_segment_start")
-    assert start["segment_idx"] == 0 and start["prompt"] == seeds["prompts"][0]
+    assert start["segment_idx"] == 1 and start["prompt"] == seeds["prompts"][0]
     await client.close()
 
 
@@ -79,7 +79,7 @@ async def test_end_project_keeps_the_slot_and_restart_generation_starts_again(se
     assert server.get("/status").json()["workers"][0]["current_session"] is not None
     await client.send({"type": "restart_generation"})
     await client.until("ltx2_stream_start")
-    assert (await client.until("ltx2_segment_start"))["segment_idx"] == 0
+    assert (await client.until("ltx2_segment_start"))["segment_idx"] == 1
     await client.close()
 
 
@@ -117,7 +117,7 @@ async def test_auto_extension_continues_past_the_seeds(server: RunningServer) ->
     client = await started(server, "a train crosses a bridge", auto_extension_enabled=True)
     await client.until("ltx2_segment_complete")
     source = await client.until("segment_prompt_source")
-    assert source["source"] == "auto_llm" and source["segment_idx"] == 1
+    assert source["source"] == "auto_llm" and source["segment_idx"] == 2
     await client.close()
 
 
@@ -145,10 +145,10 @@ async def test_dropped_socket_resumes_the_same_session(server: RunningServer) ->
     assert resumed_ready["session_id"] == ready["session_id"]
     assert resumed_ready["resume_token"] != ready["resume_token"]
     resumed = await again.until("session_resumed")
-    assert resumed["next_segment_idx"] >= 1 and resumed["prompts"] == ["first", "second", "third"]
+    assert resumed["next_segment_idx"] >= 2 and resumed["prompts"] == ["first", "second", "third"]
     init_event = await again.until("media_init")
     await again.until("ltx2_segment_complete")
-    assert init_event["segment_idx"] >= 1 and len(again.media[init_event["segment_idx"]].data) > 0
+    assert init_event["segment_idx"] >= 2 and len(again.media[init_event["segment_idx"]].data) > 0
     await again.close()
 
 
@@ -208,7 +208,7 @@ async def test_export_concatenates_segments_into_one_mp4(server: RunningServer, 
     out.write_bytes(response.content)
     frames = await asyncio.to_thread(count_frames, out)
     assert frames == 25 + 16
-    assert bad.status_code == 422 and bad.json()["error"] == "invalid_media"
+    assert bad.status_code == 422 and bad.json()["error_code"] == "invalid_media"
     await client.close()
 
 
@@ -227,7 +227,7 @@ async def test_typed_idea_is_planned_into_a_whole_rollout(server: RunningServer)
     assert len(set(seeds["prompts"])) == len(seeds["prompts"])
     await client.until("ltx2_segment_complete")
     second = await client.until("segment_prompt_source")
-    assert (second["segment_idx"], second["source"]) == (1, "curated")
+    assert (second["segment_idx"], second["source"]) == (2, "curated")
     await client.close()
 
 

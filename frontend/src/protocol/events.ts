@@ -4,11 +4,15 @@
  *
  * `decodeServerEvent` turns one JSON text frame into a typed event. Fields are read defensively
  * (a missing or mistyped field gets a neutral default) so that a newer server never breaks the
- * client; an unknown `type` decodes to `{type: "unknown"}` and is ignored by the reducer.
+ * client; an unknown `type` decodes to `{type: "unknown"}` and is ignored by the reducer. The decoder
+ * table is typed by the generated wire types (`wire.ts`), so a decoder can only read fields the protocol
+ * has. The app counts segments from 0; the wire, like upstream, from 1: decoders convert.
  */
 import { type Fields, bool, num, obj, optNum, optStr, str, strArr } from "./fields";
+import type * as wire from "./wire";
+import { WIRE_PROTOCOL_VERSION } from "./wire";
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = WIRE_PROTOCOL_VERSION;
 
 export interface Limits {
   maxPromptChars: number;
@@ -204,15 +208,29 @@ export type ServerEvent =
   | ServerError
   | UnknownEvent;
 
-type Decoder = (f: Fields) => ServerEvent;
+type WireType = wire.ServerEvent["type"];
+type WireEvent<K extends WireType> = Extract<wire.ServerEvent, { type: K }>;
+type Decoder<K extends WireType> = (f: Fields<WireEvent<K>>) => ServerEvent;
+type Decoders = { [K in WireType]?: Decoder<K> };
+
+/** The app's index of the segment a frame names: the wire numbers a rollout's segments from 1. */
+function segment(f: Fields<{ segment_idx: number }>): number {
+  return num(f, "segment_idx", 1) - 1;
+}
+
+function optSegment(f: Fields<{ segment_idx?: number | null }>): number | null {
+  const idx = optNum(f, "segment_idx");
+  return idx === null ? null : idx - 1;
+}
 
 const toggle =
-  (type: ToggleUpdated["type"], key: string): Decoder =>
+  <K extends ToggleUpdated["type"]>(type: K, key: keyof WireEvent<K> & string): Decoder<K> =>
   (f) => ({ type, enabled: bool(f, key) });
 
+/** `prompt_ready` has the fields of `prompt_fallback_used` but `error`, which then reads as null. */
 const promptReady =
-  (type: PromptReady["type"]): Decoder =>
-  (f) => ({
+  (type: PromptReady["type"]) =>
+  (f: Fields<wire.PromptFallbackUsed>): ServerEvent => ({
     type,
     promptId: str(f, "prompt_id"),
     prompt: str(f, "prompt"),
@@ -220,7 +238,7 @@ const promptReady =
     error: optStr(f, "error"),
   });
 
-function decodeLimits(f: Fields): Limits {
+function decodeLimits(f: Fields<wire.SessionReady>): Limits {
   const l = obj(f, "limits");
   return {
     maxPromptChars: num(l, "max_prompt_chars", DEFAULT_LIMITS.maxPromptChars),
@@ -230,7 +248,7 @@ function decodeLimits(f: Fields): Limits {
 }
 
 /** One decoder per event type: a table, not an `if` chain. */
-const DECODERS: Record<string, Decoder> = {
+const DECODERS: Decoders = {
   session_ready: (f) => ({
     type: "session_ready",
     protocolVersion: num(f, "protocol_version", 0),
@@ -243,7 +261,7 @@ const DECODERS: Record<string, Decoder> = {
   session_resumed: (f) => ({
     type: "session_resumed",
     sessionId: str(f, "session_id"),
-    nextSegmentIdx: num(f, "next_segment_idx", 0),
+    nextSegmentIdx: num(f, "next_segment_idx", 1) - 1,
     totalSegments: num(f, "total_segments", 0),
     prompts: strArr(f, "prompts"),
   }),
@@ -298,13 +316,13 @@ const DECODERS: Record<string, Decoder> = {
   prompt_fallback_used: promptReady("prompt_fallback_used"),
   segment_prompt_source: (f) => ({
     type: "segment_prompt_source",
-    segmentIdx: num(f, "segment_idx", 0),
+    segmentIdx: segment(f),
     source: str(f, "source"),
     promptId: optStr(f, "prompt_id"),
   }),
   ltx2_segment_start: (f) => ({
     type: "ltx2_segment_start",
-    segmentIdx: num(f, "segment_idx", 0),
+    segmentIdx: segment(f),
     totalSegments: num(f, "total_segments", 0),
     prompt: str(f, "prompt"),
     source: str(f, "source"),
@@ -312,19 +330,19 @@ const DECODERS: Record<string, Decoder> = {
   }),
   media_init: (f) => ({
     type: "media_init",
-    segmentIdx: num(f, "segment_idx", 0),
+    segmentIdx: segment(f),
     mime: str(f, "mime"),
     streamId: String(f["stream_id"] ?? ""),
   }),
   media_segment_complete: (f) => ({
     type: "media_segment_complete",
-    segmentIdx: num(f, "segment_idx", 0),
+    segmentIdx: segment(f),
     streamId: String(f["stream_id"] ?? ""),
     chunks: num(f, "chunks", 0),
   }),
   ltx2_segment_complete: (f) => ({
     type: "ltx2_segment_complete",
-    segmentIdx: num(f, "segment_idx", 0),
+    segmentIdx: segment(f),
     totalSegments: num(f, "total_segments", 0),
   }),
   step_complete: (f) => ({ type: "step_complete", totalMs: optNum(obj(f, "latency_ms"), "total") }),
@@ -334,8 +352,8 @@ const DECODERS: Record<string, Decoder> = {
   auto_extension_updated: toggle("auto_extension_updated", "enabled"),
   loop_generation_updated: toggle("loop_generation_updated", "enabled"),
   generation_paused_updated: toggle("generation_paused_updated", "paused"),
-  prompt_sources_blocked: (f) => ({ type: "prompt_sources_blocked", segmentIdx: num(f, "segment_idx", 0) }),
-  prompt_sources_resumed: (f) => ({ type: "prompt_sources_resumed", segmentIdx: num(f, "segment_idx", 0) }),
+  prompt_sources_blocked: (f) => ({ type: "prompt_sources_blocked", segmentIdx: segment(f) }),
+  prompt_sources_resumed: (f) => ({ type: "prompt_sources_resumed", segmentIdx: segment(f) }),
   generation_restarted: (f) => ({ type: "generation_restarted", reason: str(f, "reason") }),
   session_timeout: (f) => ({
     type: "session_timeout",
@@ -347,7 +365,7 @@ const DECODERS: Record<string, Decoder> = {
     code: str(f, "code", str(f, "error_code", "internal")),
     retryable: bool(f, "retryable"),
     promptId: optStr(f, "prompt_id"),
-    segmentIdx: optNum(f, "segment_idx"),
+    segmentIdx: optSegment(f),
   }),
 };
 
@@ -366,9 +384,8 @@ export function decodeServerEvent(text: string): ServerEvent {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     throw new ProtocolDecodeError("server event is not a JSON object");
   }
-  const fields = raw as Fields;
-  const type = fields["type"];
+  const type = (raw as Fields<wire.ServerEvent>)["type"];
   if (typeof type !== "string") throw new ProtocolDecodeError("server event has no string `type`");
-  const decode = DECODERS[type];
-  return decode ? decode(fields) : { type: "unknown", rawType: type };
+  const decode = Object.hasOwn(DECODERS, type) ? (DECODERS[type as WireType] as Decoder<WireType>) : undefined;
+  return decode ? decode(raw as Fields<wire.ServerEvent>) : { type: "unknown", rawType: type };
 }

@@ -1,36 +1,42 @@
-/** Defensive readers for fields of a decoded JSON object: a wrong type reads as the default. */
-export type Fields = Readonly<Record<string, unknown>>;
+/**
+ * Defensive readers for fields of a decoded JSON object: a missing or mistyped field reads as the default.
+ * `Fields<E>` is a frame that should have the shape of wire type `E`; its keys are checked against `E` at
+ * compile time (so a decoder cannot read a field the protocol does not have), its values are not trusted.
+ */
+export type Fields<E = Record<string, unknown>> = { readonly [K in keyof E]?: unknown };
 
-export function str(f: Fields, key: string, fallback = ""): string {
+type Key<E> = keyof E & string;
+
+export function str<E>(f: Fields<E>, key: Key<E>, fallback = ""): string {
   const v = f[key];
   return typeof v === "string" ? v : fallback;
 }
 
-export function optStr(f: Fields, key: string): string | null {
+export function optStr<E>(f: Fields<E>, key: Key<E>): string | null {
   const v = f[key];
   return typeof v === "string" && v !== "" ? v : null;
 }
 
-export function num(f: Fields, key: string, fallback: number): number {
+export function num<E>(f: Fields<E>, key: Key<E>, fallback: number): number {
   const v = f[key];
   return typeof v === "number" && Number.isFinite(v) ? v : fallback;
 }
 
-export function optNum(f: Fields, key: string): number | null {
+export function optNum<E>(f: Fields<E>, key: Key<E>): number | null {
   const v = f[key];
   return typeof v === "number" && Number.isFinite(v) ? v : null;
 }
 
-export function bool(f: Fields, key: string): boolean {
+export function bool<E>(f: Fields<E>, key: Key<E>): boolean {
   return f[key] === true;
 }
 
-export function strArr(f: Fields, key: string): string[] {
+export function strArr<E>(f: Fields<E>, key: Key<E>): string[] {
   const v = f[key];
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
 }
 
-export function obj(f: Fields, key: string): Fields {
+export function obj<E, K extends Key<E>>(f: Fields<E>, key: K): Fields<NonNullable<E[K]>> {
   const v = f[key];
-  return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Fields) : {};
+  return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Fields<NonNullable<E[K]>>) : {};
 }

@@ -2,38 +2,11 @@
  * Client → server messages of the `/ws` protocol, with upstream's names and fields verbatim.
  * Builders return plain objects; `encodeClientMessage` serialises one and checks its size.
  */
+import type * as wire from "./wire";
 
-export interface InitialImage {
-  data_url: string;
-  mime_type: "image/png" | "image/jpeg" | "image/webp";
-  name: string;
-}
-
-export interface ProjectInit {
-  preset_id: string;
-  preset_label: string;
-  curated_prompts: string[];
-  initial_rollout_prompt: string;
-  initial_image: InitialImage | null;
-  single_clip_mode: boolean;
-  enhancement_enabled: boolean;
-  auto_extension_enabled: boolean;
-  loop_generation_enabled: boolean;
-}
-
-export type ClientMessage =
-  | ({ type: "session_init_v2" } & ProjectInit)
-  | ({ type: "project_init_v1" } & ProjectInit)
-  | { type: "session_resume"; session_id: string; resume_token: string }
-  | { type: "append_prompt"; prompt: string; prompt_id: string }
-  | { type: "rewrite_seed_prompts"; rewrite_instruction: string; prompt_window_prompts: string[] }
-  | { type: "set_enhancement"; enabled: boolean }
-  | { type: "set_auto_extension"; enabled: boolean }
-  | { type: "set_loop_generation"; enabled: boolean }
-  | { type: "set_generation_paused"; paused: boolean }
-  | { type: "restart_generation" }
-  | { type: "end_project_keep_session" }
-  | { type: "leave" };
+/** The wire shapes, generated from the server's JSON Schema (`wire.ts`). */
+export type InitialImage = wire.InitialImage;
+export type ClientMessage = wire.ClientMessage;
 
 export type ToggleName = "enhancement" | "autoExtension" | "loop";
 

@@ -39,7 +39,7 @@ export interface Version {
 export interface SegmentInfo {
   /** Client-side sequence number of this segment in the session (never resets). */
   seq: number;
-  /** Server's `segment_idx` (resets at each rewrite). */
+  /** The segment's index in its rollout, from 0 (the wire's `segment_idx` minus 1; resets at each rewrite). */
   idx: number;
   /** Row of the prompt window this segment renders. */
   row: number;

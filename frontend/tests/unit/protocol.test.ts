@@ -19,19 +19,19 @@ describe("decodeServerEvent", () => {
   it.each([
     [{ type: "queue_status", position: 2, total_gpus: 1, available_gpus: 0 }, { type: "queue_status", position: 2, totalGpus: 1, availableGpus: 0 }],
     [{ type: "gpu_assigned", gpu_id: 3, session_timeout: 300 }, { type: "gpu_assigned", gpuId: "3", sessionTimeoutS: 300 }],
-    [{ type: "media_init", segment_idx: 1, mime: 'video/mp4; codecs="avc1.42C01E,mp4a.40.2"', stream_id: "x", mode: "av_fmp4" }, { type: "media_init", segmentIdx: 1, mime: 'video/mp4; codecs="avc1.42C01E,mp4a.40.2"', streamId: "x" }],
-    [{ type: "media_segment_complete", segment_idx: 1, stream_id: 7, chunks: 4 }, { type: "media_segment_complete", segmentIdx: 1, streamId: "7", chunks: 4 }],
-    [{ type: "ltx2_segment_complete", segment_idx: 2, total_segments: 6 }, { type: "ltx2_segment_complete", segmentIdx: 2, totalSegments: 6 }],
+    [{ type: "media_init", segment_idx: 1, mime: 'video/mp4; codecs="avc1.42C01E,mp4a.40.2"', stream_id: "x", mode: "av_fmp4" }, { type: "media_init", segmentIdx: 0, mime: 'video/mp4; codecs="avc1.42C01E,mp4a.40.2"', streamId: "x" }],
+    [{ type: "media_segment_complete", segment_idx: 1, stream_id: 7, chunks: 4 }, { type: "media_segment_complete", segmentIdx: 0, streamId: "7", chunks: 4 }],
+    [{ type: "ltx2_segment_complete", segment_idx: 2, total_segments: 6 }, { type: "ltx2_segment_complete", segmentIdx: 1, totalSegments: 6 }],
     [{ type: "generation_paused_updated", paused: true }, { type: "generation_paused_updated", enabled: true }],
     [{ type: "prompt_received", prompt_id: "p1", queue_depth: 2 }, { type: "prompt_received", promptId: "p1", queueDepth: 2 }],
     [{ type: "ltx2_stream_complete" }, { type: "ltx2_stream_complete" }],
-    [{ type: "session_resumed", session_id: "s", next_segment_idx: 3, total_segments: 6, prompts: ["a", "b"] }, { type: "session_resumed", sessionId: "s", nextSegmentIdx: 3, totalSegments: 6, prompts: ["a", "b"] }],
+    [{ type: "session_resumed", session_id: "s", next_segment_idx: 3, total_segments: 6, prompts: ["a", "b"] }, { type: "session_resumed", sessionId: "s", nextSegmentIdx: 2, totalSegments: 6, prompts: ["a", "b"] }],
   ])("decodes %o", (raw, expected) => {
     expect(decode(raw)).toEqual(expected);
   });
 
   it("decodes segment start with the seed prompt index", () => {
-    expect(decode({ type: "ltx2_segment_start", segment_idx: 4, total_segments: 6, prompt: "p", source: "curated", seed_prompt_index: 3, loop_iteration: 0 })).toMatchObject({ segmentIdx: 4, seedPromptIndex: 3, prompt: "p", source: "curated" });
+    expect(decode({ type: "ltx2_segment_start", segment_idx: 4, total_segments: 6, prompt: "p", source: "curated", seed_prompt_index: 3, loop_iteration: 0 })).toMatchObject({ segmentIdx: 3, seedPromptIndex: 3, prompt: "p", source: "curated" });
   });
 
   it("decodes typed errors, and upstream's error_code", () => {

@@ -11,8 +11,9 @@ const run = (actions: Action[], from: SessionState = INITIAL_SESSION, now = 1000
 
 const PROMPTS = ["a dog runs", "the dog jumps", "the dog sleeps"];
 const start: Action = { type: "ui/start", projectId: "p1", presetId: "dogs", presetLabel: "Dogs", prompts: PROMPTS };
-const segStart = (idx: number, prompt = PROMPTS[idx] ?? "x") => ev({ type: "ltx2_segment_start", segment_idx: idx, total_segments: 3, prompt, source: "curated", seed_prompt_index: idx });
-const segDone = (idx: number) => ev({ type: "ltx2_segment_complete", segment_idx: idx, total_segments: 3 });
+// The app counts segments from 0, the wire (like upstream) from 1.
+const segStart = (idx: number, prompt = PROMPTS[idx] ?? "x") => ev({ type: "ltx2_segment_start", segment_idx: idx + 1, total_segments: 3, prompt, source: "curated", seed_prompt_index: idx });
+const segDone = (idx: number) => ev({ type: "ltx2_segment_complete", segment_idx: idx + 1, total_segments: 3 });
 const ROLLOUT: Action[] = [
   start,
   ev(READY),
@@ -120,12 +121,12 @@ describe("reduce: prompts appended during a session", () => {
     expect(windowRows(s).at(-1)).toMatchObject({ status: "queued", prompt: "a cat appears", source: "sent" });
     s = run([ev({ type: "prompt_received", prompt_id: "p1", queue_depth: 1 }), ev({ type: "prompt_enhancing", prompt_id: "p1" })], s);
     expect(s.pendingPrompts[0]?.status).toBe("enhancing");
-    s = run([ev({ type: "prompt_ready", prompt_id: "p1", prompt: "A cat appears.", source: "user_enhanced" }), ev({ type: "segment_prompt_source", segment_idx: 3, source: "user_enhanced", prompt_id: "p1" })], s);
+    s = run([ev({ type: "prompt_ready", prompt_id: "p1", prompt: "A cat appears.", source: "user_enhanced" }), ev({ type: "segment_prompt_source", segment_idx: 4, source: "user_enhanced", prompt_id: "p1" })], s);
     expect(s.pendingPrompts).toEqual([]);
   });
 
   it("shows segments beyond the window (auto-extension) as extra rows", () => {
-    const s = run([...ROLLOUT, ev({ type: "ltx2_segment_start", segment_idx: 3, prompt: "later", source: "auto_llm", seed_prompt_index: null })]);
+    const s = run([...ROLLOUT, ev({ type: "ltx2_segment_start", segment_idx: 4, prompt: "later", source: "auto_llm", seed_prompt_index: null })]);
     expect(windowRows(s).map((r) => r.prompt)).toEqual([...PROMPTS, "later"]);
   });
 });
@@ -163,7 +164,7 @@ describe("reduce: connection", () => {
   it("resume keeps the segment that was cut off: the server continues it", () => {
     let s = run([...ROLLOUT, segStart(0), segDone(0), segStart(1), { type: "conn/reconnecting", attempt: 1 }]);
     expect(statusText(s)).toBe("Connection lost. Reconnecting (attempt 1)…");
-    s = run([ev({ ...READY, resume_token: "t2" }), ev({ type: "session_resumed", session_id: "s1", next_segment_idx: 1, total_segments: 3, prompts: PROMPTS })], s);
+    s = run([ev({ ...READY, resume_token: "t2" }), ev({ type: "session_resumed", session_id: "s1", next_segment_idx: 2, total_segments: 3, prompts: PROMPTS })], s);
     expect(s.resumeToken).toBe("t2");
     expect(s.segments.map((x) => x.status)).toEqual(["ready", "generating"]);
     expect(s.generatingSeq).toBe(1);
@@ -194,7 +195,7 @@ describe("reduce: connection", () => {
 
 describe("reduce: the rollout runs out of prompts", () => {
   it("waits for a prompt, and says so, until the next segment starts", () => {
-    let s = run([...ROLLOUT, segStart(0), segDone(0), ev({ type: "prompt_sources_blocked", segment_idx: 1 })]);
+    let s = run([...ROLLOUT, segStart(0), segDone(0), ev({ type: "prompt_sources_blocked", segment_idx: 2 })]);
     expect(s.isWaitingForPrompt).toBe(true);
     expect(statusText(s)).toMatch(/type what happens next/);
     s = run([segStart(1)], s);

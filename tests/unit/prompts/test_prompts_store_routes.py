@@ -44,7 +44,7 @@ def test_put_is_forbidden_without_an_admin_token(tmp_path: Path) -> None:
     client, _ = _client(tmp_path, None)
     response = client.put("/prompt-system-config", json={"prompts": {"enhance": "x"}})
     assert response.status_code == 403
-    assert response.json()["error"]["code"] == "admin_disabled"
+    assert response.json()["error_code"] == "admin_disabled"
     assert not (tmp_path / "sp").exists()
 
 
@@ -74,7 +74,7 @@ def test_put_rejects_invalid_bodies(tmp_path: Path, body: bytes) -> None:
     before = store.get("enhance")
     response = client.put("/prompt-system-config", content=body, headers={"Authorization": f"Bearer {TOKEN}"})
     assert response.status_code == 422
-    assert response.json()["error"]["code"] in {"invalid_json", "invalid_system_prompts"}
+    assert response.json()["error_code"] == "invalid_body"
     assert store.get("enhance") == before
 
 
