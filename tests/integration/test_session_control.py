@@ -199,7 +199,7 @@ async def test_export_concatenates_segments_into_one_mp4(server: RunningServer, 
     client = await started(server, "one", "two")
     await client.until("ltx2_segment_complete")
     await client.until("ltx2_segment_complete")
-    body = client.media[0].data + client.media[1].data
+    body = client.media[1].data + client.media[2].data  # segments 1 and 2 (upstream numbering)
     async with httpx.AsyncClient(base_url=server.http, timeout=30) as http:
         response = await http.post("/export", content=body, headers={"Content-Type": "video/mp4"})
         bad = await http.post("/export", content=b"garbage")

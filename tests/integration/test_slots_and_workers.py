@@ -102,7 +102,7 @@ async def test_killed_worker_is_reported_restarted_and_serves_again() -> None:
         await again.until("gpu_assigned")
         await again.until("media_init", timeout_s=30)
         await again.until("ltx2_segment_complete", timeout_s=30)
-        assert len(again.media[0].data) > 0
+        assert len(again.media[1].data) > 0
         await again.close()
 
 
