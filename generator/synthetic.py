@@ -64,7 +64,8 @@ class Look:
 
     def blend(self, other: Look, alpha: float) -> Look:
         def mix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-            return (a + (b - a) * alpha).astype(a.dtype)
+            mixed: np.ndarray = (a + (b - a) * alpha).astype(a.dtype)
+            return mixed
 
         return Look(
             colors=mix(self.colors, other.colors),
@@ -97,7 +98,8 @@ def _hsv_to_rgb(hue: np.ndarray, sat: np.ndarray, val: np.ndarray) -> np.ndarray
     """Vectorized HSV (0..1) → RGB 0..255, shape (..., 3)."""
     k = (np.stack([5.0, 3.0, 1.0]) + hue[..., None] * 6.0) % 6.0
     rgb = val[..., None] - val[..., None] * sat[..., None] * np.clip(np.minimum(k, 4.0 - k), 0.0, 1.0)
-    return (rgb * 255.0).astype(np.float32)
+    scaled: np.ndarray = (rgb * 255.0).astype(np.float32)
+    return scaled
 
 
 def look_for(seed: int, prompt: str, segment_idx: int, image_digest: str = "") -> Look:
@@ -134,7 +136,8 @@ def look_for(seed: int, prompt: str, segment_idx: int, image_digest: str = "") -
 
 def _smoothstep(x: np.ndarray) -> np.ndarray:
     x = np.clip(x, 0.0, 1.0)
-    return x * x * (3.0 - 2.0 * x)
+    smooth: np.ndarray = x * x * (3.0 - 2.0 * x)
+    return smooth
 
 
 class FrameRenderer:

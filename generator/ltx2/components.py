@@ -42,7 +42,7 @@ class LTX2Components:
     connectors: LTX2TextConnectors
     vae: AutoencoderKLLTX2Video
     audio_vae: AutoencoderKLLTX2Audio
-    vocoder: nn.Module
+    vocoder: LTX2Vocoder | LTX2VocoderWithBWE
     latent_upsampler: LTX2LatentUpsamplerModel
     text_encoder: nn.Module | None = None
     tokenizer: PreTrainedTokenizerBase | None = None
@@ -130,7 +130,7 @@ def build_random_components(
             torch.manual_seed(seed + len(COMPONENTS))
             text_encoder = tiny_gemma(config)
             tokenizer = build_byte_tokenizer(config.pipeline.max_sequence_length)
-    components = LTX2Components(**built, text_encoder=text_encoder, tokenizer=tokenizer)  # type: ignore[arg-type]
+    components = LTX2Components(**built, text_encoder=text_encoder, tokenizer=tokenizer)
     components.to(device, dtype)
     params = sum(p.numel() for m in components.modules().values() for p in m.parameters())
     logger.info(

@@ -44,29 +44,34 @@ def pack_audio(latents: torch.Tensor) -> torch.Tensor:
 
 
 def unpack_audio(tokens: torch.Tensor, mel_bins: int) -> torch.Tensor:
-    return tokens.unflatten(2, (-1, mel_bins)).transpose(1, 2)
+    return torch.unflatten(tokens, 2, (-1, mel_bins)).transpose(1, 2)
+
+
+def _buffer(vae: torch.nn.Module, name: str, like: torch.Tensor) -> torch.Tensor:
+    """A buffer diffusers registers on a VAE (`latents_mean`, `latents_std`), typed, next to `like`."""
+    return vae.get_buffer(name).to(like.device, like.dtype)
 
 
 def _stats(vae: torch.nn.Module, like: torch.Tensor, ndim: int) -> tuple[torch.Tensor, torch.Tensor]:
     shape = (1, -1) + (1,) * (ndim - 2)
-    mean = vae.latents_mean.to(like.device, like.dtype)
-    std = vae.latents_std.to(like.device, like.dtype)
+    mean, std = _buffer(vae, "latents_mean", like), _buffer(vae, "latents_std", like)
     return mean.view(shape), std.view(shape)
 
 
 def normalize_video(latents: torch.Tensor, vae: AutoencoderKLLTX2Video) -> torch.Tensor:
     mean, std = _stats(vae, latents, 5)
-    return (latents - mean) * vae.config.scaling_factor / std
+    scale = float(vae.config.scaling_factor)
+    return (latents - mean) * scale / std
 
 
 def denormalize_video(latents: torch.Tensor, vae: AutoencoderKLLTX2Video) -> torch.Tensor:
     mean, std = _stats(vae, latents, 5)
-    return latents * std / vae.config.scaling_factor + mean
+    scale = float(vae.config.scaling_factor)
+    return latents * std / scale + mean
 
 
 def denormalize_audio_tokens(tokens: torch.Tensor, audio_vae: AutoencoderKLLTX2Audio) -> torch.Tensor:
-    mean = audio_vae.latents_mean.to(tokens.device, tokens.dtype)
-    std = audio_vae.latents_std.to(tokens.device, tokens.dtype)
+    mean, std = _buffer(audio_vae, "latents_mean", tokens), _buffer(audio_vae, "latents_std", tokens)
     return tokens * std + mean
 
 

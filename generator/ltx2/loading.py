@@ -211,7 +211,7 @@ def load_single_file(
         _log_loaded(name, modules[name], mark)
     modules["latent_upsampler"] = _load_upsampler_file(config, path.parent, device, dtype)
     gemma, tokenizer = _load_text_encoder(config, text_encoder, device, dtype)
-    return LTX2Components(**modules, text_encoder=gemma, tokenizer=tokenizer)  # type: ignore[arg-type]
+    return LTX2Components(**modules, text_encoder=gemma, tokenizer=tokenizer)
 
 
 def _load_upsampler_file(
@@ -292,4 +292,4 @@ def load_diffusers_folder(
         from transformers import AutoTokenizer
 
         tokenizer = AutoTokenizer.from_pretrained(root / "tokenizer", local_files_only=True)
-    return LTX2Components(**modules, text_encoder=gemma, tokenizer=tokenizer)  # type: ignore[arg-type]
+    return LTX2Components(**modules, text_encoder=gemma, tokenizer=tokenizer)

@@ -108,14 +108,15 @@ class DistilledPipeline:
 
     def _video_coords(self, shape: L.VideoLatentShape, plan: SegmentPlan) -> torch.Tensor:
         rope = self.c.transformer.rope
-        coords = rope.prepare_video_coords(
+        coords: torch.Tensor = rope.prepare_video_coords(
             1, shape.frames, shape.height, shape.width, self.device, fps=plan.fps
         )
         coords[:, 0] = coords[:, 0] + plan.video_time_offset_s
         return coords
 
     def _audio_coords(self, frames: int) -> torch.Tensor:
-        return self.c.transformer.audio_rope.prepare_audio_coords(1, frames, self.device)
+        coords: torch.Tensor = self.c.transformer.audio_rope.prepare_audio_coords(1, frames, self.device)
+        return coords
 
     def _video_condition(self, plan: SegmentPlan, height: int, width: int) -> torch.Tensor | None:
         if plan.video_condition is None:
@@ -238,7 +239,7 @@ class DistilledPipeline:
         latents = L.unpack_audio(L.denormalize_audio_tokens(audio_tokens, audio_vae), self.mel_bins)
         mel = audio_vae.decode(latents.to(audio_vae.dtype), return_dict=False)[0]
         vocoder = self.c.vocoder
-        wave = vocoder(mel.to(next(vocoder.parameters()).dtype))
+        wave: torch.Tensor = vocoder(mel.to(next(vocoder.parameters()).dtype))
         return wave[0].float().transpose(0, 1).contiguous().cpu().numpy()
 
     @torch.no_grad()
@@ -246,6 +247,6 @@ class DistilledPipeline:
         """Normalised latents (1, C, F, H, W) → uint8 RGB frames (frames, H, W, 3)."""
         vae = self.c.vae
         latents = L.denormalize_video(video_latents, vae).to(vae.dtype)
-        pixels = vae.decode(latents, None, return_dict=False)[0]
+        pixels: torch.Tensor = vae.decode(latents, None, return_dict=False)[0]
         frames = ((pixels[0].float() / 2 + 0.5).clamp(0, 1) * 255).round().to(torch.uint8)
         return frames.permute(1, 2, 3, 0).contiguous().cpu().numpy()
