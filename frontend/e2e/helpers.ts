@@ -16,7 +16,10 @@ export interface VideoState {
 /** The live `<video>`'s playback state, including Chromium's decoded-byte counters. */
 export async function liveVideo(page: Page): Promise<VideoState> {
   return await page.locator("video.live").evaluate((el) => {
-    const v = el as HTMLVideoElement & { webkitAudioDecodedByteCount?: number; webkitVideoDecodedByteCount?: number };
+    const v = el as HTMLVideoElement & {
+      webkitAudioDecodedByteCount?: number;
+      webkitVideoDecodedByteCount?: number;
+    };
     const b = v.buffered;
     return {
       currentTime: v.currentTime,
@@ -34,7 +37,10 @@ export async function liveVideo(page: Page): Promise<VideoState> {
 /** Wait until the live video has played past `seconds`. */
 export async function waitForPlayback(page: Page, seconds: number, timeoutMs = 45_000): Promise<VideoState> {
   await expect
-    .poll(async () => (await liveVideo(page)).currentTime, { timeout: timeoutMs, message: `live video should play past ${seconds} s` })
+    .poll(async () => (await liveVideo(page)).currentTime, {
+      timeout: timeoutMs,
+      message: `live video should play past ${seconds} s`,
+    })
     .toBeGreaterThan(seconds);
   return await liveVideo(page);
 }

@@ -5,7 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { type WebSocketRoute, expect, test } from "@playwright/test";
+import { expect, test, type WebSocketRoute } from "@playwright/test";
 import { liveVideo, promptRows, rowTexts, step, typePrompt, waitForPlayback } from "./helpers";
 
 // Each test ends its session, so the next one gets the GPU at once (no resume grace to wait out).
@@ -13,7 +13,10 @@ test.afterEach(async ({ page }) => {
   const leave = page.getByRole("button", { name: "Leave" });
   if (!(await leave.isVisible().catch(() => false))) return;
   await leave.click();
-  await page.getByRole("dialog", { name: "Leave the session?" }).getByRole("button", { name: "Leave" }).click();
+  await page
+    .getByRole("dialog", { name: "Leave the session?" })
+    .getByRole("button", { name: "Leave" })
+    .click();
   await expect(page.getByTestId("status")).toContainText("The session has ended");
 });
 
@@ -21,7 +24,9 @@ const DOCS_SCREENSHOT = fileURLToPath(new URL("../../docs/img/workspace.png", im
 
 test("a typed prompt streams video with audio, and segments keep coming", async ({ page }, info) => {
   const frames: string[] = [];
-  page.on("websocket", (ws) => ws.on("framereceived", (f) => typeof f.payload === "string" && frames.push(JSON.parse(f.payload).type)));
+  page.on("websocket", (ws) =>
+    ws.on("framereceived", (f) => typeof f.payload === "string" && frames.push(JSON.parse(f.payload).type)),
+  );
   await page.goto("/");
   await expect(page.getByRole("heading", { name: "Start from a preset" })).toBeVisible();
   await step(page, info, "lobby");
@@ -45,7 +50,9 @@ test("a typed prompt streams video with audio, and segments keep coming", async 
     copyFileSync(shot, DOCS_SCREENSHOT);
   }
 
-  await expect.poll(() => frames.filter((t) => t === "ltx2_segment_complete").length, { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
+  await expect
+    .poll(() => frames.filter((t) => t === "ltx2_segment_complete").length, { timeout: 30_000 })
+    .toBeGreaterThanOrEqual(3);
   const later = await waitForPlayback(page, 5);
   expect(later.audioBytes).toBeGreaterThan(state.audioBytes);
   expect(frames.slice(0, 2)).toEqual(["session_ready", expect.any(String)]);
@@ -53,7 +60,9 @@ test("a typed prompt streams video with audio, and segments keep coming", async 
   await step(page, info, "segments-continue");
 });
 
-test("a rewrite updates the prompt window, and a branch starts from an older version", async ({ page }, info) => {
+test("a rewrite updates the prompt window, and a branch starts from an older version", async ({
+  page,
+}, info) => {
   await page.goto("/");
   await page.getByRole("button", { name: /Lighthouse in a storm/ }).click();
   await waitForPlayback(page, 1);
@@ -91,26 +100,59 @@ test("a rewrite updates the prompt window, and a branch starts from an older ver
   await step(page, info, "after-edit-and-append");
 });
 
-test("a first-frame image starts a preset; download gives one playable MP4; the project is saved with a thumbnail", async ({ page }, info) => {
+test("a first-frame image starts a preset; download gives one playable MP4; the project is saved with a thumbnail", async ({
+  page,
+}, info) => {
   const sent: Array<Record<string, unknown>> = [];
-  page.on("websocket", (ws) => ws.on("framesent", (f) => typeof f.payload === "string" && sent.push(JSON.parse(f.payload))));
+  page.on("websocket", (ws) =>
+    ws.on("framesent", (f) => typeof f.payload === "string" && sent.push(JSON.parse(f.payload))),
+  );
   const image = info.outputPath("first-frame.png");
-  execFileSync("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=s=128x96", "-frames:v", "1", image]);
+  execFileSync("ffmpeg", [
+    "-v",
+    "error",
+    "-y",
+    "-f",
+    "lavfi",
+    "-i",
+    "testsrc2=s=128x96",
+    "-frames:v",
+    "1",
+    image,
+  ]);
   await page.goto("/");
   await page.getByLabel("First-frame image").setInputFiles(image);
   await expect(page.getByRole("button", { name: "Remove image first-frame.png" })).toBeVisible();
   await page.getByRole("button", { name: /Night market/ }).click();
   await waitForPlayback(page, 3);
-  expect(sent[0]).toMatchObject({ type: "session_init_v2", preset_id: "night-market", initial_image: { mime_type: "image/png", name: "first-frame.png" } });
-  expect(String((sent[0]?.["initial_image"] as Record<string, unknown>)["data_url"])).toMatch(/^data:image\/png;base64,/);
-  expect((sent[0]?.["curated_prompts"] as unknown[]).length).toBe(6);
+  expect(sent[0]).toMatchObject({
+    type: "session_init_v2",
+    preset_id: "night-market",
+    initial_image: { mime_type: "image/png", name: "first-frame.png" },
+  });
+  expect(String((sent[0]?.["initial_image"] as Record<string, unknown> | undefined)?.["data_url"])).toMatch(
+    /^data:image\/png;base64,/,
+  );
+  expect((sent[0]?.["curated_prompts"] as unknown[] | undefined)?.length).toBe(6);
   await expect(page.getByTestId("download")).toBeEnabled();
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("download").click()]);
   expect(download.suggestedFilename()).toMatch(/\.mp4$/);
   const file = info.outputPath("download.mp4");
   await download.saveAs(file);
   const probe = JSON.parse(
-    execFileSync("ffprobe", ["-v", "error", "-show_entries", "stream=codec_type,codec_name:format=duration,format_name", "-of", "json", file], { encoding: "utf8" }),
+    execFileSync(
+      "ffprobe",
+      [
+        "-v",
+        "error",
+        "-show_entries",
+        "stream=codec_type,codec_name:format=duration,format_name",
+        "-of",
+        "json",
+        file,
+      ],
+      { encoding: "utf8" },
+    ),
   ) as { streams: Array<{ codec_type: string }>; format: { duration: string; format_name: string } };
   expect(probe.streams.map((s) => s.codec_type).sort()).toEqual(["audio", "video"]);
   expect(Number(probe.format.duration)).toBeGreaterThan(1.5);
@@ -123,7 +165,9 @@ test("a first-frame image starts a preset; download gives one playable MP4; the 
   await step(page, info, "projects");
   await item.getByRole("button", { name: /^Open/ }).click();
   await expect(page.getByText(/Viewing “Night market”/)).toBeVisible();
-  await expect.poll(() => page.locator("video.stored").evaluate((v) => (v as HTMLVideoElement).currentTime)).toBeGreaterThan(0.5);
+  await expect
+    .poll(() => page.locator("video.stored").evaluate((v) => (v as HTMLVideoElement).currentTime))
+    .toBeGreaterThan(0.5);
   await step(page, info, "view-mode");
   await page.getByRole("button", { name: "Back to live" }).click();
   await expect(page.locator("video.stored")).toBeHidden();
@@ -151,7 +195,9 @@ test("a dropped socket resumes the same session and playback continues", async (
   await expect(page.locator(".notice")).toContainText("Reconnected. The session continues.");
   await step(page, info, "resumed");
   expect(firstMessages).toEqual(["session_init_v2", "session_resume"]);
-  await expect.poll(async () => (await liveVideo(page)).currentTime, { timeout: 30_000 }).toBeGreaterThan(before.currentTime + 4);
+  await expect
+    .poll(async () => (await liveVideo(page)).currentTime, { timeout: 30_000 })
+    .toBeGreaterThan(before.currentTime + 4);
   expect((await liveVideo(page)).error).toBeNull();
 });
 
@@ -184,7 +230,9 @@ test("shortcuts, dialogs and themes are accessible", async ({ page }, info) => {
 
   const before = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   await page.getByRole("button", { name: /Switch to (dark|light) theme/ }).click();
-  await expect.poll(() => page.evaluate(() => getComputedStyle(document.body).backgroundColor)).not.toBe(before);
+  await expect
+    .poll(() => page.evaluate(() => getComputedStyle(document.body).backgroundColor))
+    .not.toBe(before);
   await step(page, info, "other-theme");
   await page.keyboard.press("/");
   await expect(page.getByRole("textbox", { name: "Prompt", exact: true })).toBeFocused();

@@ -21,7 +21,10 @@ function schemaFile() {
     .filter((m) => m !== null)
     .map((m) => Number(m[1]));
   if (versions.length === 0) throw new Error(`no protocol-v<N>.schema.json in ${SCHEMA_DIR}`);
-  return { version: Math.max(...versions), path: `${SCHEMA_DIR}protocol-v${Math.max(...versions)}.schema.json` };
+  return {
+    version: Math.max(...versions),
+    path: `${SCHEMA_DIR}protocol-v${Math.max(...versions)}.schema.json`,
+  };
 }
 
 export async function generate() {
@@ -30,8 +33,8 @@ export async function generate() {
   const banner = [
     "/* eslint-disable */",
     "/**",
-    " * Wire types of the Dreamverse protocol, version " + version + ": GENERATED, do not edit.",
-    " * Source: runtime/protocol/protocol-v" + version + ".schema.json (exported from the pydantic models).",
+    ` * Wire types of the Dreamverse protocol, version ${version}: GENERATED, do not edit.`,
+    ` * Source: runtime/protocol/protocol-v${version}.schema.json (exported from the pydantic models).`,
     " * Regenerate: `make -C frontend protocol` (node scripts/gen-protocol.mjs).",
     " */",
   ].join("\n");

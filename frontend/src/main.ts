@@ -15,11 +15,11 @@ import { confirmModal } from "./views/modal";
 import { mountPlayer } from "./views/player";
 import { mountProjects } from "./views/projects";
 import { mountPromptWindow } from "./views/promptWindow";
-import { type Shortcut, installShortcuts, showShortcutsHelp } from "./views/shortcuts";
+import { installShortcuts, type Shortcut, showShortcutsHelp } from "./views/shortcuts";
 import { mountStatus } from "./views/status";
 import { applyTheme, toggleTheme } from "./views/theme";
-import { renderTimeline, timelineFromSession } from "./views/timeline";
 import { captureThumbnail } from "./views/thumbnail";
+import { renderTimeline, timelineFromSession } from "./views/timeline";
 
 async function main(root: HTMLElement): Promise<void> {
   applyTheme();
@@ -44,7 +44,8 @@ async function main(root: HTMLElement): Promise<void> {
   const archive = new ArchivePlayer(stored, env, db, endpoint);
   setInterval(() => ctl.tick(), 250);
 
-  const notify = (message: string): void => ctl.dispatch({ type: "ui/notice", notice: { level: "error", code: "download", message, action: null } });
+  const notify = (message: string): void =>
+    ctl.dispatch({ type: "ui/notice", notice: { level: "error", code: "download", message, action: null } });
   const download = async (projectId: string | null): Promise<void> => {
     if (!projectId) return;
     await ctl.flush();
@@ -56,10 +57,25 @@ async function main(root: HTMLElement): Promise<void> {
     }
   };
   const leave = async (): Promise<void> => {
-    if (await confirmModal("Leave the session?", "The GPU goes back to the queue. What you made so far stays saved in Projects.", "Leave")) ctl.leave();
+    if (
+      await confirmModal(
+        "Leave the session?",
+        "The GPU goes back to the queue. What you made so far stays saved in Projects.",
+        "Leave",
+      )
+    )
+      ctl.leave();
   };
   const newProject = async (): Promise<void> => {
-    if (isSessionLive(ctl.state) && !(await confirmModal("Start a new project?", "This project stops generating and is kept in Projects.", "New project"))) return;
+    if (
+      isSessionLive(ctl.state) &&
+      !(await confirmModal(
+        "Start a new project?",
+        "This project stops generating and is kept in Projects.",
+        "New project",
+      ))
+    )
+      return;
     archive.close();
     ctl.newProject();
     projects.toggle(false);
@@ -67,7 +83,13 @@ async function main(root: HTMLElement): Promise<void> {
   };
 
   const composer = mountComposer(ctl, () => void leave());
-  const player = mountPlayer(ctl, archive, live, stored, () => void download(archive.store.get().project?.id ?? ctl.state.projectId));
+  const player = mountPlayer(
+    ctl,
+    archive,
+    live,
+    stored,
+    () => void download(archive.store.get().project?.id ?? ctl.state.projectId),
+  );
   const projects = mountProjects({
     open: (id) => void archive.open(id),
     download: (id) => void download(id),
@@ -78,16 +100,24 @@ async function main(root: HTMLElement): Promise<void> {
     },
     newProject: () => void newProject(),
   });
-  const refreshProjects = async (): Promise<void> => projects.render((await db?.list()) ?? [], ctl.state.projectId);
+  const refreshProjects = async (): Promise<void> =>
+    projects.render((await db?.list()) ?? [], ctl.state.projectId);
 
   const timeline = h("ol", { class: "timeline", "aria-labelledby": "timeline-title" });
   const paintTimeline = (): void => {
     const view = archive.store.get();
     if (view.project) {
       const pid = view.project.id;
-      renderTimeline(timeline, { versions: view.project.versions, selectedId: view.versionId, onSelect: (v) => void archive.open(pid, v) });
+      renderTimeline(timeline, {
+        versions: view.project.versions,
+        selectedId: view.versionId,
+        onSelect: (v) => void archive.open(pid, v),
+      });
     } else {
-      renderTimeline(timeline, timelineFromSession(ctl.state, (v) => ctl.selectVersion(v)));
+      renderTimeline(
+        timeline,
+        timelineFromSession(ctl.state, (v) => ctl.selectVersion(v)),
+      );
     }
   };
   ctl.store.watch((s) => s.versions, paintTimeline);
@@ -110,16 +140,39 @@ async function main(root: HTMLElement): Promise<void> {
   });
 
   root.replaceChildren(
-    mountHeader(ctl, { toggleProjects: () => projects.toggle(), showShortcuts: () => showShortcutsHelp(shortcuts) }),
+    mountHeader(ctl, {
+      toggleProjects: () => projects.toggle(),
+      showShortcuts: () => showShortcutsHelp(shortcuts),
+    }),
     h(
       "main",
       { class: "workspace" },
-      h("div", { class: "stage" }, player.el, mountStatus(ctl), composer.el, mountGallery(ctl, PRESETS, composer.image)),
-      h("div", { class: "side" }, mountPromptWindow(ctl), h("section", { class: "panel edits", "aria-labelledby": "timeline-title" }, h("h2", { id: "timeline-title" }, "Edits"), timeline)),
+      h(
+        "div",
+        { class: "stage" },
+        player.el,
+        mountStatus(ctl),
+        composer.el,
+        mountGallery(ctl, PRESETS, composer.image),
+      ),
+      h(
+        "div",
+        { class: "side" },
+        mountPromptWindow(ctl),
+        h(
+          "section",
+          { class: "panel edits", "aria-labelledby": "timeline-title" },
+          h("h2", { id: "timeline-title" }, "Edits"),
+          timeline,
+        ),
+      ),
       projects.el,
     ),
   );
-  if (!env) notify("This browser cannot play the live stream (no Media Source Extensions). Saved projects can still be downloaded.");
+  if (!env)
+    notify(
+      "This browser cannot play the live stream (no Media Source Extensions). Saved projects can still be downloaded.",
+    );
   await refreshProjects();
   composer.focus();
 }

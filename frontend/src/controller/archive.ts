@@ -5,8 +5,8 @@
  */
 import { MediaPipeline } from "../media/pipeline";
 import type { MediaEnv, VideoLike } from "../media/types";
-import { type ServerEndpoint, exportMp4 } from "../net/http";
-import { type Store, createStore } from "../state/store";
+import { exportMp4, type ServerEndpoint } from "../net/http";
+import { createStore, type Store } from "../state/store";
 import type { ProjectDb, ProjectRecord, SegmentRecord } from "../storage/projects";
 
 export interface ViewState {
@@ -60,8 +60,15 @@ export class ArchivePlayer {
     if (!this.db) throw new Error("projects are not available in this browser");
     const project = await this.db.get(projectId);
     const segments = await this.db.segments(projectId);
-    const blob = await exportMp4(this.endpoint, segments.map((s) => s.blob));
-    const base = (project?.title ?? "dreamverse").replace(/[^\w\- ]+/g, "").trim().replace(/\s+/g, "-").slice(0, 60);
+    const blob = await exportMp4(
+      this.endpoint,
+      segments.map((s) => s.blob),
+    );
+    const base = (project?.title ?? "dreamverse")
+      .replace(/[^\w\- ]+/g, "")
+      .trim()
+      .replace(/\s+/g, "-")
+      .slice(0, 60);
     return { blob, filename: `${base || "dreamverse"}.mp4` };
   }
 

@@ -3,9 +3,10 @@
  * (memory holds only the segments still arriving). Also keeps project metadata in step with the
  * session: versions, title, thumbnail, segment count.
  */
-import { MAX_PROJECTS, type ProjectDb, type ProjectRecord } from "../storage/projects";
-import type { SessionState } from "../state/session";
+
 import { truncate } from "../state/selectors";
+import type { SessionState } from "../state/session";
+import { MAX_PROJECTS, type ProjectDb, type ProjectRecord } from "../storage/projects";
 
 interface Pending {
   mime: string;
@@ -48,7 +49,10 @@ export class SegmentRecorder {
     const keepId = this.project.id;
     this.queue(async (db) => {
       const removed = await db.prune(MAX_PROJECTS, keepId);
-      if (removed.length > 0) console.info(`dreamverse: removed ${removed.length} oldest project(s) to stay within ${MAX_PROJECTS}`);
+      if (removed.length > 0)
+        console.info(
+          `dreamverse: removed ${removed.length} oldest project(s) to stay within ${MAX_PROJECTS}`,
+        );
     });
   }
 

@@ -7,14 +7,26 @@ import { MediaPipeline } from "../media/pipeline";
 import { PlaybackController } from "../media/playback";
 import type { MediaEnv, VideoLike } from "../media/types";
 import { Connection, type SocketLike } from "../net/connection";
-import { type ServerEndpoint, probeReadiness } from "../net/http";
+import { probeReadiness, type ServerEndpoint } from "../net/http";
 import type { ServerEvent } from "../protocol/events";
-import { type ClientMessage, type InitialImage, type ToggleName, newPromptId, toggleMessage } from "../protocol/messages";
+import {
+  type ClientMessage,
+  type InitialImage,
+  newPromptId,
+  type ToggleName,
+  toggleMessage,
+} from "../protocol/messages";
 import { CONNECTION_LOST, UNREACHABLE } from "../state/notices";
 import { reduce } from "../state/reducer";
-import { type Action, INITIAL_SESSION, type SessionState, activeVersion, isSessionLive } from "../state/session";
-import { type Store, createStore } from "../state/store";
-import { type ProjectDb, newProjectId } from "../storage/projects";
+import {
+  type Action,
+  activeVersion,
+  INITIAL_SESSION,
+  isSessionLive,
+  type SessionState,
+} from "../state/session";
+import { createStore, type Store } from "../state/store";
+import { newProjectId, type ProjectDb } from "../storage/projects";
 import { SegmentRecorder } from "./recorder";
 
 export interface StartRequest {
@@ -57,14 +69,24 @@ export class SessionController {
 
   constructor(private readonly deps: ControllerDeps) {
     this.now = deps.now ?? Date.now;
-    this.pipeline = deps.env ? new MediaPipeline({ video: deps.video, env: deps.env, onError: (m) => console.warn("dreamverse media:", m) }) : null;
+    this.pipeline = deps.env
+      ? new MediaPipeline({
+          video: deps.video,
+          env: deps.env,
+          onError: (m) => console.warn("dreamverse media:", m),
+        })
+      : null;
     this.playback = this.pipeline
       ? new PlaybackController(deps.video, this.pipeline, {
           onSegment: (seq) => this.onPlayingSegment(seq),
           ...(deps.onMutedAutoplay ? { onMutedAutoplay: deps.onMutedAutoplay } : {}),
         })
       : null;
-    this.recorder = new SegmentRecorder(deps.db, () => deps.onProjectsChanged?.(), (m) => this.warn("storage", m));
+    this.recorder = new SegmentRecorder(
+      deps.db,
+      () => deps.onProjectsChanged?.(),
+      (m) => this.warn("storage", m),
+    );
   }
 
   get state(): SessionState {
@@ -107,7 +129,13 @@ export class SessionController {
     if (!trimmed || !this.checkLength([trimmed])) return;
     const s = this.state;
     if (!isSessionLive(s) || !this.conn) {
-      void this.start({ presetId: "custom", presetLabel: "Custom prompt", prompts: [], customPrompt: trimmed, image: null });
+      void this.start({
+        presetId: "custom",
+        presetLabel: "Custom prompt",
+        prompts: [],
+        customPrompt: trimmed,
+        image: null,
+      });
       return;
     }
     if (mode === "append") {
@@ -125,7 +153,10 @@ export class SessionController {
     if (!trimmed || !this.checkLength([trimmed])) return;
     const prompts = [...(activeVersion(this.state)?.prompts ?? [])];
     prompts[row] = trimmed;
-    this.rewrite(`Use the edited prompt for segment ${row + 1} and keep the others consistent with it.`, prompts);
+    this.rewrite(
+      `Use the edited prompt for segment ${row + 1} and keep the others consistent with it.`,
+      prompts,
+    );
   }
 
   selectVersion(versionId: string | null): void {
@@ -156,7 +187,10 @@ export class SessionController {
   /** The notice's button. */
   retry(): void {
     const notice = this.state.notice;
-    if (notice?.action === "new_project") return this.newProject();
+    if (notice?.action === "new_project") {
+      this.newProject();
+      return;
+    }
     if (notice?.action === "restart" && this.conn?.isOpen) {
       this.dispatch({ type: "ui/notice", notice: null });
       this.conn.send({ type: "restart_generation" });
@@ -175,7 +209,11 @@ export class SessionController {
     const s = this.state;
     const base = activeVersion(s);
     this.dispatch({ type: "ui/rewrite_sent", instruction, baseVersionId: base?.id ?? null });
-    this.conn?.send({ type: "rewrite_seed_prompts", rewrite_instruction: instruction, prompt_window_prompts: prompts });
+    this.conn?.send({
+      type: "rewrite_seed_prompts",
+      rewrite_instruction: instruction,
+      prompt_window_prompts: prompts,
+    });
   }
 
   private checkLength(prompts: string[]): boolean {
@@ -184,7 +222,12 @@ export class SessionController {
     if (prompts.every((p) => p.length <= max)) return true;
     this.dispatch({
       type: "ui/notice",
-      notice: { level: "warning", code: "prompt_too_long", message: `Prompts can be at most ${max} characters.`, action: null },
+      notice: {
+        level: "warning",
+        code: "prompt_too_long",
+        message: `Prompts can be at most ${max} characters.`,
+        action: null,
+      },
     });
     return false;
   }
@@ -192,7 +235,13 @@ export class SessionController {
   private beginProject(req: StartRequest, prompts: string[]): void {
     this.resetMedia();
     const projectId = newProjectId(this.now());
-    this.dispatch({ type: "ui/start", projectId, presetId: req.presetId, presetLabel: req.presetLabel, prompts });
+    this.dispatch({
+      type: "ui/start",
+      projectId,
+      presetId: req.presetId,
+      presetLabel: req.presetLabel,
+      prompts,
+    });
     this.recorder.begin(this.state, this.now(), req.customPrompt || req.presetLabel);
   }
 
@@ -233,12 +282,15 @@ export class SessionController {
       },
       resumeCredentials: () => {
         const s = this.state;
-        return s.sessionId && s.resumeToken && isSessionLive(s) ? { sessionId: s.sessionId, resumeToken: s.resumeToken } : null;
+        return s.sessionId && s.resumeToken && isSessionLive(s)
+          ? { sessionId: s.sessionId, resumeToken: s.resumeToken }
+          : null;
       },
       onLost: () => {
         if (this.conn !== conn) return;
         this.conn = null;
-        if (isSessionLive(this.state)) this.dispatch({ type: "conn/failed", notice: hasOpened ? CONNECTION_LOST : UNREACHABLE });
+        if (isSessionLive(this.state))
+          this.dispatch({ type: "conn/failed", notice: hasOpened ? CONNECTION_LOST : UNREACHABLE });
       },
       maxMessageBytes: () => this.state.limits.maxMessageBytes,
     });
@@ -266,14 +318,17 @@ export class SessionController {
     const s = this.state;
     switch (ev.type) {
       case "media_init":
-        return this.onMediaInit(ev.segmentIdx, ev.mime);
+        this.onMediaInit(ev.segmentIdx, ev.mime);
+        return;
       case "media_segment_complete":
-        return this.onMediaComplete();
+        this.onMediaComplete();
+        return;
       case "seed_prompts_updated":
       case "ltx2_segment_complete":
-        return this.recorder.syncVersions(s);
+        this.recorder.syncVersions(s);
+        return;
       case "error":
-        if (ev.code === "resume_failed") return this.restartFresh();
+        if (ev.code === "resume_failed") this.restartFresh();
         break;
       default:
         break;
@@ -287,11 +342,19 @@ export class SessionController {
   private onMediaInit(segmentIdx: number, mime: string): void {
     let seq = this.state.generatingSeq;
     if (seq === null) {
-      this.dispatch({ type: "ltx2_segment_start", segmentIdx, totalSegments: 0, prompt: "", source: "", seedPromptIndex: null });
+      this.dispatch({
+        type: "ltx2_segment_start",
+        segmentIdx,
+        totalSegments: 0,
+        prompt: "",
+        source: "",
+        seedPromptIndex: null,
+      });
       seq = this.state.generatingSeq ?? 0;
     }
     const s = this.state;
-    const versionOf = (q: number | null): string | undefined => s.segments.find((x) => x.seq === q)?.versionId;
+    const versionOf = (q: number | null): string | undefined =>
+      s.segments.find((x) => x.seq === q)?.versionId;
     const previous = s.segments.filter((x) => x.seq < seq && x.status === "ready").at(-1);
     // The first segment of a new version (a rewrite took effect): show it without waiting for old media.
     if (previous && versionOf(seq) !== previous.versionId) this.playback?.jumpToSegment(seq);
@@ -330,9 +393,19 @@ export class SessionController {
     const prompts = activeVersion(this.state)?.prompts ?? [];
     const base = this.lastRequest;
     if (!base) return;
-    void this.start({ ...base, prompts, customPrompt: prompts.length > 0 ? "" : base.customPrompt }).then(() => {
-      this.dispatch({ type: "ui/notice", notice: { level: "info", code: "resume_failed", message: "The previous session had expired, so a new one was started from your prompts.", action: null } });
-    });
+    void this.start({ ...base, prompts, customPrompt: prompts.length > 0 ? "" : base.customPrompt }).then(
+      () => {
+        this.dispatch({
+          type: "ui/notice",
+          notice: {
+            level: "info",
+            code: "resume_failed",
+            message: "The previous session had expired, so a new one was started from your prompts.",
+            action: null,
+          },
+        });
+      },
+    );
   }
 
   private warn(where: string, message: string): void {

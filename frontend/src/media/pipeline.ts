@@ -109,7 +109,7 @@ export class MediaPipeline {
   /** Remove media more than `backBufferS` behind the playhead; call when the queue is idle. */
   trim(currentTime: number): void {
     const keep = this.opts.backBufferS ?? 30;
-    if (!this.sb || !this.queue || !this.queue.isIdle) return;
+    if (!this.sb || !this.queue?.isIdle) return;
     const start = bufferedStart(this.sb.buffered);
     if (currentTime - start > keep + 10) this.queue.push({ kind: "remove", start, end: currentTime - keep });
   }
@@ -160,7 +160,9 @@ export class MediaPipeline {
     this.source = source;
     this.detach = env.attach(video, source, isManaged);
     if (source.readyState !== "open") {
-      await new Promise<void>((resolve) => source.addEventListener("sourceopen", () => resolve(), { once: true }));
+      await new Promise<void>((resolve) =>
+        source.addEventListener("sourceopen", () => resolve(), { once: true }),
+      );
     }
     if (this.source !== source) return; // reset while opening
     const sb = source.addSourceBuffer(chosen);

@@ -7,7 +7,7 @@
  * A pause by the person is respected: nothing here calls `play()` until they play again.
  */
 import type { MediaPipeline } from "./pipeline";
-import { type VideoLike, bufferedAhead, bufferedEnd, rangeIndexAt } from "./types";
+import { bufferedAhead, bufferedEnd, rangeIndexAt, type VideoLike } from "./types";
 
 export interface PlaybackPolicy {
   startAheadS: number;
@@ -153,7 +153,8 @@ export class PlaybackController {
   private nextRangeStart(): number | null {
     const v = this.video;
     const ranges = v.buffered;
-    for (let i = 0; i < ranges.length; i += 1) if (ranges.start(i) > v.currentTime + 0.01) return ranges.start(i);
+    for (let i = 0; i < ranges.length; i += 1)
+      if (ranges.start(i) > v.currentTime + 0.01) return ranges.start(i);
     return null;
   }
 

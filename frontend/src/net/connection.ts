@@ -6,7 +6,7 @@
  * resume, reconnect with backoff and send `session_resume` as the first message; outgoing messages
  * are held until the session is back. `close()` is idempotent and never triggers a reconnect.
  */
-import { type ServerEvent, decodeServerEvent } from "../protocol/events";
+import { decodeServerEvent, type ServerEvent } from "../protocol/events";
 import { type ClientMessage, encodeClientMessage } from "../protocol/messages";
 
 export interface SocketLike {

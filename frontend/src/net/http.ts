@@ -41,7 +41,11 @@ export type Readiness = "ready" | "warming" | "unreachable";
 /** GET /readyz: 200 → ready, 503 (or another HTTP answer) → warming, no answer → unreachable. */
 export async function probeReadiness(endpoint: ServerEndpoint, timeoutMs = 4000): Promise<Readiness> {
   try {
-    const res = await fetchWithTimeout(`${endpoint.base}/readyz`, { headers: authHeaders(endpoint), cache: "no-store" }, timeoutMs);
+    const res = await fetchWithTimeout(
+      `${endpoint.base}/readyz`,
+      { headers: authHeaders(endpoint), cache: "no-store" },
+      timeoutMs,
+    );
     if (res.ok) return "ready";
     return res.status === 404 ? "ready" : "warming";
   } catch {
@@ -54,7 +58,11 @@ export class ExportError extends Error {
 }
 
 /** POST /export with the project's fMP4 segments back to back; resolves to one progressive MP4. */
-export async function exportMp4(endpoint: ServerEndpoint, segments: readonly Blob[], timeoutMs = 120_000): Promise<Blob> {
+export async function exportMp4(
+  endpoint: ServerEndpoint,
+  segments: readonly Blob[],
+  timeoutMs = 120_000,
+): Promise<Blob> {
   if (segments.length === 0) throw new ExportError("this project has no finished segments yet");
   const body = new Blob(segments as Blob[], { type: "video/mp4" });
   let res: Response;

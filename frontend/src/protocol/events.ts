@@ -8,7 +8,7 @@
  * table is typed by the generated wire types (`wire.ts`), so a decoder can only read fields the protocol
  * has. The app counts segments from 0; the wire, like upstream, from 1: decoders convert.
  */
-import { type Fields, bool, num, obj, optNum, optStr, str, strArr } from "./fields";
+import { bool, type Fields, num, obj, optNum, optStr, str, strArr } from "./fields";
 import type * as wire from "./wire";
 import { WIRE_PROTOCOL_VERSION } from "./wire";
 
@@ -386,6 +386,8 @@ export function decodeServerEvent(text: string): ServerEvent {
   }
   const type = (raw as Fields<wire.ServerEvent>)["type"];
   if (typeof type !== "string") throw new ProtocolDecodeError("server event has no string `type`");
-  const decode = Object.hasOwn(DECODERS, type) ? (DECODERS[type as WireType] as Decoder<WireType>) : undefined;
+  const decode = Object.hasOwn(DECODERS, type)
+    ? (DECODERS[type as WireType] as Decoder<WireType>)
+    : undefined;
   return decode ? decode(raw as Fields<wire.ServerEvent>) : { type: "unknown", rawType: type };
 }

@@ -42,7 +42,8 @@ export function noticeForError(error: ServerError, state: SessionState): Notice 
   if (error.code === "session_timeout" || error.code === "idle_timeout") {
     return { level: "info", code: error.code, message, action: "new_project" };
   }
-  if (FIRST_PROMPT_CODES.has(error.code)) return { level: "warning", code: error.code, message, action: null };
+  if (FIRST_PROMPT_CODES.has(error.code))
+    return { level: "warning", code: error.code, message, action: null };
   const action = error.retryable ? (beforeStream ? "retry" : "restart") : null;
   return { level: "error", code: error.code, message, action };
 }

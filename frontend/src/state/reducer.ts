@@ -6,12 +6,12 @@ import type { ServerError } from "../protocol/events";
 import { endsStartAttempt, isTerminalError, noticeForError } from "./notices";
 import {
   type Action,
+  INITIAL_SESSION,
+  latestVersion,
   type PendingPrompt,
   type SegmentInfo,
   type SessionState,
   type Version,
-  INITIAL_SESSION,
-  latestVersion,
 } from "./session";
 
 type Handler<K extends Action["type"]> = (
@@ -21,11 +21,7 @@ type Handler<K extends Action["type"]> = (
 ) => SessionState;
 type Handlers = { [K in Action["type"]]?: Handler<K> };
 
-function setPending(
-  state: SessionState,
-  id: string,
-  status: PendingPrompt["status"],
-): SessionState {
+function setPending(state: SessionState, id: string, status: PendingPrompt["status"]): SessionState {
   if (!state.pendingPrompts.some((p) => p.id === id)) return state;
   const pendingPrompts =
     status === "used"
@@ -44,7 +40,12 @@ function markSegmentReady(state: SessionState, idx: number): SessionState {
   return { ...state, segments, generatingSeq };
 }
 
-function addVersion(state: SessionState, prompts: string[], instruction: string | null, nowMs: number): SessionState {
+function addVersion(
+  state: SessionState,
+  prompts: string[],
+  instruction: string | null,
+  nowMs: number,
+): SessionState {
   const edits = state.versions.filter((v) => v.kind === "edit").length;
   const pending = state.rewrite && !state.rewrite.hasVersion ? state.rewrite : null;
   const base = pending?.baseVersionId ?? latestVersion(state)?.id ?? null;
@@ -70,7 +71,8 @@ function replaceLatestPrompts(state: SessionState, prompts: string[]): SessionSt
 function onError(state: SessionState, action: ServerError): SessionState {
   const notice = noticeForError(action, state);
   if (action.promptId) state = setPending(state, action.promptId, "failed");
-  if (action.code === "rewrite_failed" || action.code.startsWith("rewrite")) state = { ...state, rewrite: null };
+  if (action.code === "rewrite_failed" || action.code.startsWith("rewrite"))
+    state = { ...state, rewrite: null };
   const beforeStream = state.phase === "starting" || state.phase === "queued";
   const ends = isTerminalError(action.code) || (beforeStream && endsStartAttempt(action.code));
   if (!ends) return { ...state, notice };
@@ -94,7 +96,12 @@ const HANDLERS: Handlers = {
   session_resumed: (s, a) => {
     const resumed = { ...s, connection: "open" as const, reconnectAttempt: 0 };
     const withPrompts = a.prompts.length > 0 ? replaceLatestPrompts(resumed, a.prompts) : resumed;
-    const notice = { level: "info" as const, code: "resumed", message: "Reconnected. The session continues.", action: null };
+    const notice = {
+      level: "info" as const,
+      code: "resumed",
+      message: "Reconnected. The session continues.",
+      action: null,
+    };
     return { ...withPrompts, totalSegments: a.totalSegments || s.totalSegments, notice };
   },
   queue_status: (s, a) => ({
@@ -130,10 +137,19 @@ const HANDLERS: Handlers = {
   },
   rewrite_seed_prompts_complete: (s, a) => {
     const notice = a.error
-      ? { level: "warning" as const, code: "rewrite_fallback", message: `The rewrite model failed (${a.error}); a simpler rewrite was used.`, action: null }
+      ? {
+          level: "warning" as const,
+          code: "rewrite_fallback",
+          message: `The rewrite model failed (${a.error}); a simpler rewrite was used.`,
+          action: null,
+        }
       : s.notice;
     // The new version may arrive after this event (our server) or before it (upstream).
-    return { ...s, rewrite: s.rewrite && !s.rewrite.hasVersion ? { ...s.rewrite, isPending: false } : null, notice };
+    return {
+      ...s,
+      rewrite: s.rewrite && !s.rewrite.hasVersion ? { ...s.rewrite, isPending: false } : null,
+      notice,
+    };
   },
   prompt_received: (s, a) => setPending(s, a.promptId, "queued"),
   prompt_enhancing: (s, a) => setPending(s, a.promptId, "enhancing"),
@@ -155,12 +171,23 @@ const HANDLERS: Handlers = {
     const totalSegments = a.totalSegments || s.totalSegments;
     // A segment still marked generating was cut off (e.g. by a rewrite): it will not complete.
     const segments = s.segments.filter((x) => x.status === "ready").concat(seg);
-    return { ...s, phase: "streaming", segments, generatingSeq: seq, totalSegments, isWaitingForPrompt: false };
+    return {
+      ...s,
+      phase: "streaming",
+      segments,
+      generatingSeq: seq,
+      totalSegments,
+      isWaitingForPrompt: false,
+    };
   },
   ltx2_segment_complete: (s, a) => markSegmentReady(s, a.segmentIdx),
   prompt_sources_blocked: (s) => ({ ...s, isWaitingForPrompt: true }),
   prompt_sources_resumed: (s) => ({ ...s, isWaitingForPrompt: false }),
-  ltx2_stream_complete: (s) => ({ ...s, phase: s.phase === "ended" ? "ended" : "complete", generatingSeq: null }),
+  ltx2_stream_complete: (s) => ({
+    ...s,
+    phase: s.phase === "ended" ? "ended" : "complete",
+    generatingSeq: null,
+  }),
   project_idle: (s) => ({ ...s, phase: s.phase === "ended" ? "ended" : "complete", generatingSeq: null }),
   enhancement_updated: (s, a) => ({ ...s, toggles: { ...s.toggles, enhancement: a.enabled } }),
   auto_extension_updated: (s, a) => ({ ...s, toggles: { ...s.toggles, autoExtension: a.enabled } }),
@@ -211,7 +238,12 @@ const HANDLERS: Handlers = {
   }),
   "ui/rewrite_sent": (s, a) => ({
     ...s,
-    rewrite: { instruction: a.instruction, baseVersionId: a.baseVersionId ?? latestVersion(s)?.id ?? null, isPending: true, hasVersion: false },
+    rewrite: {
+      instruction: a.instruction,
+      baseVersionId: a.baseVersionId ?? latestVersion(s)?.id ?? null,
+      isPending: true,
+      hasVersion: false,
+    },
   }),
   "ui/select_version": (s, a) => ({
     ...s,
@@ -219,8 +251,21 @@ const HANDLERS: Handlers = {
   }),
   "ui/toggle": (s, a) => ({ ...s, toggles: { ...s.toggles, [a.name]: a.enabled } }),
   "ui/notice": (s, a) => ({ ...s, notice: a.notice }),
-  "ui/ended": (s) => ({ ...s, phase: s.phase === "lobby" ? "lobby" : "ended", connection: "closed", gpuId: null, deadlineMs: null, queue: null, generatingSeq: null }),
-  "ui/reset": (s) => ({ ...INITIAL_SESSION, toggles: s.toggles, limits: s.limits, hasServerLimits: s.hasServerLimits }),
+  "ui/ended": (s) => ({
+    ...s,
+    phase: s.phase === "lobby" ? "lobby" : "ended",
+    connection: "closed",
+    gpuId: null,
+    deadlineMs: null,
+    queue: null,
+    generatingSeq: null,
+  }),
+  "ui/reset": (s) => ({
+    ...INITIAL_SESSION,
+    toggles: s.toggles,
+    limits: s.limits,
+    hasServerLimits: s.hasServerLimits,
+  }),
   "ui/new_project": (s) => ({
     ...INITIAL_SESSION,
     connection: s.connection,

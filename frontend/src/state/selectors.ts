@@ -1,5 +1,5 @@
 /** Derived views of `SessionState` for the UI: status line, prompt-window rows, time left. */
-import { type SessionState, type Version, activeVersion } from "./session";
+import { activeVersion, type SessionState, type Version } from "./session";
 
 export interface WindowRow {
   key: string;
@@ -36,7 +36,9 @@ export function statusText(state: SessionState): string {
     case "queued":
       return `Waiting for a GPU: position ${state.queue?.position ?? "?"} in line.`;
     case "starting":
-      return state.gpuId !== null ? `GPU ${state.gpuId} assigned. Starting the first segment…` : "Starting a session…";
+      return state.gpuId !== null
+        ? `GPU ${state.gpuId} assigned. Starting the first segment…`
+        : "Starting a session…";
     case "streaming":
       return streamingText(state);
     case "complete": {
@@ -103,11 +105,25 @@ export function windowRows(state: SessionState): WindowRow[] {
   for (const seg of state.segments) {
     if (seg.versionId !== version.id || seg.row < version.prompts.length) continue;
     if (rows.some((r) => r.row === seg.row)) continue;
-    rows.push({ key: `${version.id}:${seg.row}`, row: seg.row, prompt: seg.prompt, status: rowStatus(state, version, seg.row), source: seg.source, isEditable: false });
+    rows.push({
+      key: `${version.id}:${seg.row}`,
+      row: seg.row,
+      prompt: seg.prompt,
+      status: rowStatus(state, version, seg.row),
+      source: seg.source,
+      isEditable: false,
+    });
   }
   const next = rows.length;
   state.pendingPrompts.forEach((p, i) => {
-    rows.push({ key: `pending:${p.id}`, row: next + i, prompt: p.text, status: "queued", source: p.status, isEditable: false });
+    rows.push({
+      key: `pending:${p.id}`,
+      row: next + i,
+      prompt: p.text,
+      status: "queued",
+      source: p.status,
+      isEditable: false,
+    });
   });
   return rows;
 }

@@ -88,7 +88,12 @@ export interface SessionState {
   /** The version the next rewrite branches from; null means the latest. */
   selectedVersionId: string | null;
   /** The last rewrite sent: pending until the server completes it, kept until its version exists. */
-  rewrite: { instruction: string; baseVersionId: string | null; isPending: boolean; hasVersion: boolean } | null;
+  rewrite: {
+    instruction: string;
+    baseVersionId: string | null;
+    isPending: boolean;
+    hasVersion: boolean;
+  } | null;
   pendingPrompts: PendingPrompt[];
   toggles: Toggles;
   notice: Notice | null;
@@ -159,5 +164,10 @@ export function activeVersion(state: SessionState): Version | null {
 }
 
 export function isSessionLive(state: SessionState): boolean {
-  return state.phase === "starting" || state.phase === "queued" || state.phase === "streaming" || state.phase === "complete";
+  return (
+    state.phase === "starting" ||
+    state.phase === "queued" ||
+    state.phase === "streaming" ||
+    state.phase === "complete"
+  );
 }

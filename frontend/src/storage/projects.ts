@@ -113,6 +113,8 @@ export class ProjectDb {
 }
 
 export function newProjectId(nowMs: number = Date.now()): string {
-  const rand = Math.floor(Math.random() * 36 ** 4).toString(36).padStart(4, "0");
+  const rand = Math.floor(Math.random() * 36 ** 4)
+    .toString(36)
+    .padStart(4, "0");
   return `prj-${nowMs.toString(36)}-${rand}`;
 }

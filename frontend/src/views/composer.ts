@@ -4,8 +4,8 @@
  */
 import type { SessionController, SubmitMode } from "../controller/session";
 import type { InitialImage, ToggleName } from "../protocol/messages";
-import { type SessionState, isSessionLive } from "../state/session";
-import { ICONS, h, icon } from "./dom";
+import { isSessionLive, type SessionState } from "../state/session";
+import { h, ICONS, icon } from "./dom";
 
 const IMAGE_TYPES = ["image/png", "image/jpeg", "image/webp"] as const;
 
@@ -19,20 +19,51 @@ export interface ComposerHandle {
 export function mountComposer(ctl: SessionController, onLeave: () => void): ComposerHandle {
   let mode: SubmitMode = "rewrite";
   let image: InitialImage | null = null;
-  const textarea = h("textarea", { id: "prompt", class: "prompt-input", rows: 2, "aria-label": "Prompt", "aria-describedby": "prompt-hint prompt-count", autocomplete: "off" });
+  const textarea = h("textarea", {
+    id: "prompt",
+    class: "prompt-input",
+    rows: 2,
+    "aria-label": "Prompt",
+    "aria-describedby": "prompt-hint prompt-count",
+    autocomplete: "off",
+  });
   const count = h("span", { id: "prompt-count", class: "count", "aria-live": "off" });
   const hint = h("span", { id: "prompt-hint", class: "hint" }, "Enter to send · Shift+Enter for a new line");
-  const send = h("button", { type: "button", class: "btn primary icon-btn", "aria-label": "Send" }, icon(ICONS.send));
+  const send = h(
+    "button",
+    { type: "button", class: "btn primary icon-btn", "aria-label": "Send" },
+    icon(ICONS.send),
+  );
   const leave = h("button", { type: "button", class: "btn danger", hidden: true }, "Leave");
-  const modeGroup = h("div", { class: "segmented", role: "radiogroup", "aria-label": "What Enter does", hidden: true });
+  const modeGroup = h("div", {
+    class: "segmented",
+    role: "radiogroup",
+    "aria-label": "What Enter does",
+    hidden: true,
+  });
   const modeButtons = (["rewrite", "append"] as const).map((m) =>
-    h("button", { type: "button", role: "radio", "data-mode": m, onclick: () => setMode(m) }, m === "rewrite" ? "Rewrite rollout" : "Add next prompt"),
+    h(
+      "button",
+      { type: "button", role: "radio", "data-mode": m, onclick: () => setMode(m) },
+      m === "rewrite" ? "Rewrite rollout" : "Add next prompt",
+    ),
   );
   modeGroup.append(...modeButtons);
   const toggles = mountToggles(ctl);
-  const fileInput = h("input", { type: "file", accept: IMAGE_TYPES.join(","), class: "visually-hidden", id: "image-input", "aria-label": "First-frame image" });
+  const fileInput = h("input", {
+    type: "file",
+    accept: IMAGE_TYPES.join(","),
+    class: "visually-hidden",
+    id: "image-input",
+    "aria-label": "First-frame image",
+  });
   const imageChip = h("span", { class: "chip", hidden: true });
-  const imageLabel = h("label", { for: "image-input", class: "btn ghost", title: "Start from an image" }, icon(ICONS.image), h("span", {}, "Image"));
+  const imageLabel = h(
+    "label",
+    { for: "image-input", class: "btn ghost", title: "Start from an image" },
+    icon(ICONS.image),
+    h("span", {}, "Image"),
+  );
 
   function setMode(m: SubmitMode): void {
     mode = m;
@@ -45,7 +76,14 @@ export function mountComposer(ctl: SessionController, onLeave: () => void): Comp
     if (!text) return;
     const s = ctl.state;
     if (isSessionLive(s)) ctl.submit(text, mode);
-    else void ctl.start({ presetId: "custom", presetLabel: "Custom prompt", prompts: [], customPrompt: text, image });
+    else
+      void ctl.start({
+        presetId: "custom",
+        presetLabel: "Custom prompt",
+        prompts: [],
+        customPrompt: text,
+        image,
+      });
     textarea.value = "";
     updateCount(s);
   }
@@ -90,18 +128,40 @@ export function mountComposer(ctl: SessionController, onLeave: () => void): Comp
     if (!file) return;
     const result = await readImage(file, ctl.state.limits.maxImageBytes);
     if (typeof result === "string") {
-      ctl.dispatch({ type: "ui/notice", notice: { level: "warning", code: "invalid_image", message: result, action: null } });
+      ctl.dispatch({
+        type: "ui/notice",
+        notice: { level: "warning", code: "invalid_image", message: result, action: null },
+      });
       return;
     }
     image = result;
-    const remove = h("button", { type: "button", class: "chip-x", "aria-label": `Remove image ${file.name}`, onclick: () => { image = null; render(ctl.state); } }, icon(ICONS.close));
-    imageChip.replaceChildren(h("img", { src: result.data_url, alt: "", class: "chip-img" }), h("span", {}, file.name), remove);
+    const remove = h(
+      "button",
+      {
+        type: "button",
+        class: "chip-x",
+        "aria-label": `Remove image ${file.name}`,
+        onclick: () => {
+          image = null;
+          render(ctl.state);
+        },
+      },
+      icon(ICONS.close),
+    );
+    imageChip.replaceChildren(
+      h("img", { src: result.data_url, alt: "", class: "chip-img" }),
+      h("span", {}, file.name),
+      remove,
+    );
     render(ctl.state);
   }
 
   setMode("rewrite");
   ctl.store.subscribe((s) => render(s));
-  ctl.store.watch((s) => s.isWaitingForPrompt, (waiting) => waiting && setMode("append"));
+  ctl.store.watch(
+    (s) => s.isWaitingForPrompt,
+    (waiting) => waiting && setMode("append"),
+  );
   const el = h(
     "div",
     { class: "composer" },
@@ -119,20 +179,32 @@ function mountToggles(ctl: SessionController): HTMLElement {
     ["loop", "Loop", "Start the rollout again after the last prompt"],
   ];
   const boxes = defs.map(([name, label, title]) => {
-    const input = h("input", { type: "checkbox", "data-toggle": name, onchange: (ev: Event) => ctl.setToggle(name, (ev.target as HTMLInputElement).checked) });
+    const input = h("input", {
+      type: "checkbox",
+      "data-toggle": name,
+      onchange: (ev: Event) => ctl.setToggle(name, (ev.target as HTMLInputElement).checked),
+    });
     return { name, input, label: h("label", { class: "toggle", title }, input, h("span", {}, label)) };
   });
-  ctl.store.watch((s) => s.toggles, (t) => {
-    for (const b of boxes) b.input.checked = t[b.name];
-  });
-  return h("div", { class: "toggles", role: "group", "aria-label": "Generation options" }, ...boxes.map((b) => b.label));
+  ctl.store.watch(
+    (s) => s.toggles,
+    (t) => {
+      for (const b of boxes) b.input.checked = t[b.name];
+    },
+  );
+  return h(
+    "div",
+    { class: "toggles", role: "group", "aria-label": "Generation options" },
+    ...boxes.map((b) => b.label),
+  );
 }
 
 /** Read an image file as a data URL; a string result is the reason it was refused. */
 export async function readImage(file: File, maxBytes: number): Promise<InitialImage | string> {
   const type = IMAGE_TYPES.find((t) => t === file.type);
   if (!type) return "Use a PNG, JPEG or WebP image.";
-  if (file.size > maxBytes) return `The image is ${(file.size / 1_048_576).toFixed(1)} MB; the limit is ${(maxBytes / 1_048_576).toFixed(0)} MB.`;
+  if (file.size > maxBytes)
+    return `The image is ${(file.size / 1_048_576).toFixed(1)} MB; the limit is ${(maxBytes / 1_048_576).toFixed(0)} MB.`;
   const dataUrl = await new Promise<string>((resolve, reject) => {
     const reader = new FileReader();
     reader.onload = () => resolve(String(reader.result));

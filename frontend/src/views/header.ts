@@ -1,8 +1,8 @@
 /** Top bar: name, time left, and buttons for projects, shortcuts and theme. */
 import type { SessionController } from "../controller/session";
 import { formatClock, timeLeftS } from "../state/selectors";
-import { ICONS, h, icon } from "./dom";
-import { type Theme, currentTheme, toggleTheme } from "./theme";
+import { h, ICONS, icon } from "./dom";
+import { currentTheme, type Theme, toggleTheme } from "./theme";
 
 export interface HeaderActions {
   toggleProjects(): void;
@@ -35,8 +35,28 @@ export function mountHeader(ctl: SessionController, actions: HeaderActions): HTM
     h(
       "nav",
       { class: "topbar-actions", "aria-label": "Workspace" },
-      h("button", { type: "button", class: "btn ghost", "aria-controls": "projects", "aria-expanded": "false", onclick: () => actions.toggleProjects() }, icon(ICONS.folder), h("span", {}, "Projects")),
-      h("button", { type: "button", class: "icon-btn", "aria-label": "Keyboard shortcuts", onclick: () => actions.showShortcuts() }, icon(ICONS.keyboard)),
+      h(
+        "button",
+        {
+          type: "button",
+          class: "btn ghost",
+          "aria-controls": "projects",
+          "aria-expanded": "false",
+          onclick: () => actions.toggleProjects(),
+        },
+        icon(ICONS.folder),
+        h("span", {}, "Projects"),
+      ),
+      h(
+        "button",
+        {
+          type: "button",
+          class: "icon-btn",
+          "aria-label": "Keyboard shortcuts",
+          onclick: () => actions.showShortcuts(),
+        },
+        icon(ICONS.keyboard),
+      ),
       themeBtn,
     ),
   );

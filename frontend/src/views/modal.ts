@@ -18,7 +18,8 @@ export interface ModalOptions {
   onClose?: () => void;
 }
 
-const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), textarea:not([disabled]), select:not([disabled]), [tabindex]:not([tabindex="-1"])';
+const FOCUSABLE =
+  'button:not([disabled]), [href], input:not([disabled]), textarea:not([disabled]), select:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 let openCount = 0;
 let titleId = 0;
@@ -46,7 +47,18 @@ export function openModal(opts: ModalOptions): () => void {
     previous?.focus();
   };
   const buttons = opts.actions.map((a) =>
-    h("button", { type: "button", class: a.isPrimary ? "btn primary" : "btn", onclick: () => { close(); a.run?.(); } }, a.label),
+    h(
+      "button",
+      {
+        type: "button",
+        class: a.isPrimary ? "btn primary" : "btn",
+        onclick: () => {
+          close();
+          a.run?.();
+        },
+      },
+      a.label,
+    ),
   );
   const dialog = h(
     "div",
@@ -55,7 +67,16 @@ export function openModal(opts: ModalOptions): () => void {
     h("div", { class: "modal-body" }, opts.body),
     h("div", { class: "modal-actions" }, ...buttons),
   );
-  const backdrop = h("div", { class: "modal-backdrop", onclick: (ev: Event) => { if (ev.target === backdrop) close(); } }, dialog);
+  const backdrop = h(
+    "div",
+    {
+      class: "modal-backdrop",
+      onclick: (ev: Event) => {
+        if (ev.target === backdrop) close();
+      },
+    },
+    dialog,
+  );
   const onKey = (ev: KeyboardEvent): void => {
     if (ev.key === "Escape") {
       ev.preventDefault();
@@ -98,10 +119,7 @@ export function confirmModal(title: string, body: string, confirmLabel: string):
     openModal({
       title,
       body,
-      actions: [
-        { label: "Cancel" },
-        { label: confirmLabel, isPrimary: true, run: () => (answer = true) },
-      ],
+      actions: [{ label: "Cancel" }, { label: confirmLabel, isPrimary: true, run: () => (answer = true) }],
       onClose: () => queueMicrotask(() => resolve(answer)),
     });
   });

@@ -4,7 +4,7 @@
  */
 import type { SessionController } from "../controller/session";
 import { type WindowRow, windowRows } from "../state/selectors";
-import { type SessionState, activeVersion, isSessionLive, latestVersion } from "../state/session";
+import { activeVersion, isSessionLive, latestVersion, type SessionState } from "../state/session";
 import { h } from "./dom";
 
 const STATUS_LABELS: Record<WindowRow["status"], string> = {
@@ -21,7 +21,12 @@ export function mountPromptWindow(ctl: SessionController): HTMLElement {
   const heading = h("h2", { id: "window-title" }, "Prompt window");
   const branchNote = h("p", { class: "branch-note", hidden: true });
   const list = h("ol", { class: "window-list", "aria-labelledby": "window-title" });
-  const appendInput = h("input", { type: "text", class: "append-input", "aria-label": "Append a prompt", placeholder: "Append a prompt…" });
+  const appendInput = h("input", {
+    type: "text",
+    class: "append-input",
+    "aria-label": "Append a prompt",
+    placeholder: "Append a prompt…",
+  });
   const appendForm = h(
     "form",
     { class: "append-form", hidden: true },
@@ -50,19 +55,42 @@ export function mountPromptWindow(ctl: SessionController): HTMLElement {
 
   function rowView(r: WindowRow): HTMLElement {
     const edit = r.isEditable
-      ? h("button", { type: "button", class: "btn small ghost", "aria-label": `Edit prompt ${r.row + 1}`, onclick: () => startEdit(r.row) }, "Edit")
+      ? h(
+          "button",
+          {
+            type: "button",
+            class: "btn small ghost",
+            "aria-label": `Edit prompt ${r.row + 1}`,
+            onclick: () => startEdit(r.row),
+          },
+          "Edit",
+        )
       : null;
     return h(
       "li",
-      { class: `window-row ${r.status}`, "data-status": r.status, "aria-current": r.status === "playing" ? "true" : null },
+      {
+        class: `window-row ${r.status}`,
+        "data-status": r.status,
+        "aria-current": r.status === "playing" ? "true" : null,
+      },
       h("span", { class: "row-num" }, String(r.row + 1)),
-      h("span", { class: "row-body" }, h("span", { class: `badge ${r.status}` }, STATUS_LABELS[r.status]), h("span", { class: "row-text" }, r.prompt)),
+      h(
+        "span",
+        { class: "row-body" },
+        h("span", { class: `badge ${r.status}` }, STATUS_LABELS[r.status]),
+        h("span", { class: "row-text" }, r.prompt),
+      ),
       edit ?? "",
     );
   }
 
   function editor(r: WindowRow): HTMLElement {
-    const area = h("textarea", { class: "row-editor", rows: 3, "aria-label": `Prompt ${r.row + 1}`, maxlength: ctl.state.limits.maxPromptChars });
+    const area = h("textarea", {
+      class: "row-editor",
+      rows: 3,
+      "aria-label": `Prompt ${r.row + 1}`,
+      maxlength: ctl.state.limits.maxPromptChars,
+    });
     area.value = r.prompt;
     const save = (): void => {
       editingRow = null;
@@ -87,7 +115,17 @@ export function mountPromptWindow(ctl: SessionController): HTMLElement {
       "li",
       { class: "window-row editing" },
       h("span", { class: "row-num" }, String(r.row + 1)),
-      h("span", { class: "row-body" }, area, h("span", { class: "row-actions" }, h("button", { type: "button", class: "btn small primary", onclick: save }, "Save"), h("button", { type: "button", class: "btn small", onclick: cancel }, "Cancel"))),
+      h(
+        "span",
+        { class: "row-body" },
+        area,
+        h(
+          "span",
+          { class: "row-actions" },
+          h("button", { type: "button", class: "btn small primary", onclick: save }, "Save"),
+          h("button", { type: "button", class: "btn small", onclick: cancel }, "Cancel"),
+        ),
+      ),
     );
   }
 
@@ -100,5 +138,12 @@ export function mountPromptWindow(ctl: SessionController): HTMLElement {
     if (editingRow === null) render(s);
   });
   render(ctl.state);
-  return h("section", { class: "panel prompt-window", "aria-labelledby": "window-title" }, heading, branchNote, list, appendForm);
+  return h(
+    "section",
+    { class: "panel prompt-window", "aria-labelledby": "window-title" },
+    heading,
+    branchNote,
+    list,
+    appendForm,
+  );
 }

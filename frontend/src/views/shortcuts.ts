@@ -26,11 +26,17 @@ export function installShortcuts(shortcuts: Shortcut[]): () => void {
 }
 
 export function showShortcutsHelp(shortcuts: Shortcut[]): void {
-  const rows = shortcuts.map((s) => h("tr", {}, h("td", {}, h("kbd", {}, s.key === " " ? "Space" : s.key)), h("td", {}, s.label)));
+  const rows = shortcuts.map((s) =>
+    h("tr", {}, h("td", {}, h("kbd", {}, s.key === " " ? "Space" : s.key)), h("td", {}, s.label)),
+  );
   const extra = [
     h("tr", {}, h("td", {}, h("kbd", {}, "Enter")), h("td", {}, "Send the prompt")),
     h("tr", {}, h("td", {}, h("kbd", {}, "Shift+Enter")), h("td", {}, "New line in the prompt")),
     h("tr", {}, h("td", {}, h("kbd", {}, "Esc")), h("td", {}, "Close a dialog, leave the prompt box")),
   ];
-  openModal({ title: "Keyboard shortcuts", body: h("table", { class: "shortcuts" }, h("tbody", {}, ...rows, ...extra)), actions: [{ label: "Close", isPrimary: true }] });
+  openModal({
+    title: "Keyboard shortcuts",
+    body: h("table", { class: "shortcuts" }, h("tbody", {}, ...rows, ...extra)),
+    actions: [{ label: "Close", isPrimary: true }],
+  });
 }

@@ -2,8 +2,9 @@
  * The edit timeline: Original → each edit → Current. Selecting a version shows its prompts and
  * makes it the base of the next rewrite (a branch); in view mode it replays that version.
  */
-import { type SessionState, type Version, latestVersion } from "../state/session";
+
 import { truncate } from "../state/selectors";
+import { latestVersion, type SessionState, type Version } from "../state/session";
 import { h } from "./dom";
 
 export interface TimelineInput {
@@ -18,7 +19,8 @@ export function renderTimeline(el: HTMLElement, input: TimelineInput): void {
   const items = input.versions.map((v) => {
     const isCurrent = v === latest;
     const parent = input.versions.find((p) => p.id === v.parentId);
-    const branch = parent && parent !== input.versions[input.versions.indexOf(v) - 1] ? ` (from ${parent.label})` : "";
+    const branch =
+      parent && parent !== input.versions[input.versions.indexOf(v) - 1] ? ` (from ${parent.label})` : "";
     const label = isCurrent && v.kind === "edit" ? `${v.label} · Current` : v.label;
     return h(
       "li",
@@ -34,7 +36,13 @@ export function renderTimeline(el: HTMLElement, input: TimelineInput): void {
           onclick: () => input.onSelect(v.id),
         },
         h("span", { class: "version-label" }, label + branch),
-        h("span", { class: "version-detail" }, v.instruction ? truncate(v.instruction, 48) : `${v.prompts.length} prompt${v.prompts.length === 1 ? "" : "s"}`),
+        h(
+          "span",
+          { class: "version-detail" },
+          v.instruction
+            ? truncate(v.instruction, 48)
+            : `${v.prompts.length} prompt${v.prompts.length === 1 ? "" : "s"}`,
+        ),
       ),
     );
   });

@@ -115,7 +115,13 @@ describe("Connection resume", () => {
     second.open();
     expect(second.sent).toEqual([{ type: "session_resume", session_id: "s1", resume_token: "t1" }]);
     second.serverSend({ ...READY, resume_token: "t2" });
-    second.serverSend({ type: "session_resumed", session_id: "s1", next_segment_idx: 2, total_segments: 6, prompts: [] });
+    second.serverSend({
+      type: "session_resumed",
+      session_id: "s1",
+      next_segment_idx: 2,
+      total_segments: 6,
+      prompts: [],
+    });
     expect(second.types()).toEqual(["session_resume", "append_prompt"]);
     expect(h.statuses.at(-1)).toBe("open");
     expect(h.events.map((e) => e.type)).toEqual(["session_ready", "session_ready", "session_resumed"]);

@@ -3,7 +3,7 @@ import "fake-indexeddb/auto";
 import { beforeEach, describe, expect, it } from "vitest";
 import { SessionController } from "../../src/controller/session";
 import { ProjectDb } from "../../src/storage/projects";
-import { FakeSocket, FakeVideo, READY, fakeEnv, flush } from "./fakes";
+import { FakeSocket, FakeVideo, fakeEnv, flush, READY } from "./fakes";
 
 const PROMPTS = ["one", "two", "three"];
 const MIME = 'video/mp4; codecs="avc1.42C01E,mp4a.40.2"';
@@ -14,7 +14,9 @@ async function setup(probe: "ready" | "warming" | "unreachable" = "ready") {
   const db = await ProjectDb.open(new IDBFactory());
   let probes = 0;
   const ctl = new SessionController({
-    video, env, db,
+    video,
+    env,
+    db,
     endpoint: { base: "", token: null },
     wsUrl: "ws://test/ws",
     createSocket: (url) => new FakeSocket(url),
@@ -33,7 +35,14 @@ async function startPreset(ctl: SessionController) {
 }
 
 function segment(sock: FakeSocket, idx: number, bytes = 1500) {
-  sock.serverSend({ type: "ltx2_segment_start", segment_idx: idx, total_segments: 3, prompt: PROMPTS[idx], source: "curated", seed_prompt_index: idx });
+  sock.serverSend({
+    type: "ltx2_segment_start",
+    segment_idx: idx,
+    total_segments: 3,
+    prompt: PROMPTS[idx],
+    source: "curated",
+    seed_prompt_index: idx,
+  });
   sock.serverSend({ type: "media_init", segment_idx: idx, mime: MIME, stream_id: `s${idx}` });
   sock.serverBinary(bytes);
   sock.serverSend({ type: "media_segment_complete", segment_idx: idx, stream_id: `s${idx}`, chunks: 1 });
@@ -51,8 +60,16 @@ describe("SessionController", () => {
     expect(sock.url).toBe("ws://test/ws");
     expect(sock.sent).toEqual([
       {
-        type: "session_init_v2", preset_id: "p", preset_label: "Preset", curated_prompts: PROMPTS, initial_rollout_prompt: "",
-        initial_image: null, single_clip_mode: false, enhancement_enabled: true, auto_extension_enabled: true, loop_generation_enabled: false,
+        type: "session_init_v2",
+        preset_id: "p",
+        preset_label: "Preset",
+        curated_prompts: PROMPTS,
+        initial_rollout_prompt: "",
+        initial_image: null,
+        single_clip_mode: false,
+        enhancement_enabled: true,
+        auto_extension_enabled: true,
+        loop_generation_enabled: false,
       },
     ]);
     expect(ctl.state.phase).toBe("starting");
@@ -61,7 +78,13 @@ describe("SessionController", () => {
 
   it("leaves the first prompt's length to the server until it announces its limits", async () => {
     const { ctl } = await setup();
-    await ctl.start({ presetId: "custom", presetLabel: "Custom", prompts: [], customPrompt: "x".repeat(900), image: null });
+    await ctl.start({
+      presetId: "custom",
+      presetLabel: "Custom",
+      prompts: [],
+      customPrompt: "x".repeat(900),
+      image: null,
+    });
     FakeSocket.latest().open();
     expect(FakeSocket.latest().types()).toEqual(["session_init_v2"]);
   });
@@ -87,7 +110,10 @@ describe("SessionController", () => {
     expect(sb?.log).toEqual(["append:1500", "append:1500"]);
     const projectId = ctl.state.projectId as string;
     const saved = await db.segments(projectId);
-    expect(saved.map((s) => [s.seq, s.prompt, s.mime])).toEqual([[0, "one", MIME], [1, "two", MIME]]);
+    expect(saved.map((s) => [s.seq, s.prompt, s.mime])).toEqual([
+      [0, "one", MIME],
+      [1, "two", MIME],
+    ]);
     expect((await db.get(projectId))?.segmentCount).toBe(2);
     ctl.tick();
     await flush();
@@ -105,10 +131,21 @@ describe("SessionController", () => {
     ctl.submit("a bird flies", "append");
     ctl.editPrompt(1, "the dog swims");
     const sent = sock.sent.slice(1);
-    expect(sent[0]).toEqual({ type: "rewrite_seed_prompts", rewrite_instruction: "make it night", prompt_window_prompts: PROMPTS });
-    expect(sent[1]).toEqual({ type: "rewrite_seed_prompts", rewrite_instruction: "make it snow", prompt_window_prompts: PROMPTS });
+    expect(sent[0]).toEqual({
+      type: "rewrite_seed_prompts",
+      rewrite_instruction: "make it night",
+      prompt_window_prompts: PROMPTS,
+    });
+    expect(sent[1]).toEqual({
+      type: "rewrite_seed_prompts",
+      rewrite_instruction: "make it snow",
+      prompt_window_prompts: PROMPTS,
+    });
     expect(sent[2]).toMatchObject({ type: "append_prompt", prompt: "a bird flies" });
-    expect(sent[3]).toMatchObject({ type: "rewrite_seed_prompts", prompt_window_prompts: ["one", "the dog swims", "three"] });
+    expect(sent[3]).toMatchObject({
+      type: "rewrite_seed_prompts",
+      prompt_window_prompts: ["one", "the dog swims", "three"],
+    });
     expect(ctl.state.rewrite?.baseVersionId).toBe("v0");
   });
 
@@ -126,7 +163,14 @@ describe("SessionController", () => {
     sock.serverSend({ type: "gpu_assigned", gpu_id: 0, session_timeout: 300 });
     sock.serverSend({ type: "ltx2_stream_start", total_segments: 3 });
     segment(sock, 0);
-    sock.serverSend({ type: "ltx2_segment_start", segment_idx: 1, total_segments: 3, prompt: "two", source: "curated", seed_prompt_index: 1 });
+    sock.serverSend({
+      type: "ltx2_segment_start",
+      segment_idx: 1,
+      total_segments: 3,
+      prompt: "two",
+      source: "curated",
+      seed_prompt_index: 1,
+    });
     sock.serverSend({ type: "media_init", segment_idx: 1, mime: MIME, stream_id: "s1" });
     sock.serverBinary(700);
     sock.drop();
@@ -137,7 +181,13 @@ describe("SessionController", () => {
     second.open();
     expect(second.sent).toEqual([{ type: "session_resume", session_id: "s1", resume_token: "t1" }]);
     second.serverSend({ ...READY, resume_token: "t2" });
-    second.serverSend({ type: "session_resumed", session_id: "s1", next_segment_idx: 1, total_segments: 3, prompts: PROMPTS });
+    second.serverSend({
+      type: "session_resumed",
+      session_id: "s1",
+      next_segment_idx: 1,
+      total_segments: 3,
+      prompts: PROMPTS,
+    });
     second.serverBinary(800); // the rest of segment 1, after no new media_init
     second.serverSend({ type: "media_segment_complete", segment_idx: 1, stream_id: "s1", chunks: 2 });
     second.serverSend({ type: "ltx2_segment_complete", segment_idx: 1, total_segments: 3 });
@@ -146,7 +196,12 @@ describe("SessionController", () => {
     expect(ctl.state.connection).toBe("open");
     expect(ctl.state.resumeToken).toBe("t2");
     expect(env.sources).toHaveLength(1);
-    expect(env.sources[0]?.buffers[0]?.log).toEqual(["append:1500", "append:700", "append:800", "append:1500"]);
+    expect(env.sources[0]?.buffers[0]?.log).toEqual([
+      "append:1500",
+      "append:700",
+      "append:800",
+      "append:1500",
+    ]);
     expect(ctl.state.segments.map((s) => s.status)).toEqual(["ready", "ready", "ready"]);
   });
 
@@ -181,10 +236,19 @@ describe("SessionController", () => {
 
   it("waits while the server warms up", async () => {
     const { ctl } = await setup("warming");
-    await ctl.start({ presetId: "custom", presetLabel: "Custom", prompts: [], customPrompt: "a fox", image: null });
+    await ctl.start({
+      presetId: "custom",
+      presetLabel: "Custom",
+      prompts: [],
+      customPrompt: "a fox",
+      image: null,
+    });
     FakeSocket.latest().open();
     FakeSocket.latest().serverSend(READY);
-    expect(FakeSocket.latest().sent[0]).toMatchObject({ initial_rollout_prompt: "a fox", curated_prompts: [] });
+    expect(FakeSocket.latest().sent[0]).toMatchObject({
+      initial_rollout_prompt: "a fox",
+      curated_prompts: [],
+    });
   });
 
   it("queue_full ends the attempt and closes the socket; retry starts again", async () => {
@@ -204,7 +268,13 @@ describe("SessionController", () => {
     sock.serverSend({ type: "ltx2_stream_start", total_segments: 3 });
     const first = ctl.state.projectId;
     ctl.newProject();
-    await ctl.start({ presetId: "custom", presetLabel: "Custom", prompts: [], customPrompt: "a fox", image: null });
+    await ctl.start({
+      presetId: "custom",
+      presetLabel: "Custom",
+      prompts: [],
+      customPrompt: "a fox",
+      image: null,
+    });
     expect(sock.types()).toEqual(["session_init_v2", "end_project_keep_session", "project_init_v1"]);
     expect(ctl.state.projectId).not.toBe(first);
     expect(FakeSocket.all).toHaveLength(1);

@@ -1,6 +1,13 @@
 /** Fakes for unit tests: a MediaSource/SourceBuffer/video trio and a scriptable websocket. */
+
+import type {
+  MediaEnv,
+  MediaSourceLike,
+  RangesLike,
+  SourceBufferLike,
+  VideoLike,
+} from "../../src/media/types";
 import type { SocketLike } from "../../src/net/connection";
-import type { MediaEnv, MediaSourceLike, RangesLike, SourceBufferLike, VideoLike } from "../../src/media/types";
 
 export class Ranges implements RangesLike {
   constructor(public spans: Array<[number, number]> = []) {}
@@ -115,7 +122,8 @@ export class FakeVideo extends EventTarget implements VideoLike {
   }
   play(): Promise<void> {
     this.plays += 1;
-    if (this.refuseSound && !this.muted) return Promise.reject(new DOMException("no gesture", "NotAllowedError"));
+    if (this.refuseSound && !this.muted)
+      return Promise.reject(new DOMException("no gesture", "NotAllowedError"));
     this.paused = false;
     this.dispatchEvent(new Event("play"));
     return Promise.resolve();

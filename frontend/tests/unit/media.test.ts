@@ -1,10 +1,10 @@
 import { describe, expect, it, vi } from "vitest";
 import { AppendQueue } from "../../src/media/appendQueue";
 import { codecCandidates, pickMime } from "../../src/media/env";
-import { PlaybackController } from "../../src/media/playback";
 import { MediaPipeline } from "../../src/media/pipeline";
+import { PlaybackController } from "../../src/media/playback";
 import { bufferedAhead, rangeIndexAt } from "../../src/media/types";
-import { FakeSourceBuffer, FakeVideo, Ranges, fakeEnv, flush } from "./fakes";
+import { FakeSourceBuffer, FakeVideo, fakeEnv, flush, Ranges } from "./fakes";
 
 const MIME = 'video/mp4; codecs="avc1.42C01E,mp4a.40.2"';
 
@@ -50,7 +50,10 @@ describe("MediaPipeline", () => {
     expect(source?.types).toEqual([MIME]);
     expect(sb.mode).toBe("sequence");
     expect(sb.log).toEqual(["append:1000", "append:1000", "append:3000"]);
-    expect(pipeline.segments.map((m) => [m.seq, m.startS, m.isComplete])).toEqual([[0, 0, true], [1, 2, true]]);
+    expect(pipeline.segments.map((m) => [m.seq, m.startS, m.isComplete])).toEqual([
+      [0, 0, true],
+      [1, 2, true],
+    ]);
     expect(pipeline.segmentAt(1.5)).toBe(0);
     expect(pipeline.segmentAt(2.5)).toBe(1);
     expect(pipeline.bufferedEndS).toBeCloseTo(5);
@@ -71,7 +74,11 @@ describe("MediaPipeline", () => {
     pipeline.beginSegment(1, MIME);
     pipeline.appendChunk(new ArrayBuffer(500));
     await flush();
-    expect((env.sources[0]?.buffers[0] as FakeSourceBuffer).log).toEqual(["append:500", "abort", "append:500"]);
+    expect((env.sources[0]?.buffers[0] as FakeSourceBuffer | undefined)?.log).toEqual([
+      "append:500",
+      "abort",
+      "append:500",
+    ]);
   });
 
   it("switches codecs with changeType when a segment's MIME differs", async () => {
@@ -80,7 +87,9 @@ describe("MediaPipeline", () => {
     pipeline.endSegment(0);
     pipeline.beginSegment(1, 'video/mp4; codecs="avc1.640028,mp4a.40.2"');
     await flush();
-    expect((env.sources[0]?.buffers[0] as FakeSourceBuffer).log).toEqual(['changeType:video/mp4; codecs="avc1.640028,mp4a.40.2"']);
+    expect((env.sources[0]?.buffers[0] as FakeSourceBuffer | undefined)?.log).toEqual([
+      'changeType:video/mp4; codecs="avc1.640028,mp4a.40.2"',
+    ]);
   });
 
   it("trims played media beyond the back buffer", async () => {
@@ -153,7 +162,10 @@ describe("AppendQueue", () => {
 
 describe("buffer helpers", () => {
   it("find ranges and the time buffered ahead", () => {
-    const r = new Ranges([[0, 4], [6, 10]]);
+    const r = new Ranges([
+      [0, 4],
+      [6, 10],
+    ]);
     expect(rangeIndexAt(r, 7)).toBe(1);
     expect(rangeIndexAt(r, 5)).toBe(-1);
     expect(bufferedAhead(r, 1)).toBe(3);
@@ -166,7 +178,10 @@ describe("PlaybackController", () => {
     const s = setup();
     const seen: Array<number | null> = [];
     const muted = vi.fn();
-    const pb = new PlaybackController(s.video, s.pipeline, { onSegment: (q) => seen.push(q), onMutedAutoplay: muted });
+    const pb = new PlaybackController(s.video, s.pipeline, {
+      onSegment: (q) => seen.push(q),
+      onMutedAutoplay: muted,
+    });
     s.pipeline.beginSegment(0, MIME);
     s.pipeline.appendChunk(new ArrayBuffer(bytes));
     if (complete) s.pipeline.endSegment(0);
@@ -219,7 +234,10 @@ describe("PlaybackController", () => {
     const t = await live(5000);
     t.pb.tick(0);
     await flush();
-    (t.video.sourceBuffer as FakeSourceBuffer).buffered = new Ranges([[0, 2.04], [2.08, 5]]);
+    (t.video.sourceBuffer as FakeSourceBuffer).buffered = new Ranges([
+      [0, 2.04],
+      [2.08, 5],
+    ]);
     t.video.currentTime = 2.0;
     t.pb.tick(100);
     t.pb.tick(200);

@@ -3,7 +3,8 @@ import { h } from "../../src/views/dom";
 import { confirmModal, isModalOpen, openModal } from "../../src/views/modal";
 import { installShortcuts } from "../../src/views/shortcuts";
 
-const key = (k: string, opts: KeyboardEventInit = {}) => document.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true, ...opts }));
+const key = (k: string, opts: KeyboardEventInit = {}) =>
+  document.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true, ...opts }));
 
 afterEach(() => {
   document.body.replaceChildren();
@@ -15,7 +16,12 @@ describe("modal", () => {
     document.body.append(opener);
     opener.focus();
     const onClose = vi.fn();
-    openModal({ title: "Hello", body: "text", actions: [{ label: "Cancel" }, { label: "OK", isPrimary: true }], onClose });
+    openModal({
+      title: "Hello",
+      body: "text",
+      actions: [{ label: "Cancel" }, { label: "OK", isPrimary: true }],
+      onClose,
+    });
     const dialog = document.querySelector<HTMLElement>("[role=dialog]");
     expect(dialog?.getAttribute("aria-modal")).toBe("true");
     expect(document.getElementById(dialog?.getAttribute("aria-labelledby") ?? "")?.textContent).toBe("Hello");

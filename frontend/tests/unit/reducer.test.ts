@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { decodeServerEvent } from "../../src/protocol/events";
 import { reduce } from "../../src/state/reducer";
 import { statusText, windowRows } from "../../src/state/selectors";
-import { type Action, INITIAL_SESSION, type SessionState, activeVersion } from "../../src/state/session";
+import { type Action, activeVersion, INITIAL_SESSION, type SessionState } from "../../src/state/session";
 import { READY } from "./fakes";
 
 const ev = (obj: Record<string, unknown>): Action => decodeServerEvent(JSON.stringify(obj));
@@ -10,10 +10,25 @@ const run = (actions: Action[], from: SessionState = INITIAL_SESSION, now = 1000
   actions.reduce((s, a) => reduce(s, a, now), from);
 
 const PROMPTS = ["a dog runs", "the dog jumps", "the dog sleeps"];
-const start: Action = { type: "ui/start", projectId: "p1", presetId: "dogs", presetLabel: "Dogs", prompts: PROMPTS };
+const start: Action = {
+  type: "ui/start",
+  projectId: "p1",
+  presetId: "dogs",
+  presetLabel: "Dogs",
+  prompts: PROMPTS,
+};
 // The app counts segments from 0, the wire (like upstream) from 1.
-const segStart = (idx: number, prompt = PROMPTS[idx] ?? "x") => ev({ type: "ltx2_segment_start", segment_idx: idx + 1, total_segments: 3, prompt, source: "curated", seed_prompt_index: idx });
-const segDone = (idx: number) => ev({ type: "ltx2_segment_complete", segment_idx: idx + 1, total_segments: 3 });
+const segStart = (idx: number, prompt = PROMPTS[idx] ?? "x") =>
+  ev({
+    type: "ltx2_segment_start",
+    segment_idx: idx + 1,
+    total_segments: 3,
+    prompt,
+    source: "curated",
+    seed_prompt_index: idx,
+  });
+const segDone = (idx: number) =>
+  ev({ type: "ltx2_segment_complete", segment_idx: idx + 1, total_segments: 3 });
 const ROLLOUT: Action[] = [
   start,
   ev(READY),
@@ -53,7 +68,16 @@ describe("reduce: a rollout", () => {
     expect(windowRows(s).map((r) => r.status)).toEqual(["ready", "generating", "upcoming"]);
     s = run([{ type: "media/playing", seq: 0 }], s);
     expect(windowRows(s).map((r) => r.status)).toEqual(["playing", "generating", "upcoming"]);
-    s = run([segDone(1), segStart(2), segDone(2), ev({ type: "ltx2_stream_complete" }), { type: "media/playing", seq: 2 }], s);
+    s = run(
+      [
+        segDone(1),
+        segStart(2),
+        segDone(2),
+        ev({ type: "ltx2_stream_complete" }),
+        { type: "media/playing", seq: 2 },
+      ],
+      s,
+    );
     expect(s.phase).toBe("complete");
     expect(windowRows(s).map((r) => r.status)).toEqual(["played", "played", "playing"]);
   });
@@ -63,35 +87,68 @@ describe("reduce: rewrites and branches", () => {
   const base = run([...ROLLOUT, segStart(0), segDone(0)]);
 
   it("adds an edit version whose parent is the latest", () => {
-    const s = run([
-      { type: "ui/rewrite_sent", instruction: "make it night", baseVersionId: "v0" },
-      ev({ type: "rewrite_seed_prompts_started", model: "m" }),
-      ev({ type: "seed_prompts_updated", prompts: ["night dog"], reason: "rewrite" }),
-      ev({ type: "rewrite_seed_prompts_complete", fallback_used: false }),
-    ], base);
-    expect(s.versions.map((v) => [v.label, v.parentId, v.instruction])).toEqual([["Original", null, null], ["Edit 1", "v0", "make it night"]]);
+    const s = run(
+      [
+        { type: "ui/rewrite_sent", instruction: "make it night", baseVersionId: "v0" },
+        ev({ type: "rewrite_seed_prompts_started", model: "m" }),
+        ev({ type: "seed_prompts_updated", prompts: ["night dog"], reason: "rewrite" }),
+        ev({ type: "rewrite_seed_prompts_complete", fallback_used: false }),
+      ],
+      base,
+    );
+    expect(s.versions.map((v) => [v.label, v.parentId, v.instruction])).toEqual([
+      ["Original", null, null],
+      ["Edit 1", "v0", "make it night"],
+    ]);
     expect(s.rewrite).toBeNull();
     expect(activeVersion(s)?.prompts).toEqual(["night dog"]);
   });
 
   it("keeps the branch base when the rewrite completes before its prompts arrive (our server's order)", () => {
-    let s = run([{ type: "ui/select_version", versionId: "v0" }], run([{ type: "ui/rewrite_sent", instruction: "night", baseVersionId: "v0" }, ev({ type: "seed_prompts_updated", prompts: ["n"], reason: "rewrite" })], base));
-    s = run([
-      { type: "ui/rewrite_sent", instruction: "snow", baseVersionId: "v0" },
-      ev({ type: "rewrite_seed_prompts_started", model: "local" }),
-      ev({ type: "rewrite_seed_prompts_complete", fallback_used: false }),
-    ], s);
+    let s = run(
+      [{ type: "ui/select_version", versionId: "v0" }],
+      run(
+        [
+          { type: "ui/rewrite_sent", instruction: "night", baseVersionId: "v0" },
+          ev({ type: "seed_prompts_updated", prompts: ["n"], reason: "rewrite" }),
+        ],
+        base,
+      ),
+    );
+    s = run(
+      [
+        { type: "ui/rewrite_sent", instruction: "snow", baseVersionId: "v0" },
+        ev({ type: "rewrite_seed_prompts_started", model: "local" }),
+        ev({ type: "rewrite_seed_prompts_complete", fallback_used: false }),
+      ],
+      s,
+    );
     expect(statusText(s)).not.toMatch(/Rewriting/);
-    s = run([ev({ type: "seed_prompts_updated", prompts: ["s"], reason: "rewrite", rewrite_instruction: "snow" })], s);
+    s = run(
+      [ev({ type: "seed_prompts_updated", prompts: ["s"], reason: "rewrite", rewrite_instruction: "snow" })],
+      s,
+    );
     expect(s.versions.map((v) => v.parentId)).toEqual([null, "v0", "v0"]);
     expect(s.rewrite).toBeNull();
   });
 
   it("branches from a selected older version", () => {
-    let s = run([{ type: "ui/rewrite_sent", instruction: "night", baseVersionId: "v0" }, ev({ type: "seed_prompts_updated", prompts: ["n"], reason: "rewrite" })], base);
+    let s = run(
+      [
+        { type: "ui/rewrite_sent", instruction: "night", baseVersionId: "v0" },
+        ev({ type: "seed_prompts_updated", prompts: ["n"], reason: "rewrite" }),
+      ],
+      base,
+    );
     s = run([{ type: "ui/select_version", versionId: "v0" }], s);
     expect(activeVersion(s)?.id).toBe("v0");
-    s = run([{ type: "ui/rewrite_sent", instruction: "snow", baseVersionId: "v0" }, ev({ type: "seed_prompts_updated", prompts: ["s"], reason: "rewrite" })], s);
+    s = run(
+      [
+        { type: "ui/rewrite_sent", instruction: "snow", baseVersionId: "v0" },
+        ev({ type: "seed_prompts_updated", prompts: ["s"], reason: "rewrite" }),
+      ],
+      s,
+    );
     expect(s.versions.map((v) => v.parentId)).toEqual([null, "v0", "v0"]);
     expect(s.selectedVersionId).toBeNull();
     expect(activeVersion(s)?.label).toBe("Edit 2");
@@ -103,13 +160,26 @@ describe("reduce: rewrites and branches", () => {
   });
 
   it("notes a rewrite that fell back", () => {
-    const s = run([ev({ type: "rewrite_seed_prompts_complete", fallback_used: true, error: "timeout" })], base);
+    const s = run(
+      [ev({ type: "rewrite_seed_prompts_complete", fallback_used: true, error: "timeout" })],
+      base,
+    );
     expect(s.notice?.code).toBe("rewrite_fallback");
   });
 
   it("new segments after a rewrite belong to the new version; their rows restart", () => {
-    let s = run([{ type: "ui/rewrite_sent", instruction: "night", baseVersionId: null }, ev({ type: "seed_prompts_updated", prompts: ["n1", "n2"], reason: "rewrite" }), segStart(0, "n1")], base);
-    expect(s.segments.map((x) => [x.seq, x.versionId, x.row])).toEqual([[0, "v0", 0], [1, "v1", 0]]);
+    let s = run(
+      [
+        { type: "ui/rewrite_sent", instruction: "night", baseVersionId: null },
+        ev({ type: "seed_prompts_updated", prompts: ["n1", "n2"], reason: "rewrite" }),
+        segStart(0, "n1"),
+      ],
+      base,
+    );
+    expect(s.segments.map((x) => [x.seq, x.versionId, x.row])).toEqual([
+      [0, "v0", 0],
+      [1, "v1", 0],
+    ]);
     s = run([{ type: "media/playing", seq: 0 }], s);
     expect(windowRows(s).map((r) => r.status)).toEqual(["generating", "upcoming"]);
   });
@@ -119,14 +189,35 @@ describe("reduce: prompts appended during a session", () => {
   it("follows a prompt from sent to used", () => {
     let s = run([...ROLLOUT, { type: "ui/prompt_sent", id: "p1", text: "a cat appears" }]);
     expect(windowRows(s).at(-1)).toMatchObject({ status: "queued", prompt: "a cat appears", source: "sent" });
-    s = run([ev({ type: "prompt_received", prompt_id: "p1", queue_depth: 1 }), ev({ type: "prompt_enhancing", prompt_id: "p1" })], s);
+    s = run(
+      [
+        ev({ type: "prompt_received", prompt_id: "p1", queue_depth: 1 }),
+        ev({ type: "prompt_enhancing", prompt_id: "p1" }),
+      ],
+      s,
+    );
     expect(s.pendingPrompts[0]?.status).toBe("enhancing");
-    s = run([ev({ type: "prompt_ready", prompt_id: "p1", prompt: "A cat appears.", source: "user_enhanced" }), ev({ type: "segment_prompt_source", segment_idx: 4, source: "user_enhanced", prompt_id: "p1" })], s);
+    s = run(
+      [
+        ev({ type: "prompt_ready", prompt_id: "p1", prompt: "A cat appears.", source: "user_enhanced" }),
+        ev({ type: "segment_prompt_source", segment_idx: 4, source: "user_enhanced", prompt_id: "p1" }),
+      ],
+      s,
+    );
     expect(s.pendingPrompts).toEqual([]);
   });
 
   it("shows segments beyond the window (auto-extension) as extra rows", () => {
-    const s = run([...ROLLOUT, ev({ type: "ltx2_segment_start", segment_idx: 4, prompt: "later", source: "auto_llm", seed_prompt_index: null })]);
+    const s = run([
+      ...ROLLOUT,
+      ev({
+        type: "ltx2_segment_start",
+        segment_idx: 4,
+        prompt: "later",
+        source: "auto_llm",
+        seed_prompt_index: null,
+      }),
+    ]);
     expect(windowRows(s).map((r) => r.prompt)).toEqual([...PROMPTS, "later"]);
   });
 });
@@ -141,14 +232,23 @@ describe("reduce: errors", () => {
     ["prompt_too_long", "streaming", "streaming", null],
     ["internal", "streaming", "streaming", null],
   ] as const)("%s while %s → %s (action %s)", (code, phase, expected, action) => {
-    const s = run([ev({ type: "error", code, message: "m", retryable: code === "queue_full" || code === "worker_lost" })], { ...INITIAL_SESSION, phase });
+    const s = run(
+      [ev({ type: "error", code, message: "m", retryable: code === "queue_full" || code === "worker_lost" })],
+      { ...INITIAL_SESSION, phase },
+    );
     expect(s.phase).toBe(expected);
     expect(s.notice?.code).toBe(code);
     expect(s.notice?.action).toBe(action);
   });
 
   it("marks an appended prompt that failed", () => {
-    const s = run([{ type: "ui/prompt_sent", id: "p9", text: "x" }, ev({ type: "error", code: "prompt_blocked", message: "no", prompt_id: "p9" })], { ...INITIAL_SESSION, phase: "streaming" });
+    const s = run(
+      [
+        { type: "ui/prompt_sent", id: "p9", text: "x" },
+        ev({ type: "error", code: "prompt_blocked", message: "no", prompt_id: "p9" }),
+      ],
+      { ...INITIAL_SESSION, phase: "streaming" },
+    );
     expect(s.pendingPrompts[0]?.status).toBe("failed");
   });
 
@@ -162,9 +262,27 @@ describe("reduce: errors", () => {
 
 describe("reduce: connection", () => {
   it("resume keeps the segment that was cut off: the server continues it", () => {
-    let s = run([...ROLLOUT, segStart(0), segDone(0), segStart(1), { type: "conn/reconnecting", attempt: 1 }]);
+    let s = run([
+      ...ROLLOUT,
+      segStart(0),
+      segDone(0),
+      segStart(1),
+      { type: "conn/reconnecting", attempt: 1 },
+    ]);
     expect(statusText(s)).toBe("Connection lost. Reconnecting (attempt 1)…");
-    s = run([ev({ ...READY, resume_token: "t2" }), ev({ type: "session_resumed", session_id: "s1", next_segment_idx: 2, total_segments: 3, prompts: PROMPTS })], s);
+    s = run(
+      [
+        ev({ ...READY, resume_token: "t2" }),
+        ev({
+          type: "session_resumed",
+          session_id: "s1",
+          next_segment_idx: 2,
+          total_segments: 3,
+          prompts: PROMPTS,
+        }),
+      ],
+      s,
+    );
     expect(s.resumeToken).toBe("t2");
     expect(s.segments.map((x) => x.status)).toEqual(["ready", "generating"]);
     expect(s.generatingSeq).toBe(1);
@@ -174,7 +292,10 @@ describe("reduce: connection", () => {
   });
 
   it("a failed connection before streaming returns to the lobby", () => {
-    const s = run([start, { type: "conn/failed", notice: { level: "error", code: "unreachable", message: "x", action: "retry" } }]);
+    const s = run([
+      start,
+      { type: "conn/failed", notice: { level: "error", code: "unreachable", message: "x", action: "retry" } },
+    ]);
     expect(s.phase).toBe("lobby");
     expect(s.connection).toBe("closed");
   });
@@ -195,7 +316,12 @@ describe("reduce: connection", () => {
 
 describe("reduce: the rollout runs out of prompts", () => {
   it("waits for a prompt, and says so, until the next segment starts", () => {
-    let s = run([...ROLLOUT, segStart(0), segDone(0), ev({ type: "prompt_sources_blocked", segment_idx: 2 })]);
+    let s = run([
+      ...ROLLOUT,
+      segStart(0),
+      segDone(0),
+      ev({ type: "prompt_sources_blocked", segment_idx: 2 }),
+    ]);
     expect(s.isWaitingForPrompt).toBe(true);
     expect(statusText(s)).toMatch(/type what happens next/);
     s = run([segStart(1)], s);

@@ -1,13 +1,26 @@
 import { IDBFactory } from "fake-indexeddb";
 import "fake-indexeddb/auto";
 import { describe, expect, it } from "vitest";
-import { ProjectDb, type ProjectRecord, newProjectId } from "../../src/storage/projects";
+import { newProjectId, ProjectDb, type ProjectRecord } from "../../src/storage/projects";
 
 const project = (id: string, updatedAtMs: number): ProjectRecord => ({
-  id, title: id, presetId: "x", createdAtMs: 0, updatedAtMs, versions: [], thumbnail: null, segmentCount: 0,
+  id,
+  title: id,
+  presetId: "x",
+  createdAtMs: 0,
+  updatedAtMs,
+  versions: [],
+  thumbnail: null,
+  segmentCount: 0,
 });
 const segment = (projectId: string, seq: number) => ({
-  projectId, seq, segmentIdx: seq, versionId: "v0", prompt: "p", mime: "video/mp4", blob: new Blob([new Uint8Array([seq])]),
+  projectId,
+  seq,
+  segmentIdx: seq,
+  versionId: "v0",
+  prompt: "p",
+  mime: "video/mp4",
+  blob: new Blob([new Uint8Array([seq])]),
 });
 
 describe("ProjectDb", () => {

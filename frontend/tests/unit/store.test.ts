@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
-import { createStore } from "../../src/state/store";
 import { formatClock, timeLeftS, truncate } from "../../src/state/selectors";
 import { INITIAL_SESSION } from "../../src/state/session";
+import { createStore } from "../../src/state/store";
 
 describe("createStore", () => {
   it("notifies subscribers with the new and previous values, only on change", () => {
@@ -21,7 +21,10 @@ describe("createStore", () => {
   it("watch fires once now and then only when the slice changes", () => {
     const store = createStore({ a: 1, b: 1 });
     const seen: number[] = [];
-    store.watch((s) => s.a, (a) => seen.push(a));
+    store.watch(
+      (s) => s.a,
+      (a) => seen.push(a),
+    );
     store.set({ a: 1, b: 2 });
     store.set({ a: 5, b: 2 });
     expect(seen).toEqual([1, 5]);

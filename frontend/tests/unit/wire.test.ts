@@ -4,20 +4,23 @@
  * means them.
  */
 import { execFileSync } from "node:child_process";
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { decodeServerEvent } from "../../src/protocol/events";
-import { encodeClientMessage, toggleMessage, type ClientMessage } from "../../src/protocol/messages";
+import { type ClientMessage, encodeClientMessage, toggleMessage } from "../../src/protocol/messages";
 
 // vitest runs from frontend/ (`make -C frontend test`, `npx vitest`).
 const FRONTEND = process.cwd();
-const GOLDEN = resolve(FRONTEND, "../tests/protocol/golden") + "/";
+const GOLDEN = `${resolve(FRONTEND, "../tests/protocol/golden")}/`;
 
 function golden(side: "client" | "server"): [string, Record<string, unknown>][] {
   return readdirSync(GOLDEN + side)
     .filter((name) => name.endsWith(".json"))
-    .map((name) => [name.replace(/\.json$/, ""), JSON.parse(readFileSync(`${GOLDEN}${side}/${name}`, "utf8"))]);
+    .map((name) => [
+      name.replace(/\.json$/, ""),
+      JSON.parse(readFileSync(`${GOLDEN}${side}/${name}`, "utf8")),
+    ]);
 }
 
 const camelToSnake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -27,7 +30,7 @@ describe("wire types", () => {
   it("are generated from the committed schema", () => {
     // Throws (exit 1) when src/protocol/wire.ts is not what the schema generates.
     execFileSync(process.execPath, ["scripts/gen-protocol.mjs", "--check"], { cwd: FRONTEND, stdio: "pipe" });
-  });
+  }, 60_000); // a node process that compiles the schema and formats the output: seconds on a busy machine
 });
 
 describe("golden server events", () => {
