@@ -87,8 +87,6 @@ export type ErrorCode =
   | "unauthorized"
   | "queue_full"
   | "queue_timeout"
-  | "not_ready"
-  | "session_timeout"
   | "idle_timeout"
   | "resume_failed"
   | "pending_prompts_full"
@@ -97,6 +95,9 @@ export type ErrorCode =
   | "worker_lost"
   | "worker_failed"
   | "segment_timeout"
+  | "unknown_branch"
+  | "unknown_segment"
+  | "segment_evicted"
   | "internal"
   | "admin_disabled"
   | "invalid_body"
@@ -108,7 +109,7 @@ export type ErrorCode =
  * This interface was referenced by `DreamverseProtocol`'s JSON-Schema
  * via the `definition` "CloseCode".
  */
-export type CloseCode = 1000 | 1001 | 1003 | 1008 | 1009 | 1011 | 1013;
+export type CloseCode = 1000 | 1001 | 1003 | 1008 | 1013;
 
 /**
  * The Dreamverse websocket protocol (`/ws`), generated from `runtime/protocol/`.
@@ -535,6 +536,7 @@ export interface MediaSegmentComplete {
   bytes: number | null;
   frames: number | null;
   first_frame_unix_ms: number | null;
+  duration_s: number | null;
 }
 /**
  * This interface was referenced by `DreamverseProtocol`'s JSON-Schema
