@@ -7,9 +7,10 @@ import logging
 import pytest
 from pydantic import ValidationError
 
-from dreamverse.runtime.errors import InvalidImage, to_error_event
+from dreamverse.runtime.errors import InvalidImage
 from dreamverse.runtime.logs import RedactTokens
 from dreamverse.runtime.protocol.client import InitialImage
+from dreamverse.runtime.protocol.errors import to_error_event
 from dreamverse.runtime.protocol.images import decode_initial_image
 from dreamverse.runtime.settings import Settings
 from tests.support.hostile import data_url, png_bomb, png_header_only
