@@ -94,8 +94,9 @@ def _randomize_latent_statistics(vae: nn.Module) -> None:
     """Per-channel latent mean/std away from diffusers' 0/1 defaults, so that random weights exercise
     (de)normalisation like a real checkpoint does instead of hiding it."""
     with torch.no_grad():
-        vae.latents_mean.copy_(torch.randn_like(vae.latents_mean) * 0.5)
-        vae.latents_std.copy_(torch.rand_like(vae.latents_std) + 0.5)
+        mean, std = vae.get_buffer("latents_mean"), vae.get_buffer("latents_std")
+        mean.copy_(torch.randn_like(mean) * 0.5)
+        std.copy_(torch.rand_like(std) + 0.5)
 
 
 def build_random_components(

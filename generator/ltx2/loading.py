@@ -157,7 +157,8 @@ def _dequantized(f: Any, name: str, scale_name: str | None, path: Path) -> torch
         raise CheckpointError(f"{path}: {name} {state}")
     if scale_name is None:
         return tensor
-    return tensor.to(torch.float32) * f.get_tensor(scale_name).to(torch.float32)
+    scale: torch.Tensor = f.get_tensor(scale_name)
+    return tensor.to(torch.float32) * scale.to(torch.float32)
 
 
 # Geometry keys compared between a file's `config` metadata and the shipped config, where both name them.
