@@ -3,8 +3,12 @@
 #
 #   BENCH_GIT_COMMIT=<sha> bash benchmarks/gpu_session.sh STEP...      (carry: .whl)
 #
-# Steps: streaming, streaming-compiled, pipeline, pipeline-compiled, pipeline-compiled-native,
-# pipeline-cudnn, streaming-compiled-fp8, pipeline-fp8, pipeline-compiled-fp8 (`--quantization fp8`), fp8-linear (benchmarks/fp8_linear.py),
+# Steps: streaming, streaming-compiled, pipeline, pipeline-compiled, pipeline-cudnn (`--attention cudnn`),
+# streaming-compiled-fp8, pipeline-fp8, pipeline-compiled-fp8 (`--quantization fp8`), fp8-linear
+# (benchmarks/fp8_linear.py); issue 8's fast path (`--compile --quantization fp8 --cuda-graphs`, attention
+# auto): pipeline-fast and pipeline-fast-720 (stock baseline first, speed-up ratio, per-stage TFLOP/s; 768x512
+# and 1280x704), streaming-fast and streaming-fast-720 (6 segments end to end); gpu-speed-tests
+# (tests/generator/test_gpu_speed.py + test_nvfp4.py);
 # gpu-tests (`pytest -m gpu tests/generator/test_gpu.py`; needs .whl/test/: pytest-asyncio, and pytest 9.2 +
 # pluggy + iniconfig for an image whose pytest is older than 8.4). BENCH_REPEATS (default 2) timed streams per
 # pipeline step; BENCH_DEADLINE_S (default 580) seconds after which no step starts and each step's timeout is
@@ -50,7 +54,9 @@ for step in "$@"; do
     echo "=== $step (t=$(elapsed) s)"
     if [ "$(limit 9999)" -lt 30 ]; then echo "=== $step skipped: deadline"; continue; fi
     case $step in
-    gpu-tests)
+    gpu-tests|gpu-speed-tests)
+        tests=tests/generator/test_gpu.py
+        [ "$step" = gpu-speed-tests ] && tests="tests/generator/test_gpu_speed.py tests/generator/test_nvfp4.py"
         python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --target /tmp/site \
             .whl/test/pytest_asyncio-*.whl
         python3 -c "import pytest, sys; sys.exit(tuple(map(int, pytest.__version__.split('.')[:2])) < (8, 4))" \
@@ -60,7 +66,7 @@ for step in "$@"; do
         # only the plugins the ini needs (asyncio_mode, timeout): the image's others are not ours to vet
         PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 DREAMVERSE_GPU_REPORT="$OUT/gpu-tests.jsonl" \
             timeout "$(limit 300)" python3 -m pytest -p pytest_asyncio.plugin -p pytest_timeout \
-            -p no:cacheprovider -m gpu tests/generator/test_gpu.py -q
+            -p no:cacheprovider -m gpu $tests -q
         rc=$? ;;
     fp8-linear)
         timeout "$(limit 150)" python3 -m benchmarks.fp8_linear
@@ -88,15 +94,27 @@ for step in "$@"; do
         timeout "$(limit 300)" python3 -m benchmarks.pipeline --checkpoint random --no-baseline --repeats "$REPEATS"
         rc=$? ;;
     pipeline-cudnn)
-        timeout 300 python3 -m benchmarks.pipeline --checkpoint random --no-baseline --repeats 2 \
-            --attention-backend _native_cudnn
+        timeout "$(limit 300)" python3 -m benchmarks.pipeline --checkpoint random --no-baseline --repeats 2 \
+            --attention cudnn
+        rc=$? ;;
+    pipeline-fast)
+        timeout "$(limit 420)" python3 -m benchmarks.pipeline --checkpoint random --repeats "$REPEATS" \
+            --compile --quantization fp8 --cuda-graphs
+        rc=$? ;;
+    pipeline-fast-720)
+        timeout "$(limit 420)" python3 -m benchmarks.pipeline --checkpoint random --repeats "$REPEATS" \
+            --compile --quantization fp8 --cuda-graphs --width 1280 --height 704
+        rc=$? ;;
+    streaming-fast)
+        timeout "$(limit 420)" python3 -m benchmarks.streaming --model ltx2 --checkpoint random \
+            --segments 6 --ffmpeg "$FFMPEG" --compile --quantization fp8 --cuda-graphs
+        rc=$? ;;
+    streaming-fast-720)
+        timeout "$(limit 420)" python3 -m benchmarks.streaming --model ltx2 --checkpoint random \
+            --segments 6 --ffmpeg "$FFMPEG" --compile --quantization fp8 --cuda-graphs --width 1280 --height 704
         rc=$? ;;
     pipeline-compiled)
         timeout "$(limit 420)" python3 -m benchmarks.pipeline --checkpoint random --no-baseline --repeats "$REPEATS" --compile
-        rc=$? ;;
-    pipeline-compiled-native)
-        timeout 420 python3 -m benchmarks.pipeline --checkpoint random --no-baseline --repeats 2 --compile \
-            --attention-backend native
         rc=$? ;;
     *) echo "unknown step $step"; rc=2 ;;
     esac

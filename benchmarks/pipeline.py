@@ -2,14 +2,17 @@
 `LTX2Pipeline` (stage 1 -> `LTX2LatentUpsamplePipeline` -> stage 2, all guidance off) on the same weights and
 shapes as the baseline. Writes one JSON.
 
-    python benchmarks/pipeline.py --model ltx2 --checkpoint random --out results/pipeline-h100.json
+    python -m benchmarks.pipeline --checkpoint random --compile --quantization fp8 --cuda-graphs
     python benchmarks/pipeline.py --model tiny --device cpu --out /tmp/pipeline-tiny.json   # smoke test
-    python -m benchmarks.pipeline --checkpoint random --compile --no-baseline   # results/pipeline-*.json
 
-`--quantization fp8` is `GeneratorSpec.quantization` (float8 linears in the transformer blocks).
-`--compile` is `GeneratorSpec.compile` (the transformer's repeated blocks through `torch.compile`, with the
-attention backend `COMPILE_ATTENTION_BACKEND`); `--attention-backend` overrides the backend afterwards.
-Warm-up renders a segment 0 and a continuation and reports their seconds (compilation included).
+The baseline is stock: it runs first, on the transformer as loaded (bf16, eager, diffusers' default
+attention), before `apply_speedups` quantizes, compiles or captures anything. `speedup_vs_stock` in the JSON
+is the baseline's median segment over ours (segment 0, same shapes; and continuations).
+
+Per stage, the JSON has FLOPs per step (counted with `torch.utils.flop_counter` on one eager step of the
+unmodified model, split into matmuls and attention), achieved TFLOP/s, and the tensor-core bound: matmul
+FLOPs at the measured peak of the linears' precision (an 8192^3 bf16 matmul, or FP8 `_scaled_mm` with
+`--quantization fp8`) plus attention FLOPs at the bf16 peak; `bound_ratio` is measured step time over that.
 
 `--checkpoint random` builds seeded random weights directly on the device (no Gemma 12B: prompts map to
 random features of Gemma's shape; the JSON says so).
@@ -21,6 +24,7 @@ import argparse
 import json
 import logging
 import platform
+import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -29,10 +33,11 @@ from typing import Any
 import torch
 
 from benchmarks.common import device_info, git_info, write_result
+from benchmarks.flops import count_step_flops, measured_peaks, stage_efficiency
 from dreamverse.generator.base import AudioTrack, SegmentRequest
 from dreamverse.generator.ltx2.streaming_pipeline import (
-    COMPILE_ATTENTION_BACKEND,
     LTX2Generator,
+    apply_speedups,
     build_ltx2_generator,
     compile_transformer,
 )
@@ -64,8 +69,12 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--segments", type=int, default=4, help="segments per timed stream (0, 1, 2, ...)")
     parser.add_argument(
-        "--attention-backend", default=None, help="diffusers attention backend, e.g. native, _native_cudnn"
+        "--attention",
+        default="auto",
+        choices=["auto", "sdpa", "cudnn", "flash", "fa4"],
+        help="GeneratorSpec.attention",
     )
+    parser.add_argument("--cuda-graphs", action="store_true", help="GeneratorSpec.cuda_graphs")
     parser.add_argument(
         "--out", type=Path, default=None, help="JSON path (default: benchmarks/results/pipeline-*.json)"
     )
@@ -221,6 +230,24 @@ def environment(device: torch.device) -> dict[str, Any]:
     return env
 
 
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def speedup_vs_stock(ours: dict[str, Any], baseline: dict[str, Any]) -> dict[str, Any]:
+    """Median stock segment over our median segment 0 (same shapes) and continuation."""
+    stock = _median([run["total_s"] for run in baseline["runs"]])
+    first = _median([run["total_s"] for run in ours["runs"] if run["segment_idx"] == 0])
+    later = _median([run["total_s"] for run in ours["runs"] if run["segment_idx"] > 0])
+    return {
+        "stock_median_s": stock,
+        "ours_segment0_median_s": first,
+        "ours_continuation_median_s": later,
+        "segment0": stock / first if stock and first else None,
+        "continuation": stock / later if stock and later else None,
+    }
+
+
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     args = parse_args()
@@ -236,13 +263,11 @@ def main() -> None:
         schedule=args.schedule,
         compile=args.compile and not args.compile_static,
         quantization=args.quantization,
+        cuda_graphs=args.cuda_graphs,
+        attention=args.attention,
     )
-    (generator, load_s) = _timed(lambda: build_ltx2_generator(spec), device)
-    if args.compile_static:
-        compile_transformer(generator.pipeline.c.transformer, dynamic=False)
-        generator.compiled = True
-    if args.attention_backend:
-        generator.pipeline.c.transformer.set_attention_backend(args.attention_backend)
+    # the transformer as loaded: the stock baseline and the FLOP count see it before any speed-up
+    (generator, load_s) = _timed(lambda: build_ltx2_generator(spec, speedups=False), device)
     result: dict[str, Any] = {
         "benchmark": "pipeline",
         "model": args.model,
@@ -262,27 +287,55 @@ def main() -> None:
         "device": args.device,
         "compile": "static (dynamic=False)" if args.compile_static else args.compile,
         "quantization": args.quantization,
+        "cuda_graphs": args.cuda_graphs,
+        "attention": args.attention,
         "segments_per_stream": args.segments,
-        "attention_backend": args.attention_backend
-        or (COMPILE_ATTENTION_BACKEND if generator.compiled and device.type == "cuda" else None)
-        or "native (diffusers default: PyTorch SDPA picks)",
         "load_s": load_s,
         "environment": environment(device),
     }
-    result["ours"] = run_ours(generator, args.repeats, args.segments, device)
     if not args.no_baseline:
         result["diffusers_baseline"] = run_baseline(generator, args.repeats, device)
+    flops = count_step_flops(generator)
+    result["flops_per_step"] = flops
+    started = time.perf_counter()
+    apply_speedups(generator, spec)
+    if args.compile_static:
+        compile_transformer(generator.pipeline.c.transformer, dynamic=False)
+        generator.compiled = True
+    result["speedups_s"] = time.perf_counter() - started
+    plan = generator.attention_plan
+    if plan is not None:
+        result["attention_plan"] = {
+            "by_tokens": plan.by_tokens,
+            "timings_ms": plan.timings_ms,
+            "relative_error_vs_math": plan.errors,
+        }
+    result["ours"] = run_ours(generator, args.repeats, args.segments, device)
+    graphs = generator.graphs
+    if graphs is not None:
+        result["cuda_graph_captures"] = graphs.captures
+        result["cuda_graph_capture_s"] = graphs.capture_s
+    if device.type == "cuda":
+        peaks = measured_peaks(device)
+        result["measured_peak_tflops"] = peaks
+        result["stage_efficiency"] = stage_efficiency(
+            result["ours"]["runs"], flops, generator.pipeline.schedule, peaks, args.quantization
+        )
+    if "diffusers_baseline" in result:
+        result["speedup_vs_stock"] = speedup_vs_stock(result["ours"], result["diffusers_baseline"])
+        logger.info("speed-up over stock: %s", result["speedup_vs_stock"])
     if args.out is None:
         name = f"pipeline-{args.model}-{'random' if result['weights'] == 'random' else 'loaded'}"
         keys = ("model", "checkpoint", "geometry", "schedule", "dtype", "compile", "quantization")
         settings = {k: result[k] for k in keys}
-        settings["attention_backend"] = result["attention_backend"]
+        settings["attention"] = args.attention
+        settings["cuda_graphs"] = args.cuda_graphs
         path = write_result(name, settings, result, use_gpu=device.type == "cuda")
     else:
         result["git"] = git_info()
         result["machine"] = device_info(device.type == "cuda")
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(result, indent=2) + "\n")
+        args.out.write_text(json.dumps(result, indent=2, default=str) + "\n")
         path = args.out
     logger.info("wrote %s", path)
 

@@ -22,5 +22,9 @@ class GeneratorSpec:
     schedule: Literal["8+3"] = "8+3"
     quantization: Literal["none", "fp8"] = "none"
     compile: bool = False
+    # CUDA graphs of the denoising step, one per input shape, captured at warm-up (CUDA only)
+    cuda_graphs: bool = False
+    # attention of the video self-attention: "auto" times the backends at load and takes the fastest per stage
+    attention: Literal["auto", "sdpa", "cudnn", "flash", "fa4"] = "auto"
     synthetic_latency_ms: int = 0  # synthetic only: extra time per segment, spread over its frames
     synthetic_fail_prompt: str | None = None  # synthetic only: a segment whose prompt has this text raises

@@ -24,7 +24,17 @@ from dreamverse.runtime.version import __version__
 
 logger = logging.getLogger(__name__)
 
-_MOCK_HIDDEN = {"model", "checkpoint", "text_encoder", "dtype", "schedule", "quantization", "compile"}
+_MOCK_HIDDEN = {
+    "model",
+    "checkpoint",
+    "text_encoder",
+    "dtype",
+    "schedule",
+    "quantization",
+    "compile",
+    "cuda_graphs",
+    "attention",
+}
 
 
 def build_parser(prog: str, description: str, hidden: Iterable[str] = ()) -> argparse.ArgumentParser:

@@ -97,6 +97,10 @@ class ModelSettings(BaseSettings):
     schedule: Literal["8+3"] = Field("8+3", description="Distilled steps: stage 1 + stage 2.")
     quantization: Literal["none", "fp8"] = Field("none", description="Linear-layer quantization.")
     compile: bool = Field(False, description="torch.compile the transformer during warmup.")
+    cuda_graphs: bool = Field(False, description="CUDA graphs of the denoising step, captured at warmup.")
+    attention: Literal["auto", "sdpa", "cudnn", "flash", "fa4"] = Field(
+        "auto", description="Video self-attention backend; `auto` times them at load, fastest per stage."
+    )
     latency: int = Field(0, ge=0, description="Synthetic generator: extra milliseconds per segment.")
     synthetic_fail_prompt: str | None = Field(
         None,
@@ -119,6 +123,8 @@ class ModelSettings(BaseSettings):
             schedule=self.schedule,
             quantization=self.quantization,
             compile=self.compile,
+            cuda_graphs=self.cuda_graphs,
+            attention=self.attention,
             synthetic_latency_ms=self.latency,
             synthetic_fail_prompt=self.synthetic_fail_prompt,
         )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import torch
 from diffusers import LTX2VideoTransformer3DModel
 
+from dreamverse.generator.ltx2.graphs import TransformerForward
 from dreamverse.generator.ltx2.text import PromptEmbeddings
 
 
@@ -72,16 +73,19 @@ def denoise(
     sigmas: Sequence[float],
     context: DenoiseContext,
     on_step: StepCallback | None = None,
+    forward: TransformerForward | None = None,
 ) -> tuple[TokenState, TokenState]:
-    """Run len(sigmas) - 1 Euler steps (one transformer forward each, no guidance)."""
+    """Run len(sigmas) - 1 Euler steps (one transformer forward each, no guidance). `forward` replaces the
+    transformer's own call (a `GraphedForward` replaying CUDA graphs); the math is the same."""
     dtype = transformer.dtype
+    call = forward if forward is not None else transformer
     sigma_table = torch.tensor(list(sigmas), dtype=torch.float32, device=video.latents.device)
     prompt = context.prompt
     for step in range(len(sigmas) - 1):
         sigma, sigma_next = float(sigmas[step]), float(sigmas[step + 1])
         scaled = sigma_table[step] * context.timestep_scale
         batch_sigma = scaled.expand(video.latents.shape[0])
-        video_v, audio_v = transformer(
+        video_v, audio_v = call(
             hidden_states=video.latents.to(dtype),
             audio_hidden_states=audio.latents.to(dtype),
             encoder_hidden_states=prompt.video,

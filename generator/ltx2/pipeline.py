@@ -21,6 +21,7 @@ from dreamverse.generator.ltx2 import latents as L
 from dreamverse.generator.ltx2.components import LTX2Components
 from dreamverse.generator.ltx2.config import PipelineSettings
 from dreamverse.generator.ltx2.denoise import DenoiseContext, StepCallback, TokenState, denoise
+from dreamverse.generator.ltx2.graphs import TransformerForward
 from dreamverse.generator.ltx2.schedules import Schedule
 from dreamverse.generator.ltx2.text import PromptEmbeddings, PromptEncoder
 
@@ -77,6 +78,8 @@ class DistilledPipeline:
             cache_size=prompt_cache_size,
         )
         self.mel_bins = L.latent_mel_bins(components.audio_vae)
+        # replaces the transformer's call in both stages (CUDA graphs); None: the transformer itself
+        self.forward: TransformerForward | None = None
 
     # -- conditioning -------------------------------------------------------------------------------------
     @torch.no_grad()
@@ -167,7 +170,9 @@ class DistilledPipeline:
             L.pack_audio(audio_noise), plan.audio_prefix, self._audio_coords(plan.audio_latent_frames), 1
         )
         context = self._context(prompt, shape.frames, plan.audio_latent_frames)
-        video, audio = denoise(self.c.transformer, video, audio, self.schedule.stage1, context, on_step)
+        video, audio = denoise(
+            self.c.transformer, video, audio, self.schedule.stage1, context, on_step, self.forward
+        )
         return video, audio, shape
 
     @torch.no_grad()
@@ -205,7 +210,7 @@ class DistilledPipeline:
         video = video.noised(sigma, video_noise)
         audio = audio.noised(sigma, audio_noise)
         context = self._context(prompt, frames, audio.latents.shape[1])
-        return denoise(self.c.transformer, video, audio, self.schedule.stage2, context, on_step)
+        return denoise(self.c.transformer, video, audio, self.schedule.stage2, context, on_step, self.forward)
 
     def generate(
         self, prompt: str, plan: SegmentPlan, generator: torch.Generator, on_step: StepCallback | None = None

@@ -27,6 +27,7 @@ from dreamverse.generator.base import (
 )
 from dreamverse.generator.errors import ConditioningError, GeneratorConfigError
 from dreamverse.generator.ltx2 import latents as L
+from dreamverse.generator.ltx2.attention import AttentionPlan, install_plan, plan_attention
 from dreamverse.generator.ltx2.components import LTX2Components
 from dreamverse.generator.ltx2.config import ModelConfig, load_model_config
 from dreamverse.generator.ltx2.continuation import (
@@ -37,6 +38,7 @@ from dreamverse.generator.ltx2.continuation import (
     frames_to_pixels,
 )
 from dreamverse.generator.ltx2.fp8 import quantize_blocks_fp8
+from dreamverse.generator.ltx2.graphs import GraphedForward
 from dreamverse.generator.ltx2.pipeline import DistilledPipeline, SegmentPlan
 from dreamverse.generator.ltx2.schedules import get_schedule
 from dreamverse.generator.ltx2.snapshot import SnapshotScope, load_carry, save_carry
@@ -45,9 +47,7 @@ from dreamverse.generator.spec import GeneratorSpec
 logger = logging.getLogger(__name__)
 
 CARRY_KEY = "ltx2"
-# `GeneratorSpec.compile`: attention backend set before the blocks are compiled (None: diffusers' default,
-# PyTorch SDPA's own choice; cuDNN measured slower on an H200, eager and compiled alike).
-COMPILE_ATTENTION_BACKEND: str | None = None
+WARMUP_LOOKAHEAD = 24  # continuations scanned for distinct audio lengths (they cycle with period 3 at 24 fps)
 FULL_SIZE_DEFAULTS = (768, 512, 121)  # GeneratorSpec's defaults; "tiny" swaps them for its own
 DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
 
@@ -141,20 +141,58 @@ class LTX2Generator(VideoGenerator):
         )
         self._timings: dict[str, float] = {}
         self.compiled = False
+        self.attention_plan: AttentionPlan | None = None
 
     @property
     def geometry(self) -> Geometry:
         return self._geometry
 
+    @property
+    def graphs(self) -> GraphedForward | None:
+        forward = self.pipeline.forward
+        return forward if isinstance(forward, GraphedForward) else None
+
+    def continuation_audio_lengths(self, count: int = WARMUP_LOOKAHEAD) -> list[int]:
+        """Audio latent frames of continuations 1..count of a stream (the timeline alone decides them)."""
+        timing = self.timeline.first()
+        lengths = []
+        for _ in range(count):
+            carry = Carry(
+                tail_frames=np.empty(0, dtype=np.uint8),
+                audio_tail=torch.empty(0),
+                video_time_offset_s=timing.video_time_offset_s,
+                audio_latent_frames=timing.audio_latent_frames,
+            )
+            timing = self.timeline.next(carry)
+            lengths.append(timing.audio_latent_frames)
+        return lengths
+
+    def warmup_segments(self) -> int:
+        """Segments warm-up renders: one, or, compiled or graphed, segment 0 and continuations up to the
+        first with each audio length a stream will have (each shape is compiled and captured once)."""
+        if not (self.compiled or self.graphs is not None):
+            return 1
+        lengths = self.continuation_audio_lengths()
+        last_new = max(lengths.index(length) for length in set(lengths))
+        return last_new + 2  # segment 0, then continuations 1..last_new+1
+
     def warmup(self) -> None:
-        """One segment; a compiled transformer also renders a continuation, whose shapes differ (per-token
-        timesteps, more audio tokens), so that no compilation is left for the first session."""
+        """Render `warmup_segments()` segments so that no compilation or capture is left for a session."""
         started = time.perf_counter()
         state = self.new_stream(seed=0)
-        for idx in (0, 1) if self.compiled else (0,):
+        for idx in range(self.warmup_segments()):
             for _ in self.render_segment(state, SegmentRequest(prompt="warmup", segment_idx=idx)):
                 pass
         logger.info("%s warmed up in %.2f s", self.name, time.perf_counter() - started)
+
+    def video_token_counts(self) -> tuple[int, int]:
+        """Video tokens of stage 1 (half size) and stage 2."""
+        s, vae = self.settings, self.pipeline.c.vae
+        counts = []
+        for height, width in ((s.gen_height // 2, s.gen_width // 2), (s.gen_height, s.gen_width)):
+            shape = L.VideoLatentShape.for_pixels(vae, s.num_frames, height, width)
+            counts.append(shape.frames * shape.height * shape.width)
+        return counts[0], counts[1]
 
     def last_timings(self) -> StageTimings:
         return StageTimings(seconds=dict(self._timings))
@@ -246,8 +284,9 @@ class LTX2Generator(VideoGenerator):
         state.segments_rendered = idx + 1
 
 
-def build_ltx2_generator(spec: GeneratorSpec) -> LTX2Generator:
-    """Load (or, for "tiny", build) the model a spec names and wrap it as a `VideoGenerator`."""
+def build_ltx2_generator(spec: GeneratorSpec, speedups: bool = True) -> LTX2Generator:
+    """Load (or, for "tiny", build) the model a spec names and wrap it as a `VideoGenerator`; with
+    `speedups=False` the transformer stays as loaded (call `apply_speedups` later)."""
     from dreamverse.generator.ltx2.loading import load_components
 
     config = load_model_config(spec.model)
@@ -255,29 +294,62 @@ def build_ltx2_generator(spec: GeneratorSpec) -> LTX2Generator:
     if spec.dtype not in DTYPES:
         raise GeneratorConfigError(f"unsupported dtype {spec.dtype!r}")
     device = torch.device(spec.device)
+    check_speedups(spec, device)
+    components: LTX2Components = load_components(
+        config, spec.checkpoint, text_encoder=spec.text_encoder, device=device, dtype=DTYPES[spec.dtype]
+    )
+    pipeline = DistilledPipeline(components, config.pipeline, get_schedule(spec.schedule), device)
+    generator = LTX2Generator(pipeline, config, settings)
+    if speedups:
+        apply_speedups(generator, spec)
+    return generator
+
+
+def check_speedups(spec: GeneratorSpec, device: torch.device) -> None:
+    """Refuse, before loading anything, a spec whose speed-ups cannot run on `device`."""
     if spec.quantization == "fp8":
         if spec.dtype != "bfloat16":
             raise GeneratorConfigError(f"quantization 'fp8' needs dtype bfloat16, got {spec.dtype!r}")
         if device.type == "cuda" and torch.cuda.get_device_capability(device) < (8, 9):
             raise GeneratorConfigError("quantization 'fp8' needs an FP8 GPU (Ada or Hopper, sm_89+)")
-    components: LTX2Components = load_components(
-        config, spec.checkpoint, text_encoder=spec.text_encoder, device=device, dtype=DTYPES[spec.dtype]
-    )
+    if spec.cuda_graphs and device.type != "cuda":
+        raise GeneratorConfigError("cuda_graphs needs a CUDA device")
+
+
+def apply_speedups(generator: LTX2Generator, spec: GeneratorSpec) -> None:
+    """Everything that changes the loaded transformer or how it is called: FP8 linears, the attention
+    plan, torch.compile and CUDA graphs (`benchmarks/pipeline.py` runs diffusers' stock baseline on the
+    unmodified model first, then calls this)."""
+    check_speedups(spec, generator.pipeline.device)
+    transformer = generator.pipeline.c.transformer
+    device = generator.pipeline.device
     if spec.quantization == "fp8":
-        quantize_blocks_fp8(components.transformer)
+        quantize_blocks_fp8(transformer)
         if not spec.compile:  # measured on an H200: eager quantization kernels cost more than FP8 saves
             logger.warning("fp8 without compile is slower than bf16 (eager segment 3.0 -> 4.4 s on an H200)")
-    pipeline = DistilledPipeline(components, config.pipeline, get_schedule(spec.schedule), device)
-    generator = LTX2Generator(pipeline, config, settings)
+    if device.type == "cuda" or spec.attention != "auto":  # on the CPU "auto" leaves diffusers' default
+        config = transformer.config
+        try:
+            plan = plan_attention(
+                spec.attention,
+                generator.video_token_counts(),
+                int(config.num_attention_heads),
+                int(config.attention_head_dim),
+                device,
+            )
+        except ValueError as exc:
+            raise GeneratorConfigError(str(exc)) from exc
+        install_plan(transformer, plan)
+        generator.attention_plan = plan
     if spec.compile:
-        compile_transformer(components.transformer)
+        compile_transformer(transformer)
         generator.compiled = True
-    return generator
+    if spec.cuda_graphs:
+        generator.pipeline.forward = GraphedForward(transformer)
 
 
 def compile_transformer(
     transformer: LTX2VideoTransformer3DModel,
-    attention_backend: str | None = COMPILE_ATTENTION_BACKEND,
     backend: str = "inductor",
     dynamic: bool | None = None,
 ) -> None:
@@ -288,7 +360,5 @@ def compile_transformer(
     audio token count of a continuation cycles (168, 168, 167 at 121 frames, 24 fps), so static graphs
     (`dynamic=False`) recompile in the middle of a stream and reach dynamo's recompile limit.
     """
-    if attention_backend is not None and next(transformer.parameters()).is_cuda:
-        transformer.set_attention_backend(attention_backend)
     transformer.compile_repeated_blocks(dynamic=dynamic, backend=backend)
-    logger.info("transformer blocks compiled (attention backend %s)", attention_backend or "default")
+    logger.info("transformer blocks compiled")

@@ -31,7 +31,7 @@ def test_compiled_blocks_give_the_eager_latents(tiny_config: ModelConfig) -> Non
         build_random_components(tiny_config, seed=0), tiny_config.pipeline, DISTILLED_8_3, CPU
     )
     compiled_components = build_random_components(tiny_config, seed=0)
-    compile_transformer(compiled_components.transformer, attention_backend=None, backend="eager")
+    compile_transformer(compiled_components.transformer, backend="eager")
     compiled = DistilledPipeline(compiled_components, tiny_config.pipeline, DISTILLED_8_3, CPU)
     p = tiny_config.pipeline
     plan = SegmentPlan(
@@ -48,7 +48,7 @@ def test_spec_compile_compiles_and_warms_a_continuation(monkeypatch: pytest.Monk
 
     def eager_compile(transformer: torch.nn.Module) -> None:
         calls.append(transformer)
-        compile_transformer(transformer, attention_backend=None, backend="eager")  # type: ignore[arg-type]
+        compile_transformer(transformer, backend="eager")  # type: ignore[arg-type]
 
     monkeypatch.setattr(streaming_pipeline, "compile_transformer", eager_compile)
     generator = build_ltx2_generator(GeneratorSpec(model="tiny", device="cpu", dtype="float32", compile=True))

@@ -76,7 +76,7 @@ def test_compiled_fp8_blocks_trace() -> None:
     torch._dynamo.reset()
     eager = build_ltx2_generator(TINY_FP8)
     compiled = build_ltx2_generator(TINY_FP8)
-    compile_transformer(compiled.pipeline.c.transformer, attention_backend=None, backend="eager")
+    compile_transformer(compiled.pipeline.c.transformer, backend="eager")
     state = eager.new_stream(seed=1)
     plan, _ = eager.plan(state, SegmentRequest(prompt="a", segment_idx=0))
     want = eager.pipeline.generate("a", plan, torch.Generator().manual_seed(3))
