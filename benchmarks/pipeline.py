@@ -96,11 +96,12 @@ def _peak_gib(device: torch.device) -> float | None:
 
 
 def run_ours(generator: LTX2Generator, repeats: int, segments: int, device: torch.device) -> dict[str, Any]:
-    """Warm-up (segment 0 + one continuation, timed), then `repeats` streams of `segments` segments
-    (continuations cycle through audio lengths 168, 168, 167 at 121 frames)."""
+    """Warm-up (what `LTX2Generator.warmup` renders: segment 0 and, compiled or graphed, continuations up to
+    every audio length; each timed), then `repeats` streams of `segments` segments (continuations cycle
+    through audio lengths 168, 168, 167 at 121 frames)."""
     state = generator.new_stream(seed=10)
     warmup_s: list[float] = []
-    for idx in (0, 1):
+    for idx in range(generator.warmup_segments()):
         started = time.perf_counter()
         for _ in generator.render_segment(state, SegmentRequest(prompt="warm-up", segment_idx=idx)):
             pass
@@ -230,6 +231,25 @@ def environment(device: torch.device) -> dict[str, Any]:
     return env
 
 
+def decode_cudnn_benchmark_ab(generator: LTX2Generator, device: torch.device) -> dict[str, Any]:
+    """Seconds of one full-size video decode with cuDNN's autotuner off, then on (same latents)."""
+    s = generator.settings
+    channels = generator.pipeline.c.vae.config.latent_channels
+    frames = (s.num_frames - 1) // 8 + 1
+    latents = torch.randn(1, channels, frames, s.gen_height // 32, s.gen_width // 32, device=device)
+    before = torch.backends.cudnn.benchmark
+    out: dict[str, Any] = {}
+    try:
+        for flag in (False, True):
+            torch.backends.cudnn.benchmark = flag
+            generator.pipeline.decode_video(latents)  # warm (and, on, autotune)
+            times = [_timed(lambda: generator.pipeline.decode_video(latents), device)[1] for _ in range(3)]
+            out[f"benchmark_{str(flag).lower()}_s"] = times
+    finally:
+        torch.backends.cudnn.benchmark = before
+    return out
+
+
 def _median(values: list[float]) -> float | None:
     return statistics.median(values) if values else None
 
@@ -311,6 +331,8 @@ def main() -> None:
             "relative_error_vs_math": plan.errors,
         }
     result["ours"] = run_ours(generator, args.repeats, args.segments, device)
+    if device.type == "cuda":
+        result["video_decode_cudnn_benchmark_ab"] = decode_cudnn_benchmark_ab(generator, device)
     graphs = generator.graphs
     if graphs is not None:
         result["cuda_graph_captures"] = graphs.captures
