@@ -25,7 +25,9 @@ def test_routed_attention_gives_the_default_latents(
     tiny_generator: LTX2Generator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     p = tiny_generator.config.pipeline
-    plan = SegmentPlan(width=p.width, height=p.height, num_frames=p.num_frames, fps=24.0, audio_latent_frames=30)
+    plan = SegmentPlan(
+        width=p.width, height=p.height, num_frames=p.num_frames, fps=24.0, audio_latent_frames=30
+    )
     want = tiny_generator.pipeline.generate("a kite", plan, torch.Generator("cpu").manual_seed(4))
     # the tiny model's video has 8 and 32 tokens: route every self-attention, and count what is routed
     monkeypatch.setattr(attention, "MIN_ROUTED_TOKENS", 1)
