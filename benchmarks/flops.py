@@ -9,13 +9,14 @@ kind. `measured_peaks` times an 8192^3 bf16 matmul and the FP8 `_scaled_mm` our 
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 
 from dreamverse.generator.base import SegmentRequest
+from dreamverse.generator.ltx2.attention import cuda_median_ms
 from dreamverse.generator.ltx2.schedules import Schedule
 from dreamverse.generator.ltx2.streaming_pipeline import LTX2Generator
 
@@ -68,27 +69,13 @@ def count_step_flops(generator: LTX2Generator) -> dict[str, dict[str, float]]:
     return counted
 
 
-def _median_ms(fn: Callable[[], Any], repeats: int = 20) -> float:
-    for _ in range(3):
-        fn()
-    times = []
-    for _ in range(repeats):
-        start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-        start.record()
-        fn()
-        end.record()
-        end.synchronize()
-        times.append(start.elapsed_time(end))
-    return statistics.median(times)
-
-
 def measured_peaks(device: torch.device, size: int = PEAK_SIZE) -> dict[str, float]:
     """TFLOP/s of a size^3 matmul on random data: bf16 (`@`) and, on FP8 GPUs, e4m3 `_scaled_mm` with
     row-wise scales (what `Float8Linear` runs)."""
     flops = 2.0 * size**3
     a = torch.randn(size, size, device=device, dtype=torch.bfloat16)
     b = torch.randn(size, size, device=device, dtype=torch.bfloat16)
-    peaks = {"bf16": flops / _median_ms(lambda: a @ b) / 1e9}
+    peaks = {"bf16": flops / cuda_median_ms(lambda: a @ b, repeats=20, warmups=3) / 1e9}
     if torch.cuda.get_device_capability(device) >= (8, 9):
         a8 = a.to(torch.float8_e4m3fn)
         b8 = b.t().contiguous().to(torch.float8_e4m3fn).t()  # column-major second operand
@@ -96,7 +83,11 @@ def measured_peaks(device: torch.device, size: int = PEAK_SIZE) -> dict[str, flo
         sb = torch.ones(1, size, device=device)
         peaks["fp8"] = (
             flops
-            / _median_ms(lambda: torch._scaled_mm(a8, b8, scale_a=sa, scale_b=sb, out_dtype=torch.bfloat16))
+            / cuda_median_ms(
+                lambda: torch._scaled_mm(a8, b8, scale_a=sa, scale_b=sb, out_dtype=torch.bfloat16),
+                repeats=20,
+                warmups=3,
+            )
             / 1e9
         )
     return peaks

@@ -122,9 +122,9 @@ def _routed(
     return out.transpose(1, 2)
 
 
-def _time_ms(fn: Callable[[], Any], device: torch.device, repeats: int = 10) -> float:
-    """Median CUDA-event time of `fn` after two warm-up calls."""
-    for _ in range(2):
+def cuda_median_ms(fn: Callable[[], Any], repeats: int = 10, warmups: int = 2) -> float:
+    """Median CUDA-event time of `fn` (ms) after `warmups` calls."""
+    for _ in range(warmups):
         fn()
     times = []
     for _ in range(repeats):
@@ -158,7 +158,7 @@ def measure(
     for name in candidates:
         try:
             errors[name] = relative_error(attend(name, q, k, v)[:, :, few], want)
-            timings[name] = _time_ms(lambda name=name: attend(name, q, k, v), device)  # type: ignore[misc]
+            timings[name] = cuda_median_ms(lambda name=name: attend(name, q, k, v))  # type: ignore[misc]
         except (RuntimeError, ImportError, NotImplementedError) as exc:  # e.g. cuDNN without a plan
             logger.info("attention backend %s does not run at %d tokens: %s", name, tokens, exc)
             errors.pop(name, None)

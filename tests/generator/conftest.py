@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import logging
+from collections.abc import Iterator
 
 import pytest
 import torch
@@ -41,3 +43,16 @@ def tiny_pipeline(tiny_components: LTX2Components, tiny_config: ModelConfig) -> 
 @pytest.fixture(scope="session")
 def tiny_generator() -> LTX2Generator:
     return build_ltx2_generator(GeneratorSpec(model="tiny", device="cpu", dtype="float32"))
+
+
+@pytest.fixture
+def fresh_cuda() -> Iterator[None]:
+    """Nothing of an earlier test on the GPU; peak statistics start here."""
+    gc.collect()
+    torch.cuda.empty_cache()
+    torch.cuda.reset_peak_memory_stats()
+    torch._dynamo.reset()
+    yield
+    gc.collect()
+    torch.cuda.empty_cache()
+    torch._dynamo.reset()

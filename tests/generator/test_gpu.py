@@ -12,9 +12,6 @@ lines to that file.
 
 from __future__ import annotations
 
-import gc
-import json
-import os
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -31,6 +28,7 @@ from dreamverse.generator.ltx2.pipeline import DistilledPipeline, SegmentLatents
 from dreamverse.generator.ltx2.schedules import DISTILLED_8_3
 from dreamverse.generator.ltx2.streaming_pipeline import LTX2Generator, build_ltx2_generator
 from dreamverse.generator.spec import GeneratorSpec
+from tests.support.gpu import relative_error, report
 
 pytestmark = [
     pytest.mark.gpu,
@@ -52,13 +50,6 @@ PARITY_ELEMENT = 1e-4  # rtol and atol per element (latents are O(1), max ~3.3)
 FULL_SIZE_PEAK_GIB = 52.0
 
 
-def report(test: str, **numbers: Any) -> None:
-    path = os.environ.get("DREAMVERSE_GPU_REPORT")
-    if path:
-        with open(path, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps({"test": test, **numbers}) + "\n")
-
-
 @pytest.fixture
 def no_tf32() -> Iterator[None]:
     """Full float32 matmuls and convolutions (the `fp32_precision` API: the `allow_tf32` flags warn)."""
@@ -69,24 +60,6 @@ def no_tf32() -> Iterator[None]:
         yield
     finally:
         matmul.fp32_precision, conv.fp32_precision = before
-
-
-@pytest.fixture
-def fresh_cuda() -> Iterator[None]:
-    """Nothing of an earlier test on the GPU; peak statistics start here."""
-    gc.collect()
-    torch.cuda.empty_cache()
-    torch.cuda.reset_peak_memory_stats()
-    torch._dynamo.reset()
-    yield
-    gc.collect()
-    torch.cuda.empty_cache()
-    torch._dynamo.reset()
-
-
-def relative_error(got: torch.Tensor, want: torch.Tensor) -> float:
-    got, want = got.double().cpu(), want.double().cpu()
-    return float((got - want).norm() / want.norm())
 
 
 def capture_latents(generator: LTX2Generator) -> list[SegmentLatents]:

@@ -7,12 +7,7 @@ each test measured as JSON lines).
 
 from __future__ import annotations
 
-import gc
-import json
-import os
 import time
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 import torch
@@ -29,6 +24,7 @@ from dreamverse.generator.ltx2.graphs import GraphedForward
 from dreamverse.generator.ltx2.pipeline import SegmentPlan
 from dreamverse.generator.ltx2.streaming_pipeline import build_ltx2_generator
 from dreamverse.generator.spec import GeneratorSpec
+from tests.support.gpu import relative_error, report
 
 pytestmark = [
     pytest.mark.gpu,
@@ -41,29 +37,6 @@ CUDA = torch.device("cuda")
 # LTX-2 19B: 32 heads of 128; video tokens of stage 1 and stage 2 at 768x512x121, stage 2 at 1280x704x121
 HEADS, HEAD_DIM = 32, 128
 TOKEN_COUNTS = (1536, 6144, 14080)
-
-
-def report(test: str, **numbers: Any) -> None:
-    path = os.environ.get("DREAMVERSE_GPU_REPORT")
-    if path:
-        with open(path, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps({"test": test, **numbers}, default=str) + "\n")
-
-
-@pytest.fixture
-def fresh_cuda() -> Iterator[None]:
-    gc.collect()
-    torch.cuda.empty_cache()
-    torch._dynamo.reset()
-    yield
-    gc.collect()
-    torch.cuda.empty_cache()
-    torch._dynamo.reset()
-
-
-def relative_error(got: torch.Tensor, want: torch.Tensor) -> float:
-    got, want = got.double().cpu(), want.double().cpu()
-    return float((got - want).norm() / want.norm())
 
 
 @pytest.mark.parametrize("tokens", TOKEN_COUNTS)
