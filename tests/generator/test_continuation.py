@@ -9,12 +9,12 @@ import pytest
 import torch
 from PIL import Image
 
-from dreamverse.generator.base import AudioTrack, SegmentRequest, StreamState, VideoFrames
+from dreamverse.generator.base import AudioTrack, SegmentRequest, StreamState, VideoFrames, segment_seed
 from dreamverse.generator.errors import ConditioningError
 from dreamverse.generator.ltx2 import latents as L
 from dreamverse.generator.ltx2.continuation import Carry, SegmentTiming
 from dreamverse.generator.ltx2.denoise import TokenState
-from dreamverse.generator.ltx2.streaming_pipeline import CARRY_KEY, LTX2Generator, segment_seed
+from dreamverse.generator.ltx2.streaming_pipeline import CARRY_KEY, LTX2Generator
 
 PROMPTS = ("a", "b", "c", "d")
 
