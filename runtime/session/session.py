@@ -350,9 +350,10 @@ class Session:
             running = self._rollout_task is not None and not self._rollout_task.done()
             self._parked_rollout = self.rollout if running else None
             await self._cancel_rollout()
-            if self.lease is not None:
-                self.slots.release(self.lease)
-                self.lease = None
+            if self.lease is None:
+                return  # the worker was lost meanwhile: the session is waiting for a new init already
+            self.slots.release(self.lease)
+            self.lease = None
             self.machine.slot_released()
             logger.info("session %s parked: its slot went to a waiting session", self.id)
             if self.is_attached:  # resumed while the rollout was being cancelled
