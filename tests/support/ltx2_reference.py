@@ -16,12 +16,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-from diffusers import FlowMatchEulerDiscreteScheduler, LTX2LatentUpsamplePipeline
 from diffusers.pipelines.ltx2.pipeline_ltx2_condition import LTX2ConditionPipeline, LTX2VideoCondition
 from diffusers.utils.torch_utils import randn_tensor
 
 from dreamverse.generator.ltx2.components import LTX2Components
 from dreamverse.generator.ltx2.text import PromptEmbeddings
+from tests.support.ltx2_stock import distilled_scheduler, stock, upsample_pipeline
 
 CPU = torch.device("cpu")
 
@@ -47,19 +47,7 @@ class Tokens:
 
 
 def condition_pipeline(c: LTX2Components) -> LTX2ConditionPipeline:
-    scheduler = FlowMatchEulerDiscreteScheduler(use_dynamic_shifting=False, shift_terminal=None)
-    pipe = LTX2ConditionPipeline(
-        scheduler=scheduler,
-        vae=c.vae,
-        audio_vae=c.audio_vae,
-        text_encoder=c.text_encoder,
-        tokenizer=c.tokenizer,
-        connectors=c.connectors,
-        transformer=c.transformer,
-        vocoder=c.vocoder,
-    )
-    pipe.set_progress_bar_config(disable=True)
-    return pipe
+    return stock(LTX2ConditionPipeline, c)
 
 
 def _video_condition(
@@ -108,7 +96,7 @@ def _denoise(
     use_cross_timestep: bool,
 ) -> list[tuple[torch.Tensor, torch.Tensor]]:
     """The condition pipeline's loop without guidance; returns (video, audio) latents after every step."""
-    scheduler = FlowMatchEulerDiscreteScheduler(use_dynamic_shifting=False, shift_terminal=None)
+    scheduler = distilled_scheduler()
     scheduler.set_timesteps(sigmas=list(sigmas[:-1]), device=CPU)
     audio_scheduler = copy.deepcopy(scheduler)
     v, a = video.latents, audio.latents
@@ -191,9 +179,7 @@ def reference_continuation(
     v, a = steps[-1]
     mean, std, scale = pipe.vae.latents_mean, pipe.vae.latents_std, pipe.vae.config.scaling_factor
     latents = pipe._denormalize_latents(pipe._unpack_latents(v, *shape[2:]), mean, std, scale)
-    upsample = LTX2LatentUpsamplePipeline(vae=c.vae, latent_upsampler=c.latent_upsampler)
-    upsample.set_progress_bar_config(disable=True)
-    (upsampled,) = upsample(latents=latents, output_type="latent", return_dict=False)
+    (upsampled,) = upsample_pipeline(c)(latents=latents, output_type="latent", return_dict=False)
     full = upsampled.shape[2:]
     packed = pipe._pack_latents(pipe._normalize_latents(upsampled, mean, std, scale))
     video_noise = randn_tensor(packed.shape, generator=generator, dtype=torch.float32)

@@ -5,16 +5,25 @@ Not shipped: importable from the repository root by `tests/` and `python -m benc
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from diffusers import FlowMatchEulerDiscreteScheduler, LTX2LatentUpsamplePipeline, LTX2Pipeline
+from diffusers.pipelines.ltx2.pipeline_ltx2_condition import LTX2ConditionPipeline
 
 from dreamverse.generator.ltx2.components import LTX2Components
 
+P = TypeVar("P", LTX2Pipeline, LTX2ConditionPipeline)
 
-def stock_pipelines(c: LTX2Components) -> tuple[LTX2Pipeline, LTX2LatentUpsamplePipeline]:
-    """`LTX2Pipeline` (no dynamic shifting: distilled sigmas are given) and the latent upsampler pipeline."""
-    scheduler = FlowMatchEulerDiscreteScheduler(use_dynamic_shifting=False, shift_terminal=None)
-    pipe = LTX2Pipeline(
-        scheduler=scheduler,
+
+def distilled_scheduler() -> FlowMatchEulerDiscreteScheduler:
+    """No dynamic shifting: the distilled sigmas are given."""
+    return FlowMatchEulerDiscreteScheduler(use_dynamic_shifting=False, shift_terminal=None)
+
+
+def stock(cls: type[P], c: LTX2Components) -> P:
+    """diffusers pipeline `cls` over our components, progress bar off."""
+    pipe = cls(
+        scheduler=distilled_scheduler(),
         vae=c.vae,
         audio_vae=c.audio_vae,
         text_encoder=c.text_encoder,
@@ -24,6 +33,15 @@ def stock_pipelines(c: LTX2Components) -> tuple[LTX2Pipeline, LTX2LatentUpsample
         vocoder=c.vocoder,
     )
     pipe.set_progress_bar_config(disable=True)
+    return pipe
+
+
+def upsample_pipeline(c: LTX2Components) -> LTX2LatentUpsamplePipeline:
     upsample = LTX2LatentUpsamplePipeline(vae=c.vae, latent_upsampler=c.latent_upsampler)
     upsample.set_progress_bar_config(disable=True)
-    return pipe, upsample
+    return upsample
+
+
+def stock_pipelines(c: LTX2Components) -> tuple[LTX2Pipeline, LTX2LatentUpsamplePipeline]:
+    """`LTX2Pipeline` and the latent upsampler pipeline."""
+    return stock(LTX2Pipeline, c), upsample_pipeline(c)
