@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import subprocess
 from pathlib import Path
 
 import httpx
 import pytest
 import websockets
 
+from dreamverse.client import Segment, connect
+from dreamverse.client.output import write_mp4
+from tests.support.media import streams_by_type
 from tests.support.server import RunningServer, run_server
 from tests.support.wsclient import Client
 
@@ -196,26 +198,15 @@ async def test_session_time_limit() -> None:
 
 
 async def test_export_concatenates_segments_into_one_mp4(server: RunningServer, tmp_path: Path) -> None:
-    client = await started(server, "one", "two")
-    await client.until("ltx2_segment_complete")
-    await client.until("ltx2_segment_complete")
-    body = client.media[1].data + client.media[2].data  # segments 1 and 2 (upstream numbering)
-    async with httpx.AsyncClient(base_url=server.http, timeout=30) as http:
-        response = await http.post("/export", content=body, headers={"Content-Type": "video/mp4"})
-        bad = await http.post("/export", content=b"garbage")
-    assert response.status_code == 200 and response.headers["content-type"] == "video/mp4"
+    async with await connect(server.ws) as session:
+        await session.start(["one", "two"])
+        segments = [await session.until(Segment, timeout_s=30) for _ in range(2)]
     out = tmp_path / "export.mp4"
-    out.write_bytes(response.content)
-    frames = await asyncio.to_thread(count_frames, out)
-    assert frames == 25 + 16
+    assert await write_mp4(segments, out, ws_url=server.ws, token=None, use_server=True) == "server"
+    assert int(streams_by_type(out)["video"]["nb_read_frames"]) == 25 + 16
+    async with httpx.AsyncClient(base_url=server.http, timeout=30) as http:
+        bad = await http.post("/export", content=b"garbage")
     assert bad.status_code == 422 and bad.json()["error_code"] == "invalid_media"
-    await client.close()
-
-
-def count_frames(path: Path) -> int:
-    args = ["ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0"]
-    args += ["-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", str(path)]
-    return int(subprocess.run(args, capture_output=True, text=True, check=True).stdout.strip())
 
 
 async def test_typed_idea_is_planned_into_a_whole_rollout(server: RunningServer) -> None:
