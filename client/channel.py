@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncGenerator, Callable, Iterator
 from dataclasses import dataclass, field
 
 from websockets.asyncio.client import ClientConnection
@@ -108,7 +108,8 @@ class Channel:
     async def send(self, message: c.ClientMessage) -> None:
         if self._conn is None:
             raise ConnectionFailed("not connected")
-        await self._conn.send(message.model_dump_json(exclude_none=True))
+        async with asyncio.timeout(self.timeouts.connect_s):  # a send waits only while the socket is full
+            await self._conn.send(message.model_dump_json(exclude_none=True))
 
     def expect(self, done: Callable[[s.ServerEvent], bool], fails: Callable[[s.Error], bool]) -> Waiter:
         """Register before sending: the answer may arrive before `send` returns."""
@@ -126,7 +127,7 @@ class Channel:
             if waiter in self._waiters:
                 self._waiters.remove(waiter)
 
-    async def items(self) -> AsyncIterator[Item]:
+    async def items(self) -> AsyncGenerator[Item, None]:
         while True:
             item = await self._items.get()
             if isinstance(item, _Closed):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from types import TracebackType
 from typing import TypeVar
 
@@ -30,10 +30,12 @@ E = TypeVar("E", bound=s.ServerEvent | Segment)
 # Errors that answer the message just sent (they carry no prompt_id to match on).
 _REPLY_ERRORS = {
     "invalid_message",
+    "unknown_message_type",  # (a newer server's name for an unknown `type`)
     "unexpected_message",
     "prompt_too_long",
     "rate_limited",
     "message_too_large",
+    "pending_prompts_full",
 }
 
 __all__ = ["E", "Item", "Session", "connect"]
@@ -188,7 +190,7 @@ class Session:
 
     # --- reading ----------------------------------------------------------------------------------
 
-    def events(self) -> AsyncIterator[Item]:
+    def events(self) -> AsyncGenerator[Item, None]:
         """Every event and every finished `Segment`, in arrival order, until the session ends. A session
         ended by an error raises it (a `DreamverseError` subclass, or a `ClientError`)."""
         return self._channel.items()
@@ -200,8 +202,11 @@ class Session:
 
     async def until(self, kind: type[E], timeout_s: float | None = None) -> E:
         """Consume items up to and including the first of type `kind`."""
-        async with asyncio.timeout(timeout_s if timeout_s is not None else self.timeouts.reply_s):
-            async for item in self.events():
+        async with (
+            asyncio.timeout(timeout_s if timeout_s is not None else self.timeouts.reply_s),
+            contextlib.aclosing(self.events()) as items,
+        ):
+            async for item in items:
                 if isinstance(item, kind):
                     return item
         raise SessionClosed(f"the session ended before a {kind.__name__}", None)

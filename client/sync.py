@@ -49,6 +49,9 @@ class SyncSession:
     def resume(self) -> None:
         self._call(self.session.resume())
 
+    def fork(self, segment_idx: int, prompt: str) -> None:
+        self._call(self.session.fork(segment_idx, prompt))
+
     def until(self, kind: type[E], timeout_s: float | None = None) -> E:
         return self._call(self.session.until(kind, timeout_s))
 

@@ -10,7 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from dreamverse.client import QueueFull, RetryPolicy, SafetyRejected, Segment, Session, connect
+from dreamverse.client import (
+    CapabilityMissing,
+    QueueFull,
+    RetryPolicy,
+    SafetyRejected,
+    Segment,
+    Session,
+    connect,
+    connect_sync,
+)
 from dreamverse.runtime.errors import Unauthorized
 from dreamverse.runtime.protocol import server as s
 from tests.support.media import streams_by_type
@@ -141,3 +150,21 @@ async def test_the_token_is_sent_and_a_wrong_one_is_refused(full_server: MockSer
         await connect(full_server.ws, token="wrong")
     async with await connect(full_server.ws, token=TOKEN) as session:
         assert session.ready.session_id
+
+
+def test_the_sync_session_steers_a_rollout(mock_server: MockServer) -> None:
+    with connect_sync(mock_server.ws) as session:
+        session.start(["a red kite over a hill", "the kite dives"])
+        session.pause()
+        first = session.until(Segment, timeout_s=30)
+        assert first.prompt == "a red kite over a hill"
+        session.resume()
+        updated = session.rewrite("make it night")
+        assert len(updated.prompts) == 2 and updated.prompts != ["a red kite over a hill", "the kite dives"]
+        rewritten = session.until(Segment, timeout_s=30)
+        while rewritten.stream_id == first.stream_id:  # a segment of the old rollout may still finish
+            rewritten = session.until(Segment, timeout_s=30)
+        assert rewritten.prompt == updated.prompts[0]
+        with pytest.raises(CapabilityMissing):  # not before the server offers `segment_tree`
+            session.fork(first.segment_idx, "a branch")
+        session.leave()
