@@ -70,12 +70,17 @@ class SyncSession:
                 yield item
 
     def leave(self) -> None:
+        if self._loop.is_closed():
+            return
         try:
             self._call(self.session.leave())
         finally:
             self._stop_loop()
 
     def close(self) -> None:
+        """Idempotent: after `leave` or a first `close` it does nothing."""
+        if self._loop.is_closed():
+            return
         try:
             self._call(self.session.close())
         finally:
