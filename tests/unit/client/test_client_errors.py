@@ -7,7 +7,6 @@ import pytest
 from dreamverse.client.cli import exit_code_of
 from dreamverse.client.errors import ConnectionFailed, ServerError, error_from_event
 from dreamverse.runtime import errors as re
-from dreamverse.runtime.protocol.codes import ErrorCode
 from dreamverse.runtime.protocol.server import Error
 
 
@@ -31,8 +30,19 @@ def test_the_most_specific_class_of_a_code_is_chosen(code: str, cls: type[re.Dre
     assert type(exc) is cls and exc.message == f"{code} happened"
 
 
-def test_every_wire_code_maps_to_a_class_with_that_code() -> None:
-    for code in ErrorCode:
+def runtime_error_classes() -> list[type[re.DreamverseError]]:
+    found, pending = [], [re.DreamverseError]
+    while pending:
+        cls = pending.pop()
+        found.append(cls)
+        pending.extend(cls.__subclasses__())
+    return found
+
+
+def test_every_code_a_runtime_error_declares_comes_back_as_that_error() -> None:
+    declared = {cls.code for cls in runtime_error_classes() if "code" in vars(cls)}
+    assert {"queue_full", "prompt_blocked", "segment_evicted"} <= declared
+    for code in declared:
         exc = error_from_event(event(code.value))
         assert not isinstance(exc, ServerError) and exc.code == code
 
