@@ -36,10 +36,11 @@ MAX_RELATIVE_ERROR = 2e-2
 @torch.library.custom_op("dreamverse::fa4_attention", mutates_args=())
 def fa4_attention(query: torch.Tensor, key: torch.Tensor, value: torch.Tensor, scale: float) -> torch.Tensor:
     """FlashAttention 4 on (B, S, H, D) tensors (opaque to torch.compile: its kernels JIT through CuTe)."""
-    from flash_attn.cute import flash_attn_func  # type: ignore[import-not-found]
+    from flash_attn.cute import flash_attn_func
 
     out = flash_attn_func(query, key, value, softmax_scale=scale, causal=False)
-    return (out[0] if isinstance(out, tuple) else out).contiguous()
+    result: torch.Tensor = out[0] if isinstance(out, tuple) else out  # (out, lse) in some versions
+    return result.contiguous()
 
 
 @fa4_attention.register_fake
@@ -49,7 +50,7 @@ def _fa4_shape(query: torch.Tensor, key: torch.Tensor, value: torch.Tensor, scal
 
 def fa4_importable() -> bool:
     try:
-        import flash_attn.cute  # type: ignore[import-not-found]  # noqa: F401
+        import flash_attn.cute  # noqa: F401
     except Exception:  # an absent package, or one whose CUDA pieces fail to load
         return False
     return True
@@ -70,7 +71,8 @@ def attend(backend: str, query: torch.Tensor, key: torch.Tensor, value: torch.Te
     """Unmasked, non-causal attention of (B, S, H, D) tensors with `backend`; (B, S, H, D) out."""
     scale = 1.0 / math.sqrt(query.shape[-1])
     if backend == "fa4":
-        return fa4_attention(query, key, value, scale)
+        result: torch.Tensor = fa4_attention(query, key, value, scale)
+        return result
     q, k, v = (t.transpose(1, 2) for t in (query, key, value))
     if backend == "sdpa":
         out = F.scaled_dot_product_attention(q, k, v, scale=scale)
@@ -126,14 +128,15 @@ def cuda_median_ms(fn: Callable[[], Any], repeats: int = 10, warmups: int = 2) -
     """Median CUDA-event time of `fn` (ms) after `warmups` calls."""
     for _ in range(warmups):
         fn()
-    times = []
+    times: list[float] = []
     for _ in range(repeats):
-        start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+        start = torch.cuda.Event(enable_timing=True)  # type: ignore[no-untyped-call]
+        end = torch.cuda.Event(enable_timing=True)  # type: ignore[no-untyped-call]
         start.record()
         fn()
         end.record()
         end.synchronize()
-        times.append(start.elapsed_time(end))
+        times.append(float(start.elapsed_time(end)))
     return sorted(times)[len(times) // 2]
 
 

@@ -78,7 +78,7 @@ class GraphedForward:
         inputs = {k: v.clone() for k, v in kwargs.items() if isinstance(v, torch.Tensor)}
         static = {k: v for k, v in kwargs.items() if not isinstance(v, torch.Tensor)}
         # warm-up on a side stream, as capture requires: compiles, autotunes, creates cuBLAS/cuDNN handles
-        side = torch.cuda.Stream()
+        side = torch.cuda.Stream()  # type: ignore[no-untyped-call]
         side.wait_stream(torch.cuda.current_stream())
         with torch.cuda.stream(side):
             for _ in range(self.warmup_runs):
