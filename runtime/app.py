@@ -24,6 +24,8 @@ from dreamverse.runtime import routes
 from dreamverse.runtime.guard import RequestGuard, RequestPolicy
 from dreamverse.runtime.prompts.service import PromptService
 from dreamverse.runtime.prompts.store import SystemPromptStore
+from dreamverse.runtime.segments.root import segment_stores
+from dreamverse.runtime.segments.routes import routes as segment_routes
 from dreamverse.runtime.session.connection import serve_websocket
 from dreamverse.runtime.session.registry import SessionRegistry
 from dreamverse.runtime.session.services import SessionServices
@@ -75,6 +77,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/curated-presets", routes.curated_presets),
         Route("/export", routes.export, methods=["POST"]),
         *routes.prompt_routes(),
+        *segment_routes,
         WebSocketRoute("/ws", _websocket),
     ]
     if static_dir.is_dir():
@@ -119,9 +122,11 @@ async def _start(settings: Settings, specs: list[WorkerSpec], stack: contextlib.
     store = await asyncio.to_thread(SystemPromptStore.from_settings, settings.prompts)
     prompts = PromptService.from_settings(settings.prompts, store=store, safety=safety)
     stack.push_async_callback(prompts.aclose)
-    services = SessionServices(
-        prompts, safety, settings.session.max_image_bytes, settings.session.max_image_pixels
+    cfg = settings.session
+    segments = stack.enter_context(
+        segment_stores(cfg.session_store_dir, cfg.session_store_max_bytes, cfg.session_store_memory_bytes)
     )
+    services = SessionServices(prompts, safety, cfg.max_image_bytes, cfg.max_image_pixels, segments)
     tg = await stack.enter_async_context(asyncio.TaskGroup())
     registry = SessionRegistry(settings, slots, services, tg, __version__)
     stack.callback(registry.close_all)  # runs before the task group waits for the sessions

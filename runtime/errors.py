@@ -101,10 +101,12 @@ class UnexpectedMessage(ProtocolError):
 
 class UnknownBranch(ProtocolError):
     code = ErrorCode.UNKNOWN_BRANCH
+    http_status = 404
 
 
 class UnknownSegment(ProtocolError):
     code = ErrorCode.UNKNOWN_SEGMENT
+    http_status = 404
 
     def __init__(self, message: str, segment_idx: int) -> None:
         super().__init__(message)
@@ -113,6 +115,7 @@ class UnknownSegment(ProtocolError):
 
 class SegmentEvicted(DreamverseError):
     code = ErrorCode.SEGMENT_EVICTED
+    http_status = 410
 
     def __init__(self, message: str, segment_idx: int) -> None:
         super().__init__(message)

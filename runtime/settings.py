@@ -155,6 +155,17 @@ class SessionSettings(BaseSettings):
     send_timeout_s: float = Field(
         30.0, gt=0, description="Close a socket that cannot take a message this long."
     )
+    session_store_dir: str | None = Field(
+        None,
+        description="Folder for each session's stored segments (states, fMP4) past the memory budget; "
+        "a private temporary folder when unset. A session's files are removed when it ends.",
+    )
+    session_store_max_bytes: int = Field(
+        2 * 2**30, gt=0, description="Most bytes of stored segments per session; oldest unused evicted first."
+    )
+    session_store_memory_bytes: int = Field(
+        256 * 2**20, ge=0, description="Of those, most bytes kept in memory per session; the rest on disk."
+    )
 
     def limits(self) -> Limits:
         """The limits a client is told (`session_ready.limits`, `/readyz`)."""

@@ -213,9 +213,11 @@ def _write_list(workdir: str, paths: Sequence[str], durations_s: Sequence[float]
 
 
 def _run_concat(ffmpeg_path: str, list_path: str, out_path: str, timeout_s: float) -> None:
-    stream = ffmpeg.input(list_path, format="concat", safe=0).output(
-        out_path, c="copy", movflags="+faststart", format="mp4"
-    )
+    stream = (
+        ffmpeg.input(list_path, format="concat", safe=0)
+        .output(out_path, c="copy", movflags="+faststart", format="mp4")
+        .overwrite_output()
+    )  # `concat_files` may be given a placeholder file (mkstemp)
     args = ffmpeg.compile(stream, cmd=ffmpeg_path)
     args = [args[0], "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error", *args[1:]]
     try:

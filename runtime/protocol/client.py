@@ -16,6 +16,7 @@ from pydantic import (
     Field,
     TypeAdapter,
     ValidationInfo,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -161,6 +162,36 @@ class Leave(_Message):
     type: Literal["leave"]
 
 
+BranchId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+
+
+class ForkFromSegment(_Message):
+    """Ours: go on from the end of `segment_idx` of the current branch, on a new branch, conditioned on
+    exactly the state that segment left. `prompt` steers the first new segment; `rewrite_instruction`
+    rewrites the prompts that follow (as `rewrite_seed_prompts`); neither keeps the rollout's prompts."""
+
+    type: Literal["fork_from_segment"]
+    segment_idx: int = Field(ge=1)  # upstream's numbering: the first segment is 1
+    branch_id: BranchId | None = None  # the new branch's id; the server picks one when absent
+    prompt: Prompt | None = None
+    rewrite_instruction: Prompt | None = None
+
+    @model_validator(mode="after")
+    def _one_steer(self) -> ForkFromSegment:
+        if self.prompt is not None and self.rewrite_instruction is not None:
+            raise PydanticCustomError(
+                "prompt_or_instruction", "give prompt or rewrite_instruction, not both", {}
+            )
+        return self
+
+
+class SwitchBranch(_Message):
+    """Ours: make `branch_id` the current branch and go on from its last segment."""
+
+    type: Literal["switch_branch"]
+    branch_id: BranchId
+
+
 ClientMessage = Annotated[
     SessionInitV2
     | ProjectInitV1
@@ -177,7 +208,9 @@ ClientMessage = Annotated[
     | ResetToSeedPrompts
     | RestartGeneration
     | EndProjectKeepSession
-    | Leave,
+    | Leave
+    | ForkFromSegment
+    | SwitchBranch,
     Field(discriminator="type"),
 ]
 

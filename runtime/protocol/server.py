@@ -226,6 +226,36 @@ class Ltx2SegmentComplete(_Event):
     type: Literal["ltx2_segment_complete"] = "ltx2_segment_complete"
     segment_idx: int
     total_segments: int
+    seed: int | None = None  # ours: the seed the segment was rendered with (a replay reproduces it)
+    branch_id: str | None = None  # ours: the branch it belongs to
+
+
+class BranchSegment(_Event):
+    """One segment of a branch (ours)."""
+
+    segment_idx: int
+    prompt: str
+    seed: int
+    duration_s: float
+    is_stored: bool  # False once evicted to keep the store bound: no fork from it, no export through it
+
+
+class BranchInfo(_Event):
+    """One branch of the session's segment tree (ours)."""
+
+    branch_id: str
+    parent_branch_id: str | None  # None: a fresh rollout from segment 0
+    parent_segment_idx: int | None  # the segment of the parent branch it continues from
+    segments: list[BranchSegment]  # its own segments; those before the fork are its parent's
+    duration_s: float  # of its whole timeline, from segment 0
+
+
+class BranchesUpdated(_Event):
+    """Ours: the session's branches, sent whenever the tree changes (a segment, a fork, a switch)."""
+
+    type: Literal["branches_updated"] = "branches_updated"
+    current_branch_id: str | None
+    branches: list[BranchInfo]
 
 
 class Ltx2StreamComplete(_Event):
@@ -326,4 +356,5 @@ ServerEvent = (
     | RewriteTemperatureUpdated
     | PromptSourcesBlocked
     | PromptSourcesResumed
+    | BranchesUpdated
 )

@@ -153,7 +153,7 @@ class SegmentStore:
         entry = self._entries.get(node_id)
         if entry is None:
             raise SegmentEvicted(
-                f"segment {segment_idx} is no longer stored (evicted to keep the session store bound)",
+                f"segment {segment_idx + 1} is no longer stored (evicted to keep the session store bound)",
                 segment_idx,
             )
         return entry

@@ -111,8 +111,8 @@ class SegmentTree:
     def node_at(self, branch_id: str, segment_idx: int) -> SegmentNode:
         path = self.path(branch_id)
         if not 0 <= segment_idx < len(path):
-            raise UnknownSegment(
-                f"branch {branch_id!r} has segments 0-{len(path) - 1}, not {segment_idx}"
+            raise UnknownSegment(  # numbers as the wire counts them, from 1
+                f"branch {branch_id!r} has segments 1-{len(path)}, not {segment_idx + 1}"
                 if path
                 else f"branch {branch_id!r} has no segments yet",
                 segment_idx,

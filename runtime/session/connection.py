@@ -43,6 +43,8 @@ CAPABILITIES = [
     "loop_generation",
     "initial_image",
     "export",
+    "branches",  # ours: fork_from_segment, switch_branch, branches_updated
+    "branch_export",  # ours: GET /sessions/{id}/export.mp4?branch=… joined on the server
 ]
 
 

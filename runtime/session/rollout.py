@@ -13,6 +13,10 @@ Held at a boundary, nothing of the rollout is on the worker but the stream's con
 worker sends after every segment (`SegmentStateSaved`). So a held rollout can be cancelled and its lease
 given to someone waiting; `resume_on(lease)` later goes on from the same segment on whatever worker comes
 next, restoring that state: the video continues as if never interrupted.
+
+A rollout renders one branch of the session's segment tree: a fresh one from segment 0, or one that goes on
+from a saved continuation state (a fork, a switch) at `first_idx`. Each finished segment (its prompt, seed,
+saved state and fMP4) is handed to the host to record.
 """
 
 from __future__ import annotations
@@ -67,6 +71,8 @@ class RolloutHost(Protocol):
 
     def boundary_reached(self) -> None: ...
 
+    async def record_segment(self, branch_id: str, segment: FinishedSegment) -> None: ...
+
 
 @dataclass(slots=True)
 class _Segment:
@@ -83,6 +89,19 @@ class _Segment:
     done: SegmentEncoded | None = None
     total_ms: float = 0.0  # request to last byte
     state: bytes | None = None  # the continuation state the worker saved after this segment
+    seed: int = 0  # what the worker rendered it with
+
+
+@dataclass(frozen=True, slots=True)
+class FinishedSegment:
+    """What the session's segment store keeps of a finished segment."""
+
+    segment_idx: int
+    prompt: str
+    seed: int
+    duration_s: float
+    state: bytes
+    media: bytes
 
 
 class Rollout:
@@ -96,6 +115,9 @@ class Rollout:
         segment_timeout_s: float,
         initial_image: bytes | None,
         fps: int,
+        branch_id: str,
+        first_idx: int = 0,
+        resume_state: bytes | None = None,
     ) -> None:
         self.host = host
         self.lease = lease
@@ -107,13 +129,18 @@ class Rollout:
         self.fps = fps
         self._segments: dict[int, _Segment] = {}
         self._missed: list[_Segment] = []  # finished, but no socket saw them whole; oldest first
-        self._saved_state: bytes | None = None  # after the last finished segment
-        self.next_to_finish = 0
+        self.branch_id = branch_id
+        self.first_idx = first_idx  # > 0: the branch goes on from `resume_state` (a fork, a switch)
+        self._saved_state: bytes | None = resume_state  # after the last finished segment
+        self.next_to_finish = first_idx
         self.is_at_boundary = False  # held with nothing on the worker: may be parked (cancelled, resumed)
 
     async def run(self) -> None:
         """Render the whole rollout. Raises `WorkerError`s; cancel to stop (the worker is told)."""
-        self.lease.start_stream(self.stream_id, self.seed)
+        if self._saved_state is None:
+            self.lease.start_stream(self.stream_id, self.seed)
+        else:
+            self.lease.resume_stream(self.stream_id, self._saved_state)
         await self._drive(self._first_segment)
 
     async def resume_on(self, lease: WorkerLease) -> None:
@@ -142,9 +169,9 @@ class Rollout:
         await self.host.send(s.Ltx2StreamComplete())
 
     async def _first_segment(self) -> bool:
-        if not await self._at_boundary(self._request(0, wait=True)):
+        if not await self._at_boundary(self._request(self.first_idx, wait=True)):
             return False
-        await self._announce(self._segments[0])
+        await self._announce(self._segments[self.first_idx])
         return True
 
     async def _next_segment(self) -> bool:
@@ -155,7 +182,7 @@ class Rollout:
         """Await something the rollout waits for; it may be parked meanwhile if nothing is in flight and
         the state to go on from is known."""
         self.is_at_boundary = not self._segments and (
-            self.next_to_finish == 0 or self._saved_state is not None
+            self.next_to_finish == self.first_idx or self._saved_state is not None
         )
         if self.is_at_boundary:
             self.host.boundary_reached()
@@ -185,7 +212,7 @@ class Rollout:
         if choice is None:
             return False
         self._segments[idx] = _Segment(idx, choice, time.monotonic())
-        image = self.initial_image if idx == 0 else None
+        image = self.initial_image if idx == 0 else None  # idx 0 is always a fresh stream
         self.lease.render(self.stream_id, idx, choice.text, image)
         return True
 
@@ -225,7 +252,7 @@ class Rollout:
             case SegmentStarted():
                 seg.first_frame_unix_s = event.first_frame_unix_s
             case SegmentStateSaved():
-                seg.state = event.state
+                seg.seed, seg.state = event.seed, event.state
             case SegmentGenerated():
                 seg.generate_s, seg.stage_s = event.generate_s, dict(event.stage_s)
                 nxt = seg.idx + 1
@@ -264,7 +291,14 @@ class Rollout:
             await self._report(seg)
         else:
             self._missed.append(seg)  # this socket never saw it begin: replayed when one can take it
+        await self._record(seg, done)
         await self._start_next()
+
+    async def _record(self, seg: _Segment, done: SegmentEncoded) -> None:
+        media = b"".join(seg.data)
+        duration_s = done.frames / self.fps
+        finished = FinishedSegment(seg.idx, seg.choice.text, seg.seed, duration_s, seg.state or b"", media)
+        await self.host.record_segment(self.branch_id, finished)
 
     async def _replay_missed(self) -> None:
         """Send every missed segment, whole and in order, to the attached socket."""
@@ -305,7 +339,12 @@ class Rollout:
         stage_ms["encode"] = done.encode_s * 1000
         await self.host.send(s.StepComplete(latency_ms=latency, stage_ms=stage_ms))
         await self.host.send(
-            s.Ltx2SegmentComplete(segment_idx=s.wire_segment_idx(seg.idx), total_segments=self.cap)
+            s.Ltx2SegmentComplete(
+                segment_idx=s.wire_segment_idx(seg.idx),
+                total_segments=self.cap,
+                seed=seg.seed,
+                branch_id=self.branch_id,
+            )
         )
 
     async def _start_next(self) -> None:

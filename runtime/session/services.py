@@ -1,4 +1,4 @@
-"""What sessions share: the prompt service, the safety filter, image checks. Built once by the app."""
+"""What sessions share: prompt service, safety filter, image checks, segment stores. Built once by the app."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from dreamverse.runtime.errors import SafetyRejected
 from dreamverse.runtime.prompts.service import PromptService
 from dreamverse.runtime.protocol.client import InitialImage
 from dreamverse.runtime.protocol.images import decode_initial_image
+from dreamverse.runtime.segments.root import SegmentStores
 from dreamverse.safety.filter import SafetyFilter
 
 
@@ -18,6 +19,7 @@ class SessionServices:
     safety: SafetyFilter | None
     max_image_bytes: int
     max_image_pixels: int
+    segments: SegmentStores
 
     async def decode_image(self, image: InitialImage) -> bytes:
         return await asyncio.to_thread(

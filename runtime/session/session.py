@@ -29,14 +29,16 @@ from dreamverse.runtime.protocol import client as c
 from dreamverse.runtime.protocol import server as s
 from dreamverse.runtime.protocol.codes import CloseCode
 from dreamverse.runtime.protocol.errors import to_error_event
+from dreamverse.runtime.segments.branches import ContinuePoint
 from dreamverse.runtime.session.attachment import Attachment
 from dreamverse.runtime.session.prompting import PromptDirector
-from dreamverse.runtime.session.rollout import Rollout
+from dreamverse.runtime.session.rollout import FinishedSegment, Rollout
 from dreamverse.runtime.session.services import SessionServices
 from dreamverse.runtime.session.state import (
     Close,
     ContinueRollout,
     Directive,
+    ForkRollout,
     Output,
     Phase,
     PreparePrompt,
@@ -45,6 +47,7 @@ from dreamverse.runtime.session.state import (
     SessionMachine,
     StartRollout,
     StopRollout,
+    SwitchRollout,
     Wake,
 )
 from dreamverse.runtime.settings import Settings
@@ -77,6 +80,7 @@ class Session:
         self._last_activity = time.monotonic()
         self.epoch = 0  # bumped on every attach and detach: media only goes to the socket that saw its start
         self.rollout: Rollout | None = None
+        self.branches = services.segments.for_session(self.id)
         self._parked_rollout: Rollout | None = None  # cancelled at a boundary; goes on with the next slot
         self._is_parking = False
         self._directive_handlers: dict[type[Any], Callable[[Any], Awaitable[None]]] = {
@@ -86,6 +90,8 @@ class Session:
             StopRollout: self._on_stop_rollout,
             PreparePrompt: self._on_prepare_prompt,
             RewriteRollout: self._on_rewrite,
+            ForkRollout: self._on_fork,
+            SwitchRollout: self._on_switch,
             Wake: self._on_wake,
             Close: self._on_close,
         }
@@ -165,6 +171,7 @@ class Session:
             if self.lease is not None:
                 self.slots.release(self.lease)
                 self.lease = None
+            await self.branches.close()
             logger.info("session %s ended", self.id)
 
     def close(self, code: CloseCode, reason: str) -> None:
@@ -209,7 +216,7 @@ class Session:
         self.spawn(self._acquire_slot(), "acquire")
 
     async def _on_start_rollout(self, d: StartRollout) -> None:
-        await self._restart_rollout(d.reason)
+        await self._restart_rollout(d.reason, d.continue_from)
 
     async def _on_continue_rollout(self, _: ContinueRollout) -> None:
         rollout, self._parked_rollout = self._parked_rollout, None
@@ -230,7 +237,36 @@ class Session:
 
     async def _rewrite(self, d: RewriteRollout) -> None:
         await self.prompts.rewrite(d)
-        await self._execute(self.machine.rewrite_applied())
+        await self._execute(self.machine.rewrite_applied(d.continue_from))
+
+    async def _on_fork(self, d: ForkRollout) -> None:
+        """A new branch from the end of a segment, steered by a prompt for its first segment or a rewrite."""
+        point = await self.branches.fork(d.segment_idx, d.branch_id)  # typed errors before any change
+        memory = self.state.memory
+        memory.drop_pending()  # prompts queued for the branch we leave
+        await self.send(self.branches.describe())
+        if d.rewrite_instruction is not None:  # the rollout goes on from `point` once the prompts are back
+            window = list(memory.seed_prompts)
+            self.spawn(self._rewrite(RewriteRollout(d.rewrite_instruction, window, point)), "rewrite")
+            return
+        if d.prompt is not None:
+            prompt_id = self.machine.next_prompt_id()
+            memory.enhancing.add(prompt_id)
+            await self.prompts.prepare(PreparePrompt(prompt_id, d.prompt, enhance=False))
+        await self._execute(self.machine.branch_ready("fork", point))
+
+    async def _on_switch(self, d: SwitchRollout) -> None:
+        point = await self.branches.switch(d.branch_id)
+        self.state.memory.drop_pending()
+        await self.send(self.branches.describe())
+        await self._execute(self.machine.branch_ready("switch_branch", point))
+
+    async def record_segment(self, branch_id: str, segment: FinishedSegment) -> None:
+        """A finished segment joins its branch in the store; the client gets the updated tree."""
+        await self.branches.record(
+            branch_id, segment.prompt, segment.seed, segment.duration_s, segment.state, segment.media
+        )
+        await self.send(self.branches.describe())
 
     async def _on_wake(self, _: Wake) -> None:
         self.prompts.wake()
@@ -267,13 +303,17 @@ class Session:
         )
         await self._execute(self.machine.slot_acquired())
 
-    async def _restart_rollout(self, reason: str) -> None:
+    async def _restart_rollout(self, reason: str, point: ContinuePoint | None = None) -> None:
+        """A rollout on a fresh branch from segment 0, or (`point`) on a branch going on from a state."""
         await self._cancel_rollout()
         if self.lease is None:
             return  # still queued: the rollout starts when the slot arrives
         self._parked_rollout = None
-        self.state.memory.start_rollout()
-        self._rollout_task = self.spawn(self._run_rollout(self.lease, reason), "rollout")
+        memory = self.state.memory
+        memory.start_rollout()
+        if point is not None:  # go on with the rollout's prompts from the segment after the fork
+            memory.seed_cursor = min(point.next_segment_idx, len(memory.seed_prompts))
+        self._rollout_task = self.spawn(self._run_rollout(self.lease, reason, point), "rollout")
 
     async def _cancel_rollout(self) -> None:
         task, self._rollout_task = self._rollout_task, None
@@ -285,9 +325,12 @@ class Session:
             if current is not None and current.cancelling():
                 raise asyncio.CancelledError
 
-    async def _run_rollout(self, lease: WorkerLease, reason: str) -> None:
+    async def _run_rollout(self, lease: WorkerLease, reason: str, point: ContinuePoint | None) -> None:
         st = self.state
-        cap = self.segment_cap
+        is_fresh = point is None
+        if point is None:
+            point = ContinuePoint(self.branches.start_rollout().branch_id, 0, None)
+        cap = max(self.segment_cap, point.next_segment_idx + 1)  # a branch goes on for one segment at least
         await self.prompts.expand_idea(cap)
         seed = st.options.seed if st.options.seed is not None else self.settings.model.default_seed
         await self.send(
@@ -300,6 +343,8 @@ class Session:
             )
         )
         await self.send(self.prompts.seeds_event(reason))
+        if is_fresh:  # after the upstream events that open a rollout
+            await self.send(self.branches.describe())
         rollout = Rollout(
             self,
             lease,
@@ -308,6 +353,9 @@ class Session:
             segment_timeout_s=self.settings.workers.segment_timeout_s,
             initial_image=self.initial_image,
             fps=self.settings.model.fps,
+            branch_id=point.branch_id,
+            first_idx=point.next_segment_idx,
+            resume_state=point.state,
         )
         self.rollout = rollout
         await self._drive(lease, rollout.run())

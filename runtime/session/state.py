@@ -33,6 +33,7 @@ from dreamverse.runtime.prompts.memory import PromptMemory
 from dreamverse.runtime.protocol import client as c
 from dreamverse.runtime.protocol import server as s
 from dreamverse.runtime.protocol.codes import CloseCode
+from dreamverse.runtime.segments.branches import ContinuePoint
 
 
 class Phase(StrEnum):
@@ -54,9 +55,11 @@ class RequestSlot:
 
 @dataclass(frozen=True, slots=True)
 class StartRollout:
-    """(Re)start generation at a fresh segment 0 with the memory's seeds."""
+    """(Re)start generation: at a fresh segment 0 with the memory's seeds, or on a branch going on from a
+    saved state (`continue_from`: a fork, a switch)."""
 
     reason: str
+    continue_from: ContinuePoint | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +85,24 @@ class PreparePrompt:
 class RewriteRollout:
     instruction: str
     window: list[str]
+    continue_from: ContinuePoint | None = None  # a fork: go on from there instead of starting again
+
+
+@dataclass(frozen=True, slots=True)
+class ForkRollout:
+    """Go on from the end of `segment_idx` of the current branch, on a new branch."""
+
+    segment_idx: int
+    branch_id: str | None
+    prompt: str | None  # the first new segment's prompt
+    rewrite_instruction: str | None  # rewrite the rollout's prompts first
+
+
+@dataclass(frozen=True, slots=True)
+class SwitchRollout:
+    """Make another branch current and go on from its last segment."""
+
+    branch_id: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +117,16 @@ class Close:
 
 
 Directive = (
-    RequestSlot | StartRollout | ContinueRollout | StopRollout | PreparePrompt | RewriteRollout | Wake | Close
+    RequestSlot
+    | StartRollout
+    | ContinueRollout
+    | StopRollout
+    | PreparePrompt
+    | RewriteRollout
+    | ForkRollout
+    | SwitchRollout
+    | Wake
+    | Close
 )
 Output = s.ServerEvent | Directive
 
@@ -156,6 +186,8 @@ class SessionMachine:
             c.RestartGeneration: (_WITH_SLOT, self._on_restart),
             c.EndProjectKeepSession: (_ACTIVE, self._on_end_project),
             c.Leave: (frozenset(Phase), self._on_leave),
+            c.ForkFromSegment: (_WITH_SLOT, self._on_fork),
+            c.SwitchBranch: (_WITH_SLOT, self._on_switch_branch),
         }
 
     def apply(self, msg: c.ClientMessage) -> list[Output]:
@@ -208,12 +240,19 @@ class SessionMachine:
         """The worker failed a segment but is still ours: the project idles until the client acts."""
         self.state.phase = Phase.IDLE
 
-    def rewrite_applied(self) -> list[Output]:
-        """New seeds are in memory: a project holding a slot starts them at segment 0."""
+    def rewrite_applied(self, continue_from: ContinuePoint | None = None) -> list[Output]:
+        """New seeds are in memory: a project holding a slot starts them at segment 0 (or, for a fork
+        with a rewrite, from the fork point)."""
         if self.state.phase not in _WITH_SLOT:
             return []  # queued: the rollout starts with the new seeds once the slot arrives
         self.state.phase = Phase.STREAMING
-        return [StartRollout(reason="rewrite_applied")]  # not "rewrite": clients count those as edits
+        # not "rewrite": clients count those as edits
+        return [StartRollout(reason="rewrite_applied", continue_from=continue_from)]
+
+    def branch_ready(self, reason: str, point: ContinuePoint) -> list[Output]:
+        """A fork or switch found its state: generation goes on from there."""
+        self.state.phase = Phase.STREAMING
+        return [StartRollout(reason=reason, continue_from=point)]
 
     def slot_lost(self) -> None:
         self.state.phase = Phase.AWAITING_INIT
@@ -352,6 +391,14 @@ class SessionMachine:
         raw, ready = self.state.memory.drop_pending()
         idle = s.ProjectIdle(dropped_user_raw_queue=raw, dropped_user_ready_queue=ready)
         return [StopRollout(), s.Ltx2StreamComplete(), idle]
+
+    def _on_fork(self, msg: c.ForkFromSegment) -> list[Output]:
+        # the phase moves once the session found the state (`branch_ready`): a bad fork changes nothing
+        idx = msg.segment_idx - 1  # the wire counts from 1 (`wire_segment_idx`), the runtime from 0
+        return [ForkRollout(idx, msg.branch_id, msg.prompt, msg.rewrite_instruction)]
+
+    def _on_switch_branch(self, msg: c.SwitchBranch) -> list[Output]:
+        return [SwitchRollout(msg.branch_id)]
 
     def _on_leave(self, msg: c.Leave) -> list[Output]:
         self.state.phase = Phase.CLOSED

@@ -81,10 +81,17 @@ async def test_rollout_streams_segments_in_upstream_order(server: RunningServer,
     await client.send(init_message(["a lighthouse in a storm", "the storm clears at dawn"]))
     await client.until("ltx2_segment_complete")
     await client.until("ltx2_segment_complete")
-    types = client.types()
+    await client.until("branches_updated")  # ours, after each segment: the tree with it
+    ours = ["branches_updated"]  # old clients ignore it; the upstream order around it is unchanged
+    types = [t for t in client.types() if t not in ours]
     head = ["session_ready", "queue_status", "gpu_assigned", "ltx2_stream_start", "seed_prompts_updated"]
     assert types[:5] == head
     assert types[5:] == SEGMENT_ORDER * 2
+    assert client.types()[5] == "branches_updated"  # the rollout's new branch, after the upstream opening
+    assert [t for t in client.types()[6:] if t in [*ours, "ltx2_segment_complete"]] == [
+        "ltx2_segment_complete",
+        "branches_updated",
+    ] * 2
     starts = [e for e in client.events if e["type"] == "ltx2_segment_start"]
     assert [s["prompt"] for s in starts] == ["a lighthouse in a storm", "the storm clears at dawn"]
     assert [s["source"] for s in starts] == ["curated", "curated"]

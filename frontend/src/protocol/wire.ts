@@ -27,7 +27,9 @@ export type ClientMessage =
   | ResetToSeedPrompts
   | RestartGeneration
   | EndProjectKeepSession
-  | Leave;
+  | Leave
+  | ForkFromSegment
+  | SwitchBranch;
 /**
  * A JSON text frame from the server.
  *
@@ -68,7 +70,8 @@ export type ServerEvent =
   | RewriteModelUpdated
   | RewriteTemperatureUpdated
   | PromptSourcesBlocked
-  | PromptSourcesResumed;
+  | PromptSourcesResumed
+  | BranchesUpdated;
 /**
  * Values of `code` / `error_code` in `error` events and HTTP error bodies.
  *
@@ -299,6 +302,31 @@ export interface EndProjectKeepSession {
  */
 export interface Leave {
   type: "leave";
+}
+/**
+ * Ours: go on from the end of `segment_idx` of the current branch, on a new branch, conditioned on
+ * exactly the state that segment left. `prompt` steers the first new segment; `rewrite_instruction`
+ * rewrites the prompts that follow (as `rewrite_seed_prompts`); neither keeps the rollout's prompts.
+ *
+ * This interface was referenced by `DreamverseProtocol`'s JSON-Schema
+ * via the `definition` "ForkFromSegment".
+ */
+export interface ForkFromSegment {
+  type: "fork_from_segment";
+  segment_idx: number;
+  branch_id?: string | null;
+  prompt?: string | null;
+  rewrite_instruction?: string | null;
+}
+/**
+ * Ours: make `branch_id` the current branch and go on from its last segment.
+ *
+ * This interface was referenced by `DreamverseProtocol`'s JSON-Schema
+ * via the `definition` "SwitchBranch".
+ */
+export interface SwitchBranch {
+  type: "switch_branch";
+  branch_id: string;
 }
 /**
  * This interface was referenced by `DreamverseProtocol`'s JSON-Schema
@@ -573,6 +601,8 @@ export interface Ltx2SegmentComplete {
   type: "ltx2_segment_complete";
   segment_idx: number;
   total_segments: number;
+  seed: number | null;
+  branch_id: string | null;
 }
 /**
  * This interface was referenced by `DreamverseProtocol`'s JSON-Schema
@@ -672,6 +702,43 @@ export interface PromptSourcesResumed {
   segment_idx: number;
   source: "curated" | "user_enhanced" | "user_raw" | "auto_llm";
   prompt_id: string | null;
+}
+/**
+ * Ours: the session's branches, sent whenever the tree changes (a segment, a fork, a switch).
+ *
+ * This interface was referenced by `DreamverseProtocol`'s JSON-Schema
+ * via the `definition` "BranchesUpdated".
+ */
+export interface BranchesUpdated {
+  type: "branches_updated";
+  current_branch_id: string | null;
+  branches: BranchInfo[];
+}
+/**
+ * One branch of the session's segment tree (ours).
+ *
+ * This interface was referenced by `DreamverseProtocol`'s JSON-Schema
+ * via the `definition` "BranchInfo".
+ */
+export interface BranchInfo {
+  branch_id: string;
+  parent_branch_id: string | null;
+  parent_segment_idx: number | null;
+  segments: BranchSegment[];
+  duration_s: number;
+}
+/**
+ * One segment of a branch (ours).
+ *
+ * This interface was referenced by `DreamverseProtocol`'s JSON-Schema
+ * via the `definition` "BranchSegment".
+ */
+export interface BranchSegment {
+  segment_idx: number;
+  prompt: string;
+  seed: number;
+  duration_s: number;
+  is_stored: boolean;
 }
 
 export const WIRE_PROTOCOL_VERSION = 1;

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from dreamverse.runtime.errors import InvalidMessage, SegmentEvicted, UnknownBranch, UnknownSegment
+from dreamverse.runtime.segments.branches import ContinuePoint, SessionBranches
 from dreamverse.runtime.segments.store import SegmentStore
 from dreamverse.runtime.segments.tree import SegmentTree
 
@@ -106,3 +107,33 @@ async def test_media_files_in_order_and_close_removes_the_directory(tmp_path: Pa
     await store.close()
     assert not directory.exists()
     assert not await store.put(7, 7, *blobs(7, 10))
+
+
+async def test_session_branches_fork_switch_and_export(tmp_path: Path) -> None:
+    branches = SessionBranches(SegmentStore(tmp_path / "s", max_bytes=100_000, memory_bytes=2_000))
+    with pytest.raises(UnknownBranch):
+        await branches.fork(0)
+    root = branches.start_rollout().branch_id
+    for idx in range(3):
+        await branches.record(root, f"p{idx}", 10 + idx, 1.0, *blobs(idx, 1000))
+    point = await branches.fork(1, branch_id="alt")
+    assert point == ContinuePoint("alt", 2, blobs(1, 1000)[0])  # the state segment 1 left
+    await branches.record("alt", "q2", 99, 0.5, *blobs(7, 1000))
+    tree = branches.describe()
+    views = {v.branch_id: v for v in tree.branches}
+    assert tree.current_branch_id == "alt"
+    assert (views["alt"].parent_branch_id, views["alt"].parent_segment_idx) == (root, 2)  # the wire's numbers
+    assert [s.segment_idx for s in views["alt"].segments] == [3]
+    assert [s.prompt for s in views["alt"].segments] == ["q2"] and views["alt"].duration_s == 2.5
+    assert views[root].parent_branch_id is None and len(views[root].segments) == 3
+    back = await branches.switch(root)
+    assert back == ContinuePoint(root, 3, blobs(2, 1000)[0]) and branches.current == root
+    async with branches.export_files("alt") as media:
+        assert [p.read_bytes() for p in media.paths] == [blobs(i, 1000)[1] for i in (0, 1, 7)]
+        assert media.durations_s == [1.0, 1.0, 0.5]
+    with pytest.raises(UnknownSegment):
+        await branches.fork(3)
+    await branches.close()
+    with pytest.raises(SegmentEvicted):
+        await branches.fork(0)
+    assert branches.current == root  # a failed fork changes nothing
