@@ -1,12 +1,13 @@
 /** Entry point: builds the workspace and wires the views to the controllers. */
 import "./styles.css";
-import { ArchivePlayer, saveBlob } from "./controller/archive";
+import { ArchivePlayer, saveBlob, saveUrl } from "./controller/archive";
 import { SessionController } from "./controller/session";
 import { browserMediaEnv, hasMediaSource } from "./media/env";
 import { endpointFromLocation, websocketUrl } from "./net/http";
 import { PRESETS } from "./presets";
 import { isSessionLive } from "./state/session";
 import { ProjectDb } from "./storage/projects";
+import { mountBranches } from "./views/branches";
 import { mountComposer } from "./views/composer";
 import { h } from "./views/dom";
 import { mountGallery } from "./views/gallery";
@@ -48,6 +49,9 @@ async function main(root: HTMLElement): Promise<void> {
     ctl.dispatch({ type: "ui/notice", notice: { level: "error", code: "download", message, action: null } });
   const download = async (projectId: string | null): Promise<void> => {
     if (!projectId) return;
+    const joined =
+      projectId === ctl.state.projectId && isSessionLive(ctl.state) ? ctl.branchExportUrl() : null;
+    if (joined) return saveUrl(joined, `dreamverse-${ctl.state.currentBranchId ?? "branch"}.mp4`); // on the server
     await ctl.flush();
     try {
       const { blob, filename } = await archive.download(projectId);
@@ -164,6 +168,7 @@ async function main(root: HTMLElement): Promise<void> {
           { class: "panel edits", "aria-labelledby": "timeline-title" },
           h("h2", { id: "timeline-title" }, "Edits"),
           timeline,
+          mountBranches(ctl),
         ),
       ),
       projects.el,

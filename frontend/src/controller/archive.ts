@@ -98,11 +98,16 @@ export function pickVersion(segments: SegmentRecord[], versionId: string | null)
 
 export function saveBlob(blob: Blob, filename: string): void {
   const url = URL.createObjectURL(blob);
+  saveUrl(url, filename);
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** Let the browser download `url` (a blob, or the server's export of a branch) as `filename`. */
+export function saveUrl(url: string, filename: string): void {
   const a = document.createElement("a");
   a.href = url;
   a.download = filename;
   document.body.append(a);
   a.click();
   a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }

@@ -7,7 +7,7 @@ import { MediaPipeline } from "../media/pipeline";
 import { PlaybackController } from "../media/playback";
 import type { MediaEnv, VideoLike } from "../media/types";
 import { Connection, type SocketLike } from "../net/connection";
-import { probeReadiness, type ServerEndpoint } from "../net/http";
+import { branchExportUrl, probeReadiness, type ServerEndpoint } from "../net/http";
 import type { ServerEvent } from "../protocol/events";
 import {
   type ClientMessage,
@@ -21,6 +21,7 @@ import { reduce } from "../state/reducer";
 import {
   type Action,
   activeVersion,
+  hasBranches,
   INITIAL_SESSION,
   isSessionLive,
   type SessionState,
@@ -157,6 +158,32 @@ export class SessionController {
       `Use the edited prompt for segment ${row + 1} and keep the others consistent with it.`,
       prompts,
     );
+  }
+
+  /** Ours: go on from the end of segment `segmentIdx` of the current branch, on a new branch. */
+  continueFrom(segmentIdx: number, prompt: string): void {
+    const trimmed = prompt.trim();
+    if (!this.conn?.isOpen || !hasBranches(this.state)) return;
+    if (trimmed && !this.checkLength([trimmed])) return;
+    // the wire numbers segments from 1 (the app from 0)
+    this.conn.send({
+      type: "fork_from_segment",
+      segment_idx: segmentIdx + 1,
+      ...(trimmed ? { prompt: trimmed } : {}),
+    });
+  }
+
+  /** Ours: make another branch current; the server goes on generating it. */
+  switchBranch(branchId: string): void {
+    if (this.conn?.isOpen && hasBranches(this.state))
+      this.conn.send({ type: "switch_branch", branch_id: branchId });
+  }
+
+  /** The server's MP4 of a branch of this session; null when the server cannot join branches. */
+  branchExportUrl(branchId: string | null = this.state.currentBranchId): string | null {
+    const s = this.state;
+    if (!branchId || !s.sessionId || !s.resumeToken || !s.capabilities.includes("branch_export")) return null;
+    return branchExportUrl(this.deps.endpoint, s.sessionId, s.resumeToken, branchId);
   }
 
   selectVersion(versionId: string | null): void {
@@ -353,11 +380,12 @@ export class SessionController {
       seq = this.state.generatingSeq ?? 0;
     }
     const s = this.state;
-    const versionOf = (q: number | null): string | undefined =>
-      s.segments.find((x) => x.seq === q)?.versionId;
+    const current = s.segments.find((x) => x.seq === seq);
     const previous = s.segments.filter((x) => x.seq < seq && x.status === "ready").at(-1);
-    // The first segment of a new version (a rewrite took effect): show it without waiting for old media.
-    if (previous && versionOf(seq) !== previous.versionId) this.playback?.jumpToSegment(seq);
+    // The first segment of a new version (a rewrite took effect) or of another branch (a fork, a switch):
+    // show it without waiting for the old media.
+    const isNewLine = current?.versionId !== previous?.versionId || current?.branchId !== previous?.branchId;
+    if (previous && isNewLine) this.playback?.jumpToSegment(seq);
     this.mediaSeq = seq;
     this.pipeline?.beginSegment(seq, mime);
     this.recorder.startSegment(seq, mime);

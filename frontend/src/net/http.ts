@@ -81,3 +81,15 @@ export async function exportMp4(
   }
   return await res.blob();
 }
+
+/** Ours: the server's export of one branch of a live session, joined on the server (no upload). */
+export function branchExportUrl(
+  endpoint: ServerEndpoint,
+  sessionId: string,
+  resumeToken: string,
+  branchId: string,
+): string {
+  const query = new URLSearchParams({ branch: branchId, resume_token: resumeToken });
+  if (endpoint.token) query.set("token", endpoint.token);
+  return `${endpoint.base}/sessions/${encodeURIComponent(sessionId)}/export.mp4?${query.toString()}`;
+}

@@ -8,7 +8,7 @@
  * table is typed by the generated wire types (`wire.ts`), so a decoder can only read fields the protocol
  * has. The app counts segments from 0; the wire, like upstream, from 1: decoders convert.
  */
-import { bool, type Fields, num, obj, optNum, optStr, str, strArr } from "./fields";
+import { bool, type Fields, num, obj, objArr, optNum, optStr, str, strArr } from "./fields";
 import type * as wire from "./wire";
 import { WIRE_PROTOCOL_VERSION } from "./wire";
 
@@ -132,6 +132,33 @@ export interface SegmentComplete {
   type: "ltx2_segment_complete";
   segmentIdx: number;
   totalSegments: number;
+  /** Ours: the seed it was rendered with, and its branch (null from servers without branches). */
+  seed: number | null;
+  branchId: string | null;
+}
+/** Ours: one segment of a branch. */
+export interface BranchSegment {
+  segmentIdx: number;
+  prompt: string;
+  seed: number;
+  durationS: number;
+  /** False once the server evicted it: no fork from it, no export through it. */
+  isStored: boolean;
+}
+/** Ours: one branch of the session's segment tree. */
+export interface BranchInfo {
+  branchId: string;
+  parentBranchId: string | null;
+  /** The parent's segment this branch continues from; null for a fresh rollout. */
+  parentSegmentIdx: number | null;
+  /** Its own segments (those before the fork belong to the parent). */
+  segments: BranchSegment[];
+  durationS: number;
+}
+export interface BranchesUpdated {
+  type: "branches_updated";
+  currentBranchId: string | null;
+  branches: BranchInfo[];
 }
 export interface StepComplete {
   type: "step_complete";
@@ -197,6 +224,7 @@ export type ServerEvent =
   | MediaInit
   | MediaSegmentComplete
   | SegmentComplete
+  | BranchesUpdated
   | StepComplete
   | StreamComplete
   | ProjectIdle
@@ -244,6 +272,23 @@ function decodeLimits(f: Fields<wire.SessionReady>): Limits {
     maxPromptChars: num(l, "max_prompt_chars", DEFAULT_LIMITS.maxPromptChars),
     maxMessageBytes: num(l, "max_message_bytes", DEFAULT_LIMITS.maxMessageBytes),
     maxImageBytes: num(l, "max_image_bytes", DEFAULT_LIMITS.maxImageBytes),
+  };
+}
+
+function decodeBranch(b: Fields<wire.BranchInfo>): BranchInfo {
+  const parent = optNum(b, "parent_segment_idx");
+  return {
+    branchId: str(b, "branch_id"),
+    parentBranchId: optStr(b, "parent_branch_id"),
+    parentSegmentIdx: parent === null ? null : parent - 1, // the wire counts from 1
+    segments: objArr(b, "segments").map((seg) => ({
+      segmentIdx: segment(seg),
+      prompt: str(seg, "prompt"),
+      seed: num(seg, "seed", 0),
+      durationS: num(seg, "duration_s", 0),
+      isStored: bool(seg, "is_stored"),
+    })),
+    durationS: num(b, "duration_s", 0),
   };
 }
 
@@ -344,6 +389,13 @@ const DECODERS: Decoders = {
     type: "ltx2_segment_complete",
     segmentIdx: segment(f),
     totalSegments: num(f, "total_segments", 0),
+    seed: optNum(f, "seed"),
+    branchId: optStr(f, "branch_id"),
+  }),
+  branches_updated: (f) => ({
+    type: "branches_updated",
+    currentBranchId: optStr(f, "current_branch_id"),
+    branches: objArr(f, "branches").map(decodeBranch),
   }),
   step_complete: (f) => ({ type: "step_complete", totalMs: optNum(obj(f, "latency_ms"), "total") }),
   ltx2_stream_complete: () => ({ type: "ltx2_stream_complete" }),

@@ -40,3 +40,14 @@ export function obj<E, K extends Key<E>>(f: Fields<E>, key: K): Fields<NonNullab
   const v = f[key];
   return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Fields<NonNullable<E[K]>>) : {};
 }
+
+/** The objects of an array field (anything else in it is skipped), each read as the array's item type. */
+export function objArr<E, K extends Key<E>>(f: Fields<E>, key: K): Fields<ItemOf<NonNullable<E[K]>>>[] {
+  const v = f[key];
+  if (!Array.isArray(v)) return [];
+  return v.filter(
+    (x): x is Fields<ItemOf<NonNullable<E[K]>>> => typeof x === "object" && x !== null && !Array.isArray(x),
+  );
+}
+
+type ItemOf<A> = A extends readonly (infer T)[] ? T : never;

@@ -167,6 +167,7 @@ const HANDLERS: Handlers = {
       prompt: a.prompt,
       source: a.source,
       status: "generating",
+      branchId: s.currentBranchId,
     };
     const totalSegments = a.totalSegments || s.totalSegments;
     // A segment still marked generating was cut off (e.g. by a rewrite): it will not complete.
@@ -181,6 +182,7 @@ const HANDLERS: Handlers = {
     };
   },
   ltx2_segment_complete: (s, a) => markSegmentReady(s, a.segmentIdx),
+  branches_updated: (s, a) => ({ ...s, branches: a.branches, currentBranchId: a.currentBranchId }),
   prompt_sources_blocked: (s) => ({ ...s, isWaitingForPrompt: true }),
   prompt_sources_resumed: (s) => ({ ...s, isWaitingForPrompt: false }),
   ltx2_stream_complete: (s) => ({

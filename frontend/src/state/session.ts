@@ -2,7 +2,7 @@
  * The session's state and the local actions that change it besides server events. Plain data:
  * the reducer (`reducer.ts`) is the only code that builds a new `SessionState`.
  */
-import { DEFAULT_LIMITS, type Limits, type ServerEvent } from "../protocol/events";
+import { type BranchInfo, DEFAULT_LIMITS, type Limits, type ServerEvent } from "../protocol/events";
 import type { ToggleName } from "../protocol/messages";
 
 export type ConnectionStatus =
@@ -47,6 +47,8 @@ export interface SegmentInfo {
   prompt: string;
   source: string;
   status: "generating" | "ready";
+  /** Ours: the branch it was generated on (the server's current branch when it started). */
+  branchId: string | null;
 }
 
 export interface PendingPrompt {
@@ -97,6 +99,9 @@ export interface SessionState {
   pendingPrompts: PendingPrompt[];
   toggles: Toggles;
   notice: Notice | null;
+  /** Ours: the server's segment tree (`branches_updated`); empty from servers without branches. */
+  branches: BranchInfo[];
+  currentBranchId: string | null;
 }
 
 export const INITIAL_SESSION: SessionState = {
@@ -127,6 +132,8 @@ export const INITIAL_SESSION: SessionState = {
   // Auto-extension on by default: a rollout from one typed prompt keeps going (the person can turn it off).
   toggles: { enhancement: true, autoExtension: true, loop: false },
   notice: null,
+  branches: [],
+  currentBranchId: null,
 };
 
 export type LocalAction =
@@ -170,4 +177,25 @@ export function isSessionLive(state: SessionState): boolean {
     state.phase === "streaming" ||
     state.phase === "complete"
   );
+}
+
+/** Branches the server can fork from and export: it announced them. */
+export function hasBranches(state: SessionState): boolean {
+  return state.capabilities.includes("branches");
+}
+
+/** The current branch's timeline as (branch id, segment) pairs, from segment 0 across its forks. */
+export function currentPath(state: SessionState): { branchId: string; segmentIdx: number }[] {
+  const byId = new Map(state.branches.map((b) => [b.branchId, b]));
+  const path: { branchId: string; segmentIdx: number }[] = [];
+  let branch = state.currentBranchId ? byId.get(state.currentBranchId) : undefined;
+  let upTo = Number.POSITIVE_INFINITY;
+  while (branch) {
+    const own = branch.segments.filter((seg) => seg.segmentIdx <= upTo);
+    const branchId = branch.branchId;
+    path.unshift(...own.map((seg) => ({ branchId, segmentIdx: seg.segmentIdx })));
+    upTo = branch.parentSegmentIdx ?? -1;
+    branch = branch.parentBranchId ? byId.get(branch.parentBranchId) : undefined;
+  }
+  return path;
 }

@@ -62,7 +62,11 @@ describe("decodeServerEvent", () => {
     ],
     [
       { type: "ltx2_segment_complete", segment_idx: 2, total_segments: 6 },
-      { type: "ltx2_segment_complete", segmentIdx: 1, totalSegments: 6 },
+      { type: "ltx2_segment_complete", segmentIdx: 1, totalSegments: 6, seed: null, branchId: null },
+    ],
+    [
+      { type: "ltx2_segment_complete", segment_idx: 2, total_segments: 6, seed: 77, branch_id: "b1" },
+      { type: "ltx2_segment_complete", segmentIdx: 1, totalSegments: 6, seed: 77, branchId: "b1" },
     ],
     [
       { type: "generation_paused_updated", paused: true },
