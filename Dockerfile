@@ -9,6 +9,12 @@
 #   mock server (no GPU: the real protocol and media from the synthetic generator):
 #     docker run -p 8009:8009 -e DREAMVERSE_AUTH_TOKEN="$TOKEN" --entrypoint /opt/venv/bin/dreamverse-mock-server \
 #       dreamverse --host 0.0.0.0
+#   scale-out (README "Scale-out"): replicas without GPUs, worker agents on the GPU hosts, one Redis:
+#     docker run -p 8009:8009 -e DREAMVERSE_AUTH_TOKEN="$TOKEN" dreamverse --host 0.0.0.0 \
+#       --redis redis://redis:6379/0
+#     docker run --gpus all -v /models:/models:ro --entrypoint /opt/venv/bin/dreamverse-worker dreamverse \
+#       --redis redis://redis:6379/0 --model ltx2 --checkpoint /models/ltx-2-19b-distilled.safetensors \
+#       --text-encoder /models/gemma-3-12b
 # The base image is pinned by its full tag; pin its digest too where your registry mirror allows
 # (`docker buildx imagetools inspect nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04`).
 ARG BASE_IMAGE=nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04

@@ -21,6 +21,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 
 from dreamverse.runtime import routes
+from dreamverse.runtime.capacity import Slots
 from dreamverse.runtime.guard import RequestGuard, RequestPolicy
 from dreamverse.runtime.prompts.service import PromptService
 from dreamverse.runtime.prompts.store import SystemPromptStore
@@ -45,8 +46,8 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 @dataclass(slots=True)
 class AppState:
     settings: Settings
-    pool: WorkerPool
-    slots: SlotQueue
+    pool: WorkerPool | None  # None in scale-out mode: the workers belong to `dreamverse-worker` agents
+    slots: Slots
     registry: SessionRegistry
     prompts: PromptService
     safety: SafetyFilter | None
@@ -55,7 +56,7 @@ class AppState:
 
 def create_app(settings: Settings) -> Starlette:
     # placed before listening, so that a bad --gpus fails at once
-    specs = worker_specs(settings.worker_template(), settings.model.gpus)
+    specs = [] if settings.cluster.redis else worker_specs(settings.worker_template(), settings.model.gpus)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -111,11 +112,22 @@ def _middleware(settings: Settings) -> list[Middleware]:
     return middleware
 
 
-async def _start(settings: Settings, specs: list[WorkerSpec], stack: contextlib.AsyncExitStack) -> AppState:
+async def _start_slots(
+    settings: Settings, specs: list[WorkerSpec], stack: contextlib.AsyncExitStack
+) -> tuple[WorkerPool | None, Slots]:
+    """Local worker processes and an in-process queue, or (`--redis`) the queue shared by replicas."""
+    if settings.cluster.redis:
+        from dreamverse.runtime.cluster.setup import start_redis_slots
+
+        return None, await start_redis_slots(settings, stack)
     pool = WorkerPool(specs, settings.workers.pool_timeouts())
     await pool.start()
     stack.push_async_callback(pool.stop)
-    slots = SlotQueue(pool, settings.session.queue_cap)
+    return pool, SlotQueue(pool, settings.session.queue_cap)
+
+
+async def _start(settings: Settings, specs: list[WorkerSpec], stack: contextlib.AsyncExitStack) -> AppState:
+    pool, slots = await _start_slots(settings, specs, stack)
     safety = None
     if settings.safety.safety_enabled:
         safety = await asyncio.to_thread(SafetyFilter.from_settings, settings.safety)
@@ -130,9 +142,10 @@ async def _start(settings: Settings, specs: list[WorkerSpec], stack: contextlib.
     tg = await stack.enter_async_context(asyncio.TaskGroup())
     registry = SessionRegistry(settings, slots, services, tg, __version__)
     stack.callback(registry.close_all)  # runs before the task group waits for the sessions
-    logger.info(
-        "dreamverse %s: %d worker(s) for model %r starting", __version__, len(specs), settings.model.model
-    )
+    if pool is not None:
+        logger.info(
+            "dreamverse %s: %d worker(s) for model %r starting", __version__, len(specs), settings.model.model
+        )
     export_slots = asyncio.Semaphore(settings.server.max_concurrent_exports)
     return AppState(settings, pool, slots, registry, prompts, safety, export_slots)
 

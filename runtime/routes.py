@@ -52,7 +52,7 @@ async def healthz(request: Request) -> JSONResponse:
 
 async def readyz(request: Request) -> JSONResponse:
     state = _state(request)
-    workers = state.pool.counts()
+    workers = state.slots.counts()
     ready = workers["ready"] + workers["busy"] > 0
     body = {
         "status": "ready" if ready else "warming",
@@ -78,8 +78,8 @@ async def status(request: Request) -> JSONResponse:
     if not _authorized(request):
         return _unauthorized()
     state = _state(request)
-    workers = state.pool.counts()
-    described = state.pool.describe()
+    workers = state.slots.counts()
+    described = state.slots.describe()
     return JSONResponse(
         {
             **_upstream_pool_status(described, state.slots.depth),
@@ -150,7 +150,7 @@ async def metrics(request: Request) -> PlainTextResponse | JSONResponse:
             label_text = ",".join(f'{k}="{v}"' for k, v in labels.items())
             lines.append(f"{name}{{{label_text}}} {value}" if label_text else f"{name} {value}")
 
-    counts = state.pool.counts()
+    counts = state.slots.counts()
     gauge(
         "dreamverse_workers",
         "Workers by state.",
@@ -164,9 +164,9 @@ async def metrics(request: Request) -> PlainTextResponse | JSONResponse:
         [({"phase": k}, v) for k, v in sessions.items() if k != "total"],
     )
     gauge("dreamverse_sessions_started", "Sessions started since boot.", [({}, state.registry.started_total)])
-    served = [({"gpu": d["gpu_id"]}, d["segments_served"]) for d in state.pool.describe()]
+    served = [({"gpu": d["gpu_id"]}, d["segments_served"]) for d in state.slots.describe()]
     gauge("dreamverse_segments_served", "Segments streamed per worker.", served)
-    restarts = [({"gpu": d["gpu_id"]}, d["restarts"]) for d in state.pool.describe()]
+    restarts = [({"gpu": d["gpu_id"]}, d["restarts"]) for d in state.slots.describe()]
     gauge("dreamverse_worker_restarts", "Restarts per worker.", restarts)
     return PlainTextResponse("\n".join(lines) + "\n", media_type="text/plain; version=0.0.4")
 

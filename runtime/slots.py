@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
+from dreamverse.runtime.capacity import Lease, PositionCallback
 from dreamverse.runtime.errors import QueueFull
 from dreamverse.workers.lease import WorkerLease
 from dreamverse.workers.supervisor import WorkerPool
 
 logger = logging.getLogger(__name__)
-
-PositionCallback = Callable[[int, int, int], None]  # (position, total_gpus, available_gpus)
 
 
 @dataclass(eq=False, slots=True)
@@ -61,7 +60,8 @@ class SlotQueue:
             self._leave(waiter)
             raise
 
-    def release(self, lease: WorkerLease) -> None:
+    def release(self, lease: Lease) -> None:
+        assert isinstance(lease, WorkerLease), "a lease of another slot source"
         self._pool.release(lease)  # the pool calls `dispatch` when a worker is free again
 
     def dispatch(self) -> None:
@@ -92,3 +92,9 @@ class SlotQueue:
         waiter.last_position = position
         counts = self._pool.counts()
         waiter.notify(position, counts["total"], counts["available"])
+
+    def counts(self) -> dict[str, int]:
+        return self._pool.counts()
+
+    def describe(self) -> list[dict[str, Any]]:
+        return self._pool.describe()

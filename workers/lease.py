@@ -37,6 +37,9 @@ class WorkerLease:
         self.is_killed = True
         self.handle.kill()
 
+    def segment_served(self) -> None:
+        self.handle.segments_served += 1
+
     def start_stream(self, stream_id: str, seed: int) -> None:
         self._drain()
         self.handle.send(StartStream(stream_id=stream_id, seed=seed))

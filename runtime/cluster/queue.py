@@ -17,12 +17,14 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from dreamverse.runtime.capacity import Lease, PositionCallback
 from dreamverse.runtime.errors import CoordinatorUnavailable, QueueFull
 from dreamverse.workers.remote.keys import Keys
 from dreamverse.workers.remote.lease import RemoteLease, RemoteLeaseConfig
@@ -31,7 +33,6 @@ from dreamverse.workers.remote.scripts import NOW_MS
 
 logger = logging.getLogger(__name__)
 
-PositionCallback = Callable[[int, int, int], None]  # (position, total_gpus, available_gpus)
 _FRONT = -(10**15)
 _IDLE_POLL_S = 1.0  # with nobody waiting: only counts and liveness to refresh
 _SWEEP_EVERY_S = 1.0
@@ -163,7 +164,40 @@ class RedisSlotQueue:
         return len(self._waiting)
 
     def counts(self) -> dict[str, int]:
-        return dict(self.counts_cache)
+        """The embedded pool's keys: slots of live agents as `ready`/`busy`; none while Redis is away."""
+        total, available = self.counts_cache["total"], self.counts_cache["available"]
+        if not self.is_reachable:
+            total = available = 0
+        busy = total - available
+        return {
+            "starting": 0,
+            "warming": 0,
+            "ready": available,
+            "busy": busy,
+            "dead": 0,
+            "total": total,
+            "available": available,
+        }
+
+    def describe(self) -> list[dict[str, Any]]:
+        """The slots this replica holds, in the embedded pool's shape (other replicas hold the rest)."""
+        return [
+            {
+                "gpu_id": lease.gpu_id,
+                "state": "busy",
+                "pid": None,
+                "generator": None,
+                "load_s": None,
+                "warmup_s": None,
+                "current_session": sid,
+                "segments_served": lease.segments_served,
+                "restarts": 0,
+                "last_failure": None,
+                "slot": lease.slot,
+                "agent": lease.agent_id,
+            }
+            for sid, lease in self._held.items()
+        ]
 
     async def start(self) -> None:
         self._loop_task = asyncio.create_task(self._poll_loop(), name="redis-queue-poll")
@@ -193,8 +227,9 @@ class RedisSlotQueue:
             await self._leave(ticket)
             raise
 
-    def release(self, lease: RemoteLease) -> None:
+    def release(self, lease: Lease) -> None:
         """Give the slot back (sync, like the embedded queue: the Redis calls run in the poll loop)."""
+        assert isinstance(lease, RemoteLease), "a lease of another slot source"
         if lease.released:
             return
         lease.released = True

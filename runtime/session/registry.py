@@ -6,13 +6,13 @@ import asyncio
 import hmac
 import logging
 
+from dreamverse.runtime.capacity import Slots
 from dreamverse.runtime.errors import ResumeFailed
 from dreamverse.runtime.protocol.codes import CloseCode
 from dreamverse.runtime.session.services import SessionServices
 from dreamverse.runtime.session.session import Session
 from dreamverse.runtime.session.state import Phase
 from dreamverse.runtime.settings import Settings
-from dreamverse.runtime.slots import SlotQueue
 
 logger = logging.getLogger(__name__)
 
@@ -21,7 +21,7 @@ class SessionRegistry:
     def __init__(
         self,
         settings: Settings,
-        slots: SlotQueue,
+        slots: Slots,
         services: SessionServices,
         tg: asyncio.TaskGroup,
         version: str,

@@ -29,6 +29,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
+from dreamverse.runtime.capacity import Lease
 from dreamverse.runtime.errors import SegmentTimeout, WorkerFailed, WorkerLost
 from dreamverse.runtime.prompts.memory import PromptChoice
 from dreamverse.runtime.protocol import server as s
@@ -44,7 +45,6 @@ from dreamverse.workers.ipc import (
     SegmentStateSaved,
     WorkerToRuntime,
 )
-from dreamverse.workers.lease import WorkerLease
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -108,7 +108,7 @@ class Rollout:
     def __init__(
         self,
         host: RolloutHost,
-        lease: WorkerLease,
+        lease: Lease,
         *,
         seed: int,
         cap: int,
@@ -283,7 +283,7 @@ class Rollout:
         seg.done, seg.total_ms = done, (time.monotonic() - seg.requested_at) * 1000
         self._saved_state = seg.state
         self.host.state.memory.record(seg.choice)
-        self.lease.handle.segments_served += 1
+        self.lease.segment_served()
         self.host.segment_done()
         self.next_to_finish = seg.idx + 1
         del self._segments[seg.idx]

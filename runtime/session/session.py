@@ -17,6 +17,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from dreamverse.runtime.capacity import Lease, Slots
 from dreamverse.runtime.errors import (
     DreamverseError,
     IdleTimeout,
@@ -51,14 +52,12 @@ from dreamverse.runtime.session.state import (
     Wake,
 )
 from dreamverse.runtime.settings import Settings
-from dreamverse.runtime.slots import SlotQueue
-from dreamverse.workers.lease import WorkerLease
 
 logger = logging.getLogger(__name__)
 
 
 class Session:
-    def __init__(self, settings: Settings, slots: SlotQueue, services: SessionServices) -> None:
+    def __init__(self, settings: Settings, slots: Slots, services: SessionServices) -> None:
         self.id = secrets.token_urlsafe(12)
         self.resume_token = secrets.token_urlsafe(24)
         self.settings = settings
@@ -67,7 +66,7 @@ class Session:
         self.machine = SessionMachine(max_pending_prompts=settings.session.max_pending_prompts)
         self.state = self.machine.state
         self.prompts = PromptDirector(self.state, services, self.send)
-        self.lease: WorkerLease | None = None
+        self.lease: Lease | None = None
         self.attachment: Attachment | None = None
         self.closed = asyncio.Event()
         self.close_code = CloseCode.NORMAL
@@ -325,7 +324,7 @@ class Session:
             if current is not None and current.cancelling():
                 raise asyncio.CancelledError
 
-    async def _run_rollout(self, lease: WorkerLease, reason: str, point: ContinuePoint | None) -> None:
+    async def _run_rollout(self, lease: Lease, reason: str, point: ContinuePoint | None) -> None:
         st = self.state
         is_fresh = point is None
         if point is None:

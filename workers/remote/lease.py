@@ -25,6 +25,7 @@ from dreamverse.workers.handle import WorkerExited
 from dreamverse.workers.ipc import (
     CancelStream,
     RenderSegment,
+    ResumeStream,
     RuntimeToWorker,
     SegmentEncoded,
     StartStream,
@@ -84,6 +85,11 @@ class RemoteLease:
         self._buffer.clear()
         self._send(StartStream(stream_id=stream_id, seed=seed))
 
+    def resume_stream(self, stream_id: str, state: bytes) -> None:
+        """Start a stream that continues a saved state (another agent's `SegmentStateSaved`)."""
+        self._buffer.clear()
+        self._send(ResumeStream(stream_id=stream_id, state=state))
+
     def render(
         self, stream_id: str, segment_idx: int, prompt: str, initial_image: bytes | None = None
     ) -> None:
@@ -92,9 +98,13 @@ class RemoteLease:
     def cancel(self, stream_id: str) -> None:
         self._send(CancelStream(stream_id))
 
-    def abandon(self, reason: str) -> None:
-        """Give up on the slot (a hung segment): the next `next_event` raises `WorkerGone`."""
-        self._lost = reason
+    def kill(self) -> None:
+        """Give up on the slot (a hung segment): the next `next_event` raises `WorkerGone`. A remote
+        process cannot be killed from here; its agent's supervisor watches its heartbeats."""
+        self._lost = "given up on by the session (segment timeout)"
+
+    def segment_served(self) -> None:
+        self.segments_served += 1
 
     def _send(self, cmd: RuntimeToWorker) -> None:
         if self.released:

@@ -1,0 +1,47 @@
+"""`dreamverse-server --redis URL`: the replica's Redis client and shared slot queue, built from settings."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from redis.asyncio import Redis
+
+from dreamverse.runtime.cluster.queue import QueueConfig, RedisSlotQueue
+from dreamverse.runtime.settings import Settings
+from dreamverse.workers.remote.keys import Keys
+from dreamverse.workers.remote.lease import RemoteLeaseConfig
+
+logger = logging.getLogger(__name__)
+
+
+def redis_queue(settings: Settings, redis: Redis) -> RedisSlotQueue:
+    cluster = settings.cluster
+    queue = QueueConfig(
+        cap=settings.session.queue_cap,
+        ticket_ttl_s=cluster.ticket_ttl_s,
+        poll_interval_s=cluster.redis_poll_s,
+        timeout_s=cluster.redis_timeout_s,
+    )
+    lease = RemoteLeaseConfig(
+        agent_ttl_s=cluster.agent_ttl_s,
+        block_ms=max(1, int(cluster.redis_poll_s * 1000)),
+        command_max_len=cluster.stream_max_len,
+        timeout_s=cluster.redis_timeout_s,
+    )
+    return RedisSlotQueue(redis, Keys(cluster.redis_prefix), queue, lease)
+
+
+async def start_redis_slots(settings: Settings, stack: contextlib.AsyncExitStack) -> RedisSlotQueue:
+    """Connect lazily (the server listens even while Redis is down; /readyz says so) and start polling."""
+    cluster = settings.cluster
+    assert cluster.redis is not None
+    redis = Redis.from_url(
+        cluster.redis, socket_timeout=cluster.redis_timeout_s, socket_connect_timeout=cluster.redis_timeout_s
+    )
+    stack.push_async_callback(redis.aclose)
+    slots = redis_queue(settings, redis)
+    await slots.start()
+    stack.push_async_callback(slots.stop)
+    logger.info("scale-out: slot queue in Redis (prefix %r)", cluster.redis_prefix)
+    return slots
