@@ -45,6 +45,8 @@ class Lease(Protocol):
 class Slots(Protocol):
     """The queue of sessions waiting for a slot, and the workers behind it (for /readyz, /status)."""
 
+    on_waiting: list[Callable[[], None]]  # called when a session has to wait for a slot
+
     @property
     def depth(self) -> int: ...
 

@@ -17,7 +17,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -149,6 +149,7 @@ class RedisSlotQueue:
         self._dispatch = redis.register_script(_DISPATCH)
         self._release = redis.register_script(_RELEASE)
         self._waiting: dict[str, _Ticket] = {}
+        self.on_waiting: list[Callable[[], None]] = []  # called when a session of this replica waits
         self._held: dict[str, RemoteLease] = {}
         self._releasing: list[RemoteLease] = []
         self._refresh = redis.register_script(_REFRESH)
@@ -221,6 +222,8 @@ class RedisSlotQueue:
         await self._join(ticket)
         self._waiting[session_id] = ticket
         self._wake.set()
+        for callback in self.on_waiting:
+            callback()
         try:
             return await ticket.future
         except BaseException:

@@ -143,7 +143,7 @@ class Rollout:
             self.lease.resume_stream(self.stream_id, self._saved_state)
         await self._drive(self._first_segment)
 
-    async def resume_on(self, lease: WorkerLease) -> None:
+    async def resume_on(self, lease: Lease) -> None:
         """Go on where a parked rollout stopped, on a new lease, from the saved continuation state."""
         self.lease, self.stream_id = lease, uuid.uuid4().hex[:12]
         if self._saved_state is None:

@@ -359,7 +359,7 @@ class Session:
         self.rollout = rollout
         await self._drive(lease, rollout.run())
 
-    async def _drive(self, lease: WorkerLease, running: Awaitable[None]) -> None:
+    async def _drive(self, lease: Lease, running: Awaitable[None]) -> None:
         """Await a rollout on `lease`; what a failure means for the slot, then what follows its end."""
         try:
             await running

@@ -64,7 +64,7 @@ async def test_two_replicas_and_two_agents_serve_sessions(redis_proc: RedisProce
         gpus = set()
         for i, client in enumerate(clients):
             gpus.add(next(e["gpu_id"] for e in client.events if e["type"] == "gpu_assigned"))
-            assert sorted(client.media) == [0, 1]
+            assert sorted(client.media) == [1, 2]  # the wire counts segments from 1
             for idx, media in client.media.items():
                 path = tmp_path / f"c{i}-s{idx}.mp4"
                 path.write_bytes(media.data)
@@ -89,5 +89,5 @@ async def test_redis_down_makes_readyz_503_and_service_recovers(redis_proc: Redi
         redis_proc.start()  # empty; the agent notices and registers again
         wait_status(server, 200, timeout_s=60)
         client = await stream_two_segments(server, "after Redis came back")
-        assert sorted(client.media) == [0, 1]
+        assert sorted(client.media) == [1, 2]  # the wire counts segments from 1
         await client.close()
