@@ -36,6 +36,9 @@ _REPLY_ERRORS = {
     "rate_limited",
     "message_too_large",
     "pending_prompts_full",
+    "unknown_branch",
+    "unknown_segment",
+    "segment_evicted",
 }
 
 __all__ = ["E", "Item", "Session", "connect"]
@@ -176,10 +179,33 @@ class Session:
         """Continue generation after `pause` (a dropped socket is resumed on its own)."""
         await self._set_paused(False)
 
-    async def fork(self, segment_idx: int, prompt: str) -> None:
-        """Branch from an earlier segment: needs the server's `segment_tree` capability."""
-        self.require("segment_tree")
-        raise CapabilityMissing("this client does not speak the segment tree protocol yet; upgrade it")
+    async def fork(
+        self,
+        segment_idx: int,
+        prompt: str | None = None,
+        *,
+        rewrite_instruction: str | None = None,
+        branch_id: str | None = None,
+    ) -> s.BranchesUpdated:
+        """Go on from the end of `segment_idx` (as the server numbers it) on a new branch, steered by `prompt`
+        or `rewrite_instruction`. Returns the tree once the new branch is current. Needs `branches`;
+        a segment the server no longer stores raises `SegmentEvicted`."""
+        self.require("branches")
+        branch = branch_id or f"b{uuid.uuid4().hex[:12]}"
+        waiter = self._channel.expect(
+            lambda e: isinstance(e, s.BranchesUpdated) and e.current_branch_id == branch, _answers_any
+        )
+        message = c.ForkFromSegment(
+            type="fork_from_segment",
+            segment_idx=segment_idx,
+            branch_id=branch,
+            prompt=prompt,
+            rewrite_instruction=rewrite_instruction,
+        )
+        await self._channel.send(message)
+        event = await self._channel.answer(waiter, self.timeouts.reply_s)
+        assert isinstance(event, s.BranchesUpdated)
+        return event
 
     async def _set_paused(self, paused: bool) -> None:
         waiter = self._channel.expect(

@@ -49,8 +49,18 @@ class SyncSession:
     def resume(self) -> None:
         self._call(self.session.resume())
 
-    def fork(self, segment_idx: int, prompt: str) -> None:
-        self._call(self.session.fork(segment_idx, prompt))
+    def fork(
+        self,
+        segment_idx: int,
+        prompt: str | None = None,
+        *,
+        rewrite_instruction: str | None = None,
+        branch_id: str | None = None,
+    ) -> s.BranchesUpdated:
+        fork = self.session.fork(
+            segment_idx, prompt, rewrite_instruction=rewrite_instruction, branch_id=branch_id
+        )
+        return self._call(fork)
 
     def until(self, kind: type[E], timeout_s: float | None = None) -> E:
         return self._call(self.session.until(kind, timeout_s))

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from dreamverse.client import (
-    CapabilityMissing,
     QueueFull,
     RetryPolicy,
     SafetyRejected,
@@ -168,6 +167,11 @@ def test_the_sync_session_steers_a_rollout(mock_server: MockServer) -> None:
         while rewritten.stream_id == first.stream_id:  # a segment of the old rollout may still finish
             rewritten = session.until(Segment, timeout_s=30)
         assert rewritten.prompt == updated.prompts[0]
-        with pytest.raises(CapabilityMissing):  # not before the server offers `segment_tree`
-            session.fork(first.segment_idx, "a branch")
+        tree = session.fork(first.segment_idx, "a branch from the first segment")
+        branch = next(b for b in tree.branches if b.branch_id == tree.current_branch_id)
+        assert branch.parent_segment_idx == first.segment_idx
+        forked = session.until(Segment, timeout_s=30)
+        while forked.prompt != "a branch from the first segment":  # the old rollout may still finish one
+            forked = session.until(Segment, timeout_s=30)
+        assert forked.segment_idx == first.segment_idx + 1
         session.leave()
