@@ -8,7 +8,8 @@
 # (benchmarks/fp8_linear.py); issue 8's fast path (`--compile --quantization fp8 --cuda-graphs`, attention
 # auto): pipeline-fast and pipeline-fast-720 (stock baseline first, speed-up ratio, per-stage TFLOP/s; 768x512
 # and 1280x704), streaming-fast and streaming-fast-720 (6 segments end to end); gpu-speed-tests
-# (tests/generator/test_gpu_speed.py + test_nvfp4.py);
+# (tests/generator/test_gpu_speed.py + test_nvfp4.py); gpu-replay-tests (test_gpu_replay.py: replay and fork
+# within the stated tolerance);
 # gpu-tests (`pytest -m gpu tests/generator/test_gpu.py`; needs .whl/test/: pytest-asyncio, and pytest 9.2 +
 # pluggy + iniconfig for an image whose pytest is older than 8.4). BENCH_REPEATS (default 2) timed streams per
 # pipeline step; BENCH_DEADLINE_S (default 580) seconds after which no step starts and each step's timeout is
@@ -54,9 +55,10 @@ for step in "$@"; do
     echo "=== $step (t=$(elapsed) s)"
     if [ "$(limit 9999)" -lt 30 ]; then echo "=== $step skipped: deadline"; continue; fi
     case $step in
-    gpu-tests|gpu-speed-tests)
+    gpu-tests|gpu-speed-tests|gpu-replay-tests)
         tests=tests/generator/test_gpu.py
         [ "$step" = gpu-speed-tests ] && tests="tests/generator/test_gpu_speed.py tests/generator/test_nvfp4.py"
+        [ "$step" = gpu-replay-tests ] && tests=tests/generator/test_gpu_replay.py
         python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --target /tmp/site \
             .whl/test/pytest_asyncio-*.whl
         python3 -c "import pytest, sys; sys.exit(tuple(map(int, pytest.__version__.split('.')[:2])) < (8, 4))" \
