@@ -81,8 +81,8 @@ async def next_session_streams(server: RunningServer) -> None:
     await client.next_event()
     await client.send(init("the next session"))
     await client.until("media_init", timeout_s=30)
-    await client.until("ltx2_segment_complete", timeout_s=30)
-    assert len(client.media[0].data) > 0
+    complete = await client.until("ltx2_segment_complete", timeout_s=30)
+    assert len(client.media[complete["segment_idx"]].data) > 0  # keyed by the wire's segment_idx
     await client.send({"type": "leave"})
     await client.close()
 
