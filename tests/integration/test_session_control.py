@@ -13,28 +13,11 @@ from dreamverse.client import Segment, connect
 from dreamverse.client.output import write_mp4
 from tests.support.media import streams_by_type
 from tests.support.server import RunningServer, run_server
-from tests.support.wsclient import Client
-
-
-def init(*prompts: str, **extra: object) -> dict[str, object]:
-    return {
-        "type": "session_init_v2",
-        "curated_prompts": list(prompts),
-        "enhancement_enabled": False,
-        **extra,
-    }
-
-
-async def started(server: RunningServer, *prompts: str, **extra: object) -> Client:
-    client = await Client.connect(server.ws)
-    await client.next_event()
-    await client.send(init(*prompts, **extra))
-    await client.until("gpu_assigned")
-    return client
+from tests.support.wsclient import Client, init, started
 
 
 async def test_rewrite_replaces_the_rollout_and_restarts_at_the_first_segment(server: RunningServer) -> None:
-    client = await started(server, "a fox in the snow", "the fox runs")
+    client = await started(server.ws, "a fox in the snow", "the fox runs")
     await client.until("ltx2_segment_complete")
     await client.send({"type": "rewrite_seed_prompts", "rewrite_instruction": "make it night time"})
     assert (await client.until("rewrite_seed_prompts_started"))["model"]
@@ -53,7 +36,7 @@ async def test_rewrite_replaces_the_rollout_and_restarts_at_the_first_segment(se
 
 
 async def test_rewrite_from_a_chosen_window_branches(server: RunningServer) -> None:
-    client = await started(server, "original one", "original two")
+    client = await started(server.ws, "original one", "original two")
     await client.until("ltx2_segment_complete")
     await client.send({"type": "end_project_keep_session"})
     await client.until("project_idle")
@@ -72,7 +55,7 @@ async def test_rewrite_from_a_chosen_window_branches(server: RunningServer) -> N
 
 
 async def test_end_project_keeps_the_slot_and_restart_generation_starts_again(server: RunningServer) -> None:
-    client = await started(server, "clouds drifting")
+    client = await started(server.ws, "clouds drifting")
     await client.until("ltx2_segment_start")
     await client.send({"type": "end_project_keep_session"})
     await client.until("ltx2_stream_complete")
@@ -86,7 +69,7 @@ async def test_end_project_keeps_the_slot_and_restart_generation_starts_again(se
 
 
 async def test_reset_to_seed_prompts_restores_the_original_rollout(server: RunningServer) -> None:
-    client = await started(server, "a lighthouse at dusk", "waves crash on the rocks")
+    client = await started(server.ws, "a lighthouse at dusk", "waves crash on the rocks")
     await client.until("ltx2_segment_complete")
     await client.send({"type": "rewrite_seed_prompts", "rewrite_instruction": "turn everything blue"})
     await client.until("ltx2_stream_start")
@@ -104,7 +87,7 @@ async def test_reset_to_seed_prompts_restores_the_original_rollout(server: Runni
 
 
 async def test_pause_holds_the_next_segment_until_resumed(server: RunningServer) -> None:
-    client = await started(server, "one", "two", "three")
+    client = await started(server.ws, "one", "two", "three")
     await client.send({"type": "set_generation_paused", "paused": True})
     await client.until("generation_paused_updated")
     await client.until("ltx2_segment_complete")  # segment 0 (or 1, if already requested) finishes
@@ -116,7 +99,7 @@ async def test_pause_holds_the_next_segment_until_resumed(server: RunningServer)
 
 
 async def test_auto_extension_continues_past_the_seeds(server: RunningServer) -> None:
-    client = await started(server, "a train crosses a bridge", auto_extension_enabled=True)
+    client = await started(server.ws, "a train crosses a bridge", auto_extension_enabled=True)
     await client.until("ltx2_segment_complete")
     source = await client.until("segment_prompt_source")
     assert source["source"] == "auto_llm" and source["segment_idx"] == 2
@@ -126,14 +109,14 @@ async def test_auto_extension_continues_past_the_seeds(server: RunningServer) ->
 async def test_segment_cap_ends_the_stream() -> None:
     with run_server(segment_cap=2) as server:
         server.wait_ready()
-        client = await started(server, "a", "b", "c")
+        client = await started(server.ws, "a", "b", "c")
         await client.until("ltx2_stream_complete")
         assert client.types().count("ltx2_segment_complete") == 2
         await client.close()
 
 
 async def test_dropped_socket_resumes_the_same_session(server: RunningServer) -> None:
-    client = await started(server, "first", "second", "third")
+    client = await started(server.ws, "first", "second", "third")
     ready = client.events[0]
     await client.until("ltx2_segment_complete")
     await client.close()  # the socket drops; the session waits `resume_grace_s` for a resume
@@ -159,7 +142,7 @@ async def test_resume_with_a_wrong_token_fails_but_the_socket_can_start_fresh() 
         resume_grace_s=1
     ) as server:  # the dropped session holds the only slot until its grace ends
         server.wait_ready()
-        client = await started(server, "first")
+        client = await started(server.ws, "first")
         ready = client.events[0]
         await client.close()
         again = await Client.connect(server.ws)
@@ -176,7 +159,7 @@ async def test_resume_with_a_wrong_token_fails_but_the_socket_can_start_fresh() 
 async def test_idle_session_is_ended() -> None:
     with run_server(idle_timeout_s=1, segment_cap=1) as server:
         server.wait_ready()
-        client = await started(server, "only one")
+        client = await started(server.ws, "only one")
         await client.until("ltx2_stream_complete")
         error = await client.until("error", timeout_s=10)
         assert error["code"] == "idle_timeout"
@@ -189,7 +172,7 @@ async def test_idle_session_is_ended() -> None:
 async def test_session_time_limit() -> None:
     with run_server(max_session_s=1.5) as server:
         server.wait_ready()
-        client = await started(server, "a long session")
+        client = await started(server.ws, "a long session")
         timeout = await client.until("session_timeout", timeout_s=10)
         assert "limit" in timeout["message"]
         with pytest.raises(websockets.ConnectionClosed) as closed:
@@ -223,7 +206,7 @@ async def test_typed_idea_is_planned_into_a_whole_rollout(server: RunningServer)
 
 
 async def test_resume_takes_over_a_socket_the_server_still_holds(server: RunningServer) -> None:
-    old = await started(server, "first", "second", "third")
+    old = await started(server.ws, "first", "second", "third")
     ready = old.events[0]
     await old.until("ltx2_segment_complete")
     new = await Client.connect(server.ws)

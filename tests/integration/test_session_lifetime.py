@@ -13,11 +13,7 @@ from typing import Any
 import websockets
 
 from tests.support.server import RunningServer, run_server
-from tests.support.wsclient import Client
-
-
-def init(*prompts: str, **extra: object) -> dict[str, object]:
-    return {"type": "session_init_v2", "curated_prompts": list(prompts), "enhancement_enabled": False} | extra
+from tests.support.wsclient import Client, init, started
 
 
 def live_sessions(server: RunningServer) -> int:
@@ -49,14 +45,6 @@ async def test_socket_closed_before_its_first_message_drops_its_session_at_once(
     assert await wait_for_sessions(server, 0, timeout_s=5) < 5
 
 
-async def started(server: RunningServer, *prompts: str, **extra: object) -> Client:
-    client = await Client.connect(server.ws)
-    await client.next_event()
-    await client.send(init(*prompts, **extra))
-    await client.until("gpu_assigned")
-    return client
-
-
 def decodable_frames(fmp4: bytes) -> int:
     """Video frames FFmpeg decodes from one segment's bytes (init segment + fragments)."""
     args = ["ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0"]
@@ -74,7 +62,7 @@ def worker_status(server: RunningServer) -> dict[str, Any]:
 async def test_a_dropped_session_holds_at_the_next_boundary_and_the_resumed_client_misses_nothing() -> None:
     with run_server(latency=1000, resume_grace_s=30) as server:  # 1 s segments; the rollout has 6
         server.wait_ready()
-        client = await started(server, *(f"shot {i}" for i in range(6)))
+        client = await started(server.ws, *(f"shot {i}" for i in range(6)))
         ready = client.events[0]
         received = (await client.until("ltx2_segment_complete"))["segment_idx"]
         served = worker_status(server)["segments_served"]
@@ -102,7 +90,7 @@ async def test_a_timed_out_segment_gives_the_worker_up_for_the_next_session() ->
     """After a `segment_timeout` the worker is killed and restarted: it belongs to whoever waits next."""
     with run_server(latency=1500, segment_timeout_s=3, heartbeat_timeout_s=60, segment_cap=2) as server:
         server.wait_ready()
-        first = await started(server, "first one", "first two")
+        first = await started(server.ws, "first one", "first two")
         os.kill(worker_status(server)["pid"], signal.SIGSTOP)  # hangs mid-segment, no heartbeat check yet
         second = await Client.connect(server.ws)
         second_id = (await second.next_event())["session_id"]
@@ -124,7 +112,7 @@ async def test_segment_timeout_bounds_a_slow_segment_not_only_a_silent_worker() 
     """The worker keeps sending fragments, but the segment as a whole takes longer than allowed."""
     with run_server(latency=6000, segment_timeout_s=3, heartbeat_timeout_s=60) as server:
         server.wait_ready(timeout_s=90)
-        client = await started(server, "a slow one")
+        client = await started(server.ws, "a slow one")
         assigned_at = time.monotonic()
         error = await client.until("error", timeout_s=30)
         waited_s = time.monotonic() - assigned_at
@@ -146,7 +134,7 @@ async def test_a_detached_session_gives_its_slot_to_a_waiting_one_and_goes_on_af
     with run_server(latency=500, resume_grace_s=60) as server:  # one worker
         server.wait_ready()
         prompts = [f"shot {i}" for i in range(4)]
-        first = await started(server, *prompts, seed=7)
+        first = await started(server.ws, *prompts, seed=7)
         ready = first.events[0]
         received = (await first.until("ltx2_segment_complete"))["segment_idx"]  # the rollout's first
         await first.close()
@@ -172,7 +160,7 @@ async def test_a_detached_session_gives_its_slot_to_a_waiting_one_and_goes_on_af
             assert (await again.until("ltx2_segment_complete", timeout_s=15))["segment_idx"] == idx
         await again.send({"type": "leave"})
 
-        straight = await started(server, *prompts, seed=7)  # the same rollout, never interrupted
+        straight = await started(server.ws, *prompts, seed=7)  # the same rollout, never interrupted
         for _ in range(3):
             await straight.until("ltx2_segment_complete", timeout_s=15)
         for idx in after:

@@ -63,3 +63,17 @@ class Client:
 
     async def close(self) -> None:
         await self.conn.close()
+
+
+def init(*prompts: str, **extra: object) -> dict[str, object]:
+    """A `session_init_v2` with these seed prompts, enhancement off (no LLM in the way)."""
+    return {"type": "session_init_v2", "curated_prompts": list(prompts), "enhancement_enabled": False} | extra
+
+
+async def started(ws_url: str, *prompts: str, **extra: object) -> Client:
+    """A client whose session has been given a GPU slot."""
+    client = await Client.connect(ws_url)
+    await client.next_event()
+    await client.send(init(*prompts, **extra))
+    await client.until("gpu_assigned")
+    return client
