@@ -76,24 +76,39 @@ def train(
     hyperparameters: dict[str, Any] | None = None,
     attempts: int = 5,
 ) -> Path:
-    """Train on `train_path` and write the model to `out_path`. fastText runs in a fresh child process (see
-    the module docstring); a child that hits fastText's spurious "Encountered NaN" is retried in a new one."""
+    """Train on `train_path` and write the model to `out_path` (see `fit_in_fresh_process`)."""
     examples = load_examples(train_path)
-    params = json.dumps(HYPERPARAMETERS if hyperparameters is None else hyperparameters)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         prepared = Path(tmp) / "train.txt"
         write_training_file(examples, prepared, seed)
-        child = [sys.executable, "-m", "dreamverse.safety.train", "--fit-child"]
-        child += [str(prepared), str(out_path), str(seed), params]
-        for attempt in range(1, attempts + 1):
-            done = subprocess.run(child, check=False)
-            if done.returncode == 0:
-                break
-            if done.returncode != NAN_EXIT or attempt == attempts:
-                raise RuntimeError(f"fastText training failed (exit status {done.returncode})")
-            logger.warning("fastText run %d aborted with NaN; retrying in a fresh process", attempt)
+        fit_in_fresh_process(
+            prepared, out_path, seed=seed, hyperparameters=hyperparameters, attempts=attempts
+        )
     logger.info("trained on %d prompts -> %s", len(examples), out_path)
+    return out_path
+
+
+def fit_in_fresh_process(
+    prepared: Path,
+    out_path: Path,
+    *,
+    seed: int,
+    hyperparameters: dict[str, Any] | None = None,
+    attempts: int = 5,
+) -> Path:
+    """Run fastText on an already labelled file in a fresh child process (see the module docstring); a child
+    that hits fastText's spurious "Encountered NaN" is retried in a new one."""
+    params = json.dumps(HYPERPARAMETERS if hyperparameters is None else hyperparameters)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    child = [sys.executable, "-m", "dreamverse.safety.train", "--fit-child"]
+    child += [str(prepared), str(out_path), str(seed), params]
+    for attempt in range(1, attempts + 1):
+        done = subprocess.run(child, check=False)
+        if done.returncode == 0:
+            return out_path
+        if done.returncode != NAN_EXIT or attempt == attempts:
+            raise RuntimeError(f"fastText training failed (exit status {done.returncode})")
+        logger.warning("fastText run %d aborted with NaN; retrying in a fresh process", attempt)
     return out_path
 
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-import fasttext
 import pytest
 
 from dreamverse.safety import SafetyFilter, SafetyModelError, SafetySettings, UnknownLabelError
 from dreamverse.safety.dataset import TRAIN_PATH, load_examples
 from dreamverse.safety.text import normalize
-from dreamverse.safety.train import HYPERPARAMETERS
+from dreamverse.safety.train import HYPERPARAMETERS, fit_in_fresh_process
 
 SAFE_TEXT = [
     "a fox runs through the snowy forest",
@@ -32,16 +31,8 @@ def _tiny_model(path: Path, labels: dict[str, str]) -> Path:
     random.Random(0).shuffle(lines)
     data = path.with_suffix(".txt")
     data.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    for attempt in range(5):  # fastText 0.9.2 sometimes aborts with a spurious NaN; the next try works
-        try:
-            model = fasttext.train_supervised(
-                str(data), seed=1, **dict(HYPERPARAMETERS, epoch=10, bucket=5000)
-            )
-            break
-        except RuntimeError:
-            if attempt == 4:
-                raise
-    model.save_model(str(path))
+    # in a fresh process: fastText 0.9.2 in a process that has trained before can abort with NaN every time
+    fit_in_fresh_process(data, path, seed=1, hyperparameters=dict(HYPERPARAMETERS, epoch=10, bucket=5000))
     return path
 
 
