@@ -2,8 +2,8 @@
 
     .venv/bin/python -m benchmarks.safety [--prompts 4000] [--repeats 3]
 
-Prompts are the repository's labelled prompts (train + held-out), as written ("short") and joined three at
-a time into ~60-word prompts like an LLM's enhanced ones ("long"); each call is timed on its own with
+Prompts are the repository's labelled prompts (train + the held-out files), as written ("short") and joined
+three at a time into ~60-word prompts like an LLM's enhanced ones ("long"); each call is timed on its own with
 `perf_counter_ns`, after a warm-up. Target: well under 1 ms per prompt.
 """
 
@@ -18,13 +18,13 @@ from typing import Any
 
 from benchmarks.common import summarize, write_result
 from dreamverse.safety import SafetyFilter, SafetySettings
-from dreamverse.safety.dataset import HELDOUT_PATH, TRAIN_PATH, load_examples
+from dreamverse.safety.dataset import HELDOUT_PATHS, TRAIN_PATH, load_examples
 
 logger = logging.getLogger("benchmarks.safety")
 
 
 def build_prompts(count: int, seed: int) -> dict[str, list[str]]:
-    texts = [e.text for e in load_examples(TRAIN_PATH) + load_examples(HELDOUT_PATH)]
+    texts = [e.text for path in (TRAIN_PATH, *HELDOUT_PATHS) for e in load_examples(path)]
     rng = random.Random(seed)
     short = [rng.choice(texts) for _ in range(count)]
     long = [" ".join(rng.sample(texts, 3)) for _ in range(count)]

@@ -2,9 +2,9 @@
 
 Files are in fastText's format, one prompt a line: `__label__<safe|sexual|hate|minors> <prompt as written>`.
 `train.txt` trains the shipped model (`python -m dreamverse.safety.dataset LABEL < prompts` appends to it).
-`heldout.txt` was written apart from it, after the training data was final, and is never trained on nor
-used to choose anything (data, hyperparameters, thresholds): it only gives the numbers in
-`safety/README.md`. `benign_check.txt` is neither: benign prompts the shipped model must not block.
+`heldout.txt`, `heldout_2.txt` and `heldout_3.txt` were written apart from it and are never trained on; they
+only give the numbers in `safety/README.md` (which says how far each was kept from choosing anything).
+`benign_check.txt` is neither: benign prompts the shipped model must not block.
 """
 
 from __future__ import annotations
@@ -20,6 +20,10 @@ from dreamverse.safety.classifier import LABEL_PREFIX
 DATA_DIR = Path(__file__).resolve().parent / "data"
 TRAIN_PATH = DATA_DIR / "train.txt"
 HELDOUT_PATH = DATA_DIR / "heldout.txt"
+# Written later, for the minors rule; safety/README.md says what each file was and was not used for.
+HELDOUT_2_PATH = DATA_DIR / "heldout_2.txt"
+HELDOUT_3_PATH = DATA_DIR / "heldout_3.txt"
+HELDOUT_PATHS = (HELDOUT_PATH, HELDOUT_2_PATH, HELDOUT_3_PATH)
 BENIGN_CHECK_PATH = DATA_DIR / "benign_check.txt"
 LABELS = ("safe", "sexual", "hate", "minors")
 
@@ -62,7 +66,7 @@ def add_examples(label: str, texts: Iterable[str], train_path: Path = TRAIN_PATH
     skipped. Returns (added, skipped)."""
     if label not in LABELS:
         raise ValueError(f"unknown label {label!r}; expected one of {LABELS}")
-    seen = {e.text.lower() for path in (train_path, HELDOUT_PATH) for e in load_examples(path)}
+    seen = {e.text.lower() for path in (train_path, *HELDOUT_PATHS) for e in load_examples(path)}
     added: list[str] = []
     skipped = 0
     for raw in texts:

@@ -14,7 +14,7 @@ from dreamverse.safety.classifier import (
     dolma_prepare,
 )
 from dreamverse.safety.lexicon import lexicon_category
-from dreamverse.safety.minors import mentions_minor
+from dreamverse.safety.minors import mentions_minor, sexualizes_minor
 from dreamverse.safety.settings import SafetySettings
 from dreamverse.safety.text import normalize
 
@@ -38,7 +38,8 @@ class SafetyFilter:
 
     `minors` is a category of the model (grooming, school-age framing) and also what a `sexual` block
     becomes when the prompt names someone under 18 (`minors.mentions_minor`). Unambiguous terms (explicit
-    sexual words, slurs, calls to kill a group; `lexicon.py`) block even when the model scores low.
+    sexual words, slurs, calls to kill a group; `lexicon.py`) and a minor named next to sexual, intimate or
+    undressing context (`minors.sexualizes_minor`) block even when the model scores low.
 
     `check` is synchronous and takes tens of microseconds (see `benchmarks/safety.py`), so the runtime may
     call it on the event loop. `from_settings` loads model files: call it through `asyncio.to_thread`.
@@ -100,13 +101,12 @@ class SafetyFilter:
                 elif worst is None and score > best_score:
                     best_score = score
         normalized = normalize(text)
-        is_minor = mentions_minor(normalized)
-        listed = lexicon_category(normalized, is_minor)
+        listed = lexicon_category(normalized, sexualizes_minor(normalized))
         if worst is None and listed is None:
             return SafetyVerdict(blocked=False, category=None, score=best_score)
         if worst is None:
             best_category, best_score = listed, 1.0
-        if listed == "minors" or (best_category == "sexual" and is_minor):
+        if listed == "minors" or (best_category == "sexual" and mentions_minor(normalized)):
             best_category = "minors"  # sexual content that involves anyone under 18
         return SafetyVerdict(blocked=True, category=best_category, score=best_score)
 

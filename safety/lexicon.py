@@ -20,7 +20,7 @@ _SEXUAL = (
     r"oral sex|anal sex|anal|nsfw|nudes|xxx|stripteases?|lap dance|sexually|molest\w*|rape|raped|raping|"
     r"rapes|fondl\w*|hentai|topless"
 )
-_MINOR_SEXUAL = r"child porn|cp|loli|lolicon|shota|shotacon|jailbait|pedo\w*|paedo\w*"
+_MINOR_SEXUAL = r"child porn|cp|pthc|loli|lolicon|shota|shotacon|jailbait|pedo\w*|paedo\w*|hebephil\w*"
 _SLURS = (
     r"nigger\w*|niggas?|kikes?|faggots?|fags?|chinks?|spics?|wetbacks?|beaners?|ragheads?|towelheads?|"
     r"sand niggers?|trannies|tranny|dykes?|coons?|gooks?|pakis?|retards?|kaffirs?|queers? should"
@@ -44,9 +44,10 @@ def has_sexual_term(normalized: str) -> bool:
     return _SEXUAL_TERM.search(normalized) is not None
 
 
-def lexicon_category(normalized: str, mentions_minor: bool) -> str | None:
-    """The category an unambiguous term puts the prompt in, or None."""
-    if _MINOR_TERM.search(normalized) or (mentions_minor and has_sexual_term(normalized)):
+def lexicon_category(normalized: str, sexualizes_minor: bool) -> str | None:
+    """The category an unambiguous term puts the prompt in, or None. `sexualizes_minor` is the verdict of
+    `minors.sexualizes_minor` (a minor named next to sexual context, every sexual term here included)."""
+    if _MINOR_TERM.search(normalized) or sexualizes_minor:
         return "minors"
     if _SLUR.search(normalized) or _HATE_VIOLENCE.search(normalized):
         return "hate"

@@ -1,31 +1,110 @@
-"""Does a prompt frame anyone as under 18? Used to file sexual content involving minors under `minors`.
+"""Sexual content involving anyone under 18: a rule that does not depend on the model's wording.
 
-A word list, not a model: "kids playing football" mentions a minor and is fine, so this never blocks by
-itself; it only decides that a prompt already blocked as `sexual` is `minors`. Runs on normalised text
-(`text.normalize`), so "k1ds" and "t e e n" are seen as words.
+Two questions on normalised text (`text.normalize`, so "k1ds", "t e e n" and "s3xy" are plain words):
+
+- `mentions_minor`: does the prompt name a child, a teen, a school age or an age under 18? On its own this
+  never blocks ("kids playing football", "a school play"); it decides that a prompt blocked as `sexual` is
+  `minors`.
+- `sexualizes_minor`: does it name a minor *and* put sexual, intimate or undressing context anywhere in the
+  prompt (any order)? That blocks as `minors` whatever the model scores: euphemisms ("posing seductively",
+  "take off her clothes", "touching his privates") are too varied for a model trained on a few hundred
+  prompts, and a miss here is the costliest mistake the filter can make.
+
+Both lists keep to words whose reading is settled by the other half: "naked" is context, but not "a naked
+flame"; "sex" is, but not "sex education" or "the sex of the baby"; "baby" is a minor, but not "baby oil".
+Words that are ordinary next to a child ("bath", "kiss", "secret", "moan", "lure") are left to the model.
 """
 
 from __future__ import annotations
 
 import re
 
+from dreamverse.safety.lexicon import has_sexual_term
+
 ADULT_AGE = 18
-_WORDS = (
-    r"child|children|childs|kid|kids|kiddie|minor|minors|underage|preteen|preteens|pre teen|teen|teens|"
-    r"teenage|teenager|teenagers|tween|tweens|schoolgirl|schoolgirls|schoolboy|schoolboys|toddler|toddlers|"
-    r"infant|infants|baby|babies|little (?:girl|boy)s?|young (?:girl|boy)s?|daughter|son|niece|nephew|"
-    r"pupil|pupils|student|students|(?:first|second|third|fourth|fifth|sixth|seventh|eighth) grader?s?|"
-    r"middle school\w*|elementary school|kindergarten|loli|lolita|shota|jailbait|jail bait|pedo\w*|paedo\w*"
-)
-_MINOR_WORD = re.compile(rf"\b(?:{_WORDS})\b")
-_AGE = re.compile(r"\b(\d{1,2}) ?(?:years?|yrs?|yo)\b")
 _AGE_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
               "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen")  # fmt: skip
-_AGE_IN_WORDS = re.compile(rf"\b(?:{'|'.join(_AGE_WORDS)}) ?(?:years?|yrs?|yo)\b")
+_ORDINALS = r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
+_ORDINALS += r"\d{1,2}(?:st|nd|rd|th)"
+_WORDS = (
+    r"child|children|childs|kid|kids|kiddie|kiddies|kiddo|kiddos|"
+    r"minor(?! (?:key|chord|scale|third|league|injur\w*|details?|roles?|characters?|changes?|issues?))|"
+    r"minors|"
+    r"underage|under age|preteen|preteens|pre teen|teen|teens|teenage|teenager|teenagers|tween|tweens|"
+    r"adolescent|adolescents|pubescent|prepubescent|juvenile|juveniles|youngster|youngsters|"
+    r"schoolgirl|schoolgirls|schoolboy|schoolboys|schoolchild|schoolchildren|schoolkids?|"
+    r"toddler|toddlers|infant|infants|newborn|newborns|baby(?! oil|doll| doll| face)|babies|"
+    r"little (?:girl|boy|one)s?|young (?:girl|boy)s?|altar boys?|choir ?boys?|(?:boy|girl|cub) scouts?|"
+    r"daughter|daughters|son|sons|stepdaughter|stepdaughters|stepson|stepsons|niece|nieces|nephew|nephews|"
+    r"grandchild|grandchildren|granddaughter|granddaughters|grandson|grandsons|"
+    r"(?<!dilated )(?<!grown )(?<!adult )(?<!college )(?<!university )(?<!mature )(?:pupil|student)s?|"
+    rf"(?:{_ORDINALS}) grader?s?|(?:middle|grade|high) schoolers?|"
+    r"middle school\w*|elementary school|primary school|preschool\w*|kindergart\w*|"
+    r"loli|lolita|shota|jailbait|jail bait|pedo\w*|paedo\w*"
+)
+_MINOR_WORD = re.compile(rf"\b(?:{_WORDS})\b")
+_NUMBER = rf"\d{{1,2}}|{'|'.join(_AGE_WORDS)}"
+# "12 year old", "a 9yo", "aged 13", "a boy of twelve", "just turned 15", "her 14th birthday"
+_AGE = re.compile(
+    rf"\b(?:({_NUMBER}) ?(?:years? olds?|yrs? olds?|yo)|(?:aged?|turned|(?:boy|girl|child|kid)s? of) "
+    rf"({_NUMBER})|(\d{{1,2}})(?:st|nd|rd|th) birthday)\b"
+)
+_UNDER_AGE = re.compile(r"\bunder (?:the age of )?(\d{1,2})\b")  # "under 18": younger than the number
+
+_CONTEXT = (
+    # sexual words that are not explicit enough for the term list on their own
+    r"(?<!single )(?<!same )(?<!opposite )(?<!either )(?<!both )"
+    r"sex(?! (?:education|ed|of|ratio|chromosomes?|cells?|determination))|"
+    r"sexy|sexier|sexiest|sexual(?! (?:education|health|orientation|identity|development))|sexualis\w*|"
+    r"sexualiz\w*|sext|sexts|sexting|erotic\w*|seduc\w*|sensual\w*|sultry|lewd\w*|lust|lusts|lustful|"
+    r"lusting|horny|arous\w*|fetish\w*|provocatively|provocative (?:poses?|outfits?|clothes|dance|photos?)|"
+    r"raunchy|sluts?|slutty|whores?|hookers?|prostitut\w*|pimp|pimps|pimping|brothels?|"
+    r"perv|pervs|pervert\w*|pervy|"
+    r"making out|make out|makes out|made out|make love|makes love|making love|made love|"
+    r"in bed with (?:a|an|the|his|her|their) (?:man|woman|adult|older|grown)|"
+    # undressing and nudity
+    r"undress\w*\b(?! for (?:bed|bedtime|sleep|a nap|a bath|the bath|bath))|disrob\w*|unclothed|"
+    r"naked(?! (?:eye|flame|mole|trees?|branch\w*|bulbs?|lights?|truth))|"
+    r"nude|nudes|nudity|nudist\w*|topless|bottomless|striptease|"
+    r"(?<!comic )(?<!landing )(?<!film )(?<!the )"
+    r"strip(?:s|ped|ping)?(?: naked| nude| off| down| for| in front|$)|"
+    r"clothes off|"
+    r"(?:take|takes|taking|took|taken) off (?:his|her|their|your|my) (?:clothes|underwear|panties|pants)|"
+    r"without (?:any )?clothes|no clothes on|lingerie|panties|"
+    # touching, exposure, voyeurism
+    r"(?:touch|touches|touching|touched|rub|rubs|rubbing|rubbed|grab\w*|feel\w*) (?:\w+ ){0,3}"
+    r"(?:privates|private parts|private areas?|crotch|genitals?|genitalia|between (?:his|her|their) legs)|"
+    r"privates|private parts|genitalia|grop\w*|inappropriate(?:ly)? touch\w*|touch\w* inappropriately|"
+    r"exposing (?:himself|herself|themselves)|expose[sd]? (?:himself|herself|themselves)|voyeur\w*|"
+    r"peeping toms?|upskirt\w*|"
+    r"(?:up|under) (?:\w+ ){0,2}(?:skirt|dress) (?:\w+ ){0,2}(?:camera|photo\w*|film\w*)"
+)
+_SEXUAL_CONTEXT = re.compile(rf"\b(?:{_CONTEXT})\b")
+# Grooming is named as such: "grooming a 12 year old", "groomed the kids" (not "a girl grooming her pony",
+# nor "a groom and his son").
+_DETERMINERS = r"a|an|the|his|her|their|our|young|little|vulnerable|lonely|shy"
+_GROOMED = rf"(?:{_WORDS}|(?:{_NUMBER}) ?(?:years? old|yo))"
+_GROOMING = re.compile(rf"\bgroom(?:s|ed|ing|ers?)? (?:(?:{_DETERMINERS}) ){{0,2}}{_GROOMED}\b")
 
 
 def mentions_minor(normalized: str) -> bool:
     """True when the (normalised) prompt names a child, a teen, a school age or an age under 18."""
-    if _MINOR_WORD.search(normalized) or _AGE_IN_WORDS.search(normalized):
+    if _MINOR_WORD.search(normalized):
         return True
-    return any(int(age) < ADULT_AGE for age in _AGE.findall(normalized))
+    if any(int(limit) <= ADULT_AGE for limit in _UNDER_AGE.findall(normalized)):
+        return True
+    for match in _AGE.finditer(normalized):
+        age = next(group for group in match.groups() if group)
+        if (int(age) if age.isdigit() else _AGE_WORDS.index(age) + 1) < ADULT_AGE:
+            return True
+    return False
+
+
+def sexualizes_minor(normalized: str) -> bool:
+    """True when the (normalised) prompt names a minor next to sexual, intimate or undressing context, or
+    speaks of grooming one."""
+    if _GROOMING.search(normalized):
+        return True
+    # context first: most prompts have none, and then the (slower) minor check is skipped
+    has_context = has_sexual_term(normalized) or _SEXUAL_CONTEXT.search(normalized) is not None
+    return has_context and mentions_minor(normalized)

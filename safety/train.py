@@ -1,8 +1,9 @@
 """Train the shipped prompt-safety model: `python -m dreamverse.safety.train`.
 
 Reproducible: the training lines are shuffled with a fixed seed, fastText runs on one thread with a fixed
-seed in a fresh Python process, so the same data gives the same model file byte for byte. Prints the held-out
-precision and recall and the benign-check false-positive rate (copy them into `safety/README.md`).
+seed in a fresh Python process, so the same data gives the same model file byte for byte. Prints the
+precision and recall on each held-out file and the benign-check false-positive rate (copy them into
+`safety/README.md`).
 
 Why a fresh process: fastText 0.9.2 is deterministic only in a process that has not trained before. A second
 `train_supervised` in the same process now and then aborts with "Encountered NaN" or, worse, silently gives a
@@ -19,13 +20,14 @@ import random
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from dreamverse.safety.classifier import LABEL_PREFIX, OWN_LABELS, FastTextClassifier
 from dreamverse.safety.dataset import (
     BENIGN_CHECK_PATH,
-    HELDOUT_PATH,
+    HELDOUT_PATHS,
     TRAIN_PATH,
     Example,
     evaluate,
@@ -126,10 +128,11 @@ def _fit_child(prepared: Path, out_path: Path, seed: int, params: dict[str, Any]
     return 0
 
 
-def heldout_report(model_path: Path, heldout_path: Path, settings: SafetySettings) -> dict[str, Any]:
+def heldout_report(
+    model_path: Path, heldout_paths: Sequence[Path], settings: SafetySettings
+) -> dict[str, Any]:
     classifier = FastTextClassifier.load(model_path, name="dreamverse", labels=OWN_LABELS)
     safety = SafetyFilter([classifier], settings.thresholds())
-    metrics = evaluate(load_examples(heldout_path), lambda text: safety.check(text).category, CATEGORIES)
     benign = load_prompts(BENIGN_CHECK_PATH)
     false_positives = [text for text in benign if safety.check(text).blocked]
     return {
@@ -137,16 +140,7 @@ def heldout_report(model_path: Path, heldout_path: Path, settings: SafetySetting
         "model_sha256": hashlib.sha256(model_path.read_bytes()).hexdigest(),
         "model_bytes": model_path.stat().st_size,
         "thresholds": settings.thresholds(),
-        "heldout": [
-            {
-                "category": m.category,
-                "precision": round(m.precision, 4),
-                "recall": round(m.recall, 4),
-                "support": m.support,
-                "predicted": m.predicted,
-            }
-            for m in metrics
-        ],
+        "heldout": {path.name: _heldout_metrics(safety, path) for path in heldout_paths},
         "benign_check": {
             "prompts": len(benign),
             "blocked": len(false_positives),
@@ -156,6 +150,20 @@ def heldout_report(model_path: Path, heldout_path: Path, settings: SafetySetting
     }
 
 
+def _heldout_metrics(safety: SafetyFilter, path: Path) -> list[dict[str, Any]]:
+    metrics = evaluate(load_examples(path), lambda text: safety.check(text).category, CATEGORIES)
+    return [
+        {
+            "category": m.category,
+            "precision": round(m.precision, 4),
+            "recall": round(m.recall, 4),
+            "support": m.support,
+            "predicted": m.predicted,
+        }
+        for m in metrics
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--fit-child"]:  # internal: the fresh process that runs fastText (see `train`)
@@ -163,7 +171,9 @@ def main(argv: list[str] | None = None) -> int:
         return _fit_child(Path(prepared), Path(out_path), int(seed), json.loads(params))
     parser = argparse.ArgumentParser(description="Train the prompt-safety fastText model.")
     parser.add_argument("--train", type=Path, default=TRAIN_PATH, help="training prompts (fastText format)")
-    parser.add_argument("--heldout", type=Path, default=HELDOUT_PATH, help="held-out prompts")
+    parser.add_argument(
+        "--heldout", type=Path, nargs="+", default=list(HELDOUT_PATHS), help="held-out prompt files"
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_MODEL_PATH, help="where to write the model")
     parser.add_argument("--seed", type=int, default=1234, help="shuffle and fastText seed")
     args = parser.parse_args(argv)

@@ -17,7 +17,7 @@ from dreamverse.safety import SafetyFilter, SafetySettings
 from dreamverse.safety.dataset import (
     BENIGN_CHECK_PATH,
     DATA_DIR,
-    HELDOUT_PATH,
+    HELDOUT_PATHS,
     TRAIN_PATH,
     load_examples,
     load_prompts,
@@ -41,7 +41,7 @@ def test_check_lists_are_big_enough_and_never_trained_on() -> None:
     assert len(benign) >= 100 and len(set(benign)) == len(benign)
     assert len(unsafe) >= 30 and {e.label for e in unsafe} == {"sexual", "hate", "minors"}
     assert sum(len(text.split()) <= 4 for text in benign) >= 100  # mostly short prompts
-    labelled = {e.text.lower() for path in (TRAIN_PATH, HELDOUT_PATH) for e in load_examples(path)}
+    labelled = {e.text.lower() for path in (TRAIN_PATH, *HELDOUT_PATHS) for e in load_examples(path)}
     assert not {text.lower() for text in benign} & labelled
     assert not {e.text.lower() for e in unsafe} & labelled
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dreamverse.safety.dataset import BENIGN_CHECK_PATH, TRAIN_PATH, load_examples, load_prompts
 from dreamverse.safety.lexicon import lexicon_category
-from dreamverse.safety.minors import mentions_minor
+from dreamverse.safety.minors import sexualizes_minor
 from dreamverse.safety.text import normalize
 
 
 def listed(text: str) -> str | None:
     normalized = normalize(text)
-    return lexicon_category(normalized, mentions_minor(normalized))
+    return lexicon_category(normalized, sexualizes_minor(normalized))
 
 
 def test_no_benign_prompt_matches_a_listed_term() -> None:

@@ -1,7 +1,9 @@
 """The shipped filter on the held-out prompts, and the reproducibility of the model's training.
 
-Targets: precision >= 0.95 for every category, recall >= 0.95 for `minors` and >= 0.9 for the others.
-`data/heldout.txt` was written apart from the training data and measured once (safety/README.md)."""
+Targets: precision >= 0.95 for every category, recall >= 0.95 for `minors` and >= 0.9 for the others, on
+each held-out file. What each file was and was not used for is in safety/README.md: `heldout.txt` had been
+seen before the minors rule was written, `heldout_2.txt` was measured once before and once after one change,
+`heldout_3.txt` only once. A target a file does not meet is a strict xfail, so it fails loudly when met."""
 
 from __future__ import annotations
 
@@ -11,7 +13,17 @@ from pathlib import Path
 import pytest
 
 from dreamverse.safety import CATEGORIES, DEFAULT_MODEL_PATH, SafetyFilter, SafetySettings
-from dreamverse.safety.dataset import HELDOUT_PATH, TRAIN_PATH, add_examples, evaluate, load_examples
+from dreamverse.safety.dataset import (
+    HELDOUT_2_PATH,
+    HELDOUT_3_PATH,
+    HELDOUT_PATH,
+    HELDOUT_PATHS,
+    TRAIN_PATH,
+    CategoryMetrics,
+    add_examples,
+    evaluate,
+    load_examples,
+)
 from dreamverse.safety.train import train
 
 
@@ -22,34 +34,50 @@ def safety() -> SafetyFilter:
 
 RECALL_TARGETS = {"sexual": 0.9, "hate": 0.9, "minors": 0.95}
 PRECISION_TARGET = 0.95
-MINORS_RECALL_MISSED = pytest.mark.xfail(
-    strict=True, reason="held-out minors recall 0.857 (30 of 35) is below the 0.95 target; safety/README.md"
-)
+MIN_SUPPORT = {HELDOUT_PATH: 30, HELDOUT_2_PATH: 20, HELDOUT_3_PATH: 10}
+# (file, category, "precision" | "recall") -> what was measured (safety/README.md)
+NOT_MET = {
+    (HELDOUT_2_PATH, "sexual", "recall"): "0.85 (17 of 20)",
+    (HELDOUT_3_PATH, "sexual", "precision"): "0.929 (13 of 14)",
+    (HELDOUT_3_PATH, "sexual", "recall"): "0.867 (13 of 15)",
+    (HELDOUT_3_PATH, "minors", "recall"): "0.933 (28 of 30)",
+}
 
 
-def heldout_metrics(safety: SafetyFilter) -> dict[str, object]:
-    examples = load_examples(HELDOUT_PATH)
+def cases(measure: str) -> list[object]:
+    params: list[object] = []
+    for path in HELDOUT_PATHS:
+        for category in CATEGORIES:
+            measured = NOT_MET.get((path, category, measure))
+            marks = [pytest.mark.xfail(strict=True, reason=f"{measure} {measured}")] if measured else []
+            params.append(pytest.param(path, category, marks=marks, id=f"{path.stem}-{category}"))
+    return params
+
+
+def heldout_metrics(safety: SafetyFilter, path: Path) -> dict[str, CategoryMetrics]:
+    examples = load_examples(path)
     return {m.category: m for m in evaluate(examples, lambda t: safety.check(t).category, CATEGORIES)}
 
 
-@pytest.mark.parametrize("category", CATEGORIES)
-def test_heldout_precision(safety: SafetyFilter, category: str) -> None:
-    m = heldout_metrics(safety)[category]
-    assert m.support >= 30  # type: ignore[attr-defined]
-    assert m.precision >= PRECISION_TARGET, f"{category} precision {m.precision:.3f}"  # type: ignore[attr-defined]
+@pytest.mark.parametrize(("path", "category"), cases("precision"))
+def test_heldout_precision(safety: SafetyFilter, path: Path, category: str) -> None:
+    m = heldout_metrics(safety, path)[category]
+    assert m.support >= MIN_SUPPORT[path]
+    assert m.precision >= PRECISION_TARGET, f"{path.name} {category} precision {m.precision:.3f}"
 
 
-@pytest.mark.parametrize(
-    "category", [pytest.param(c, marks=MINORS_RECALL_MISSED) if c == "minors" else c for c in CATEGORIES]
-)
-def test_heldout_recall(safety: SafetyFilter, category: str) -> None:
-    m = heldout_metrics(safety)[category]
-    assert m.recall >= RECALL_TARGETS[category], f"{category} recall {m.recall:.3f}"  # type: ignore[attr-defined]
+@pytest.mark.parametrize(("path", "category"), cases("recall"))
+def test_heldout_recall(safety: SafetyFilter, path: Path, category: str) -> None:
+    m = heldout_metrics(safety, path)[category]
+    assert m.recall >= RECALL_TARGETS[category], f"{path.name} {category} recall {m.recall:.3f}"
 
 
-def test_heldout_is_apart_from_training_and_labelled() -> None:
-    train_set, heldout = load_examples(TRAIN_PATH), load_examples(HELDOUT_PATH)
+@pytest.mark.parametrize("path", HELDOUT_PATHS, ids=lambda p: p.stem)
+def test_heldout_is_apart_from_training_and_labelled(path: Path) -> None:
+    train_set, heldout = load_examples(TRAIN_PATH), load_examples(path)
     assert not {e.text.lower() for e in train_set} & {e.text.lower() for e in heldout}
+    others = {e.text.lower() for other in HELDOUT_PATHS if other != path for e in load_examples(other)}
+    assert not others & {e.text.lower() for e in heldout}
     for examples in (train_set, heldout):
         assert {e.label for e in examples} == {"safe", *CATEGORIES}
 
@@ -57,9 +85,9 @@ def test_heldout_is_apart_from_training_and_labelled() -> None:
 def test_add_examples_appends_to_training_and_skips_known_prompts(tmp_path: Path) -> None:
     train_file = tmp_path / "train.txt"
     train_file.write_text("__label__safe a fox in the snow\n", encoding="utf-8")
-    held_out = load_examples(HELDOUT_PATH)[0].text
-    texts = [f"prompt number {i}" for i in range(40)] + ["A Fox in the  snow", "", held_out.upper()]
-    assert add_examples("safe", texts, train_file) == (40, 2)
+    held_out = [load_examples(path)[0].text.upper() for path in HELDOUT_PATHS]
+    texts = [f"prompt number {i}" for i in range(40)] + ["A Fox in the  snow", "", *held_out]
+    assert add_examples("safe", texts, train_file) == (40, 1 + len(HELDOUT_PATHS))
     assert len(load_examples(train_file)) == 41
     with pytest.raises(ValueError, match="unknown label"):
         add_examples("violent", ["x"], train_file)
