@@ -41,7 +41,7 @@ class SafetyFilter:
     sexual words, slurs, calls to kill a group; `lexicon.py`) and a minor named next to sexual, intimate or
     undressing context (`minors.sexualizes_minor`) block even when the model scores low.
 
-    `check` is synchronous and takes tens of microseconds (see `benchmarks/safety.py`), so the runtime may
+    `check` is synchronous and takes well under a millisecond (`benchmarks/safety.py`), so the runtime may
     call it on the event loop. `from_settings` loads model files: call it through `asyncio.to_thread`.
     """
 
