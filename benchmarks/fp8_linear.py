@@ -50,7 +50,7 @@ def bench_shapes() -> list[dict[str, Any]]:
         torch.manual_seed(0)
         linear = torch.nn.Linear(k, n, device=device, dtype=torch.bfloat16)
         x = torch.randn(m, k, device=device, dtype=torch.bfloat16)
-        fp8 = Float8Linear(linear)
+        fp8 = Float8Linear.from_linear(linear)
         q, scale = quantize_rows(x)
 
         def mm(fp8: Float8Linear = fp8, q: torch.Tensor = q, scale: torch.Tensor = scale) -> torch.Tensor:

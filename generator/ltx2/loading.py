@@ -12,7 +12,7 @@ import json
 import logging
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import torch
 from accelerate import init_empty_weights
@@ -29,12 +29,14 @@ from dreamverse.generator.errors import (
 )
 from dreamverse.generator.ltx2 import checkpoint_keys as K
 from dreamverse.generator.ltx2 import hub
+from dreamverse.generator.ltx2 import prequantized as P
 from dreamverse.generator.ltx2.components import LTX2Components, build_random_components, component_class
 from dreamverse.generator.ltx2.config import COMPONENTS, ModelConfig
 
 logger = logging.getLogger(__name__)
 
 RANDOM = "random"
+Quantization = Literal["none", "fp8"]
 UPSAMPLER_GLOBS = ("*spatial-upscaler*.safetensors", "*spatial-upsampler*.safetensors")
 
 
@@ -45,22 +47,35 @@ def load_components(
     text_encoder: str | None = None,
     device: torch.device,
     dtype: torch.dtype,
+    quantization: Quantization = "none",
 ) -> LTX2Components:
-    """Resolve `checkpoint` (see module docstring) and load every component onto `device` in `dtype`."""
+    """Resolve `checkpoint` (see module docstring) and load every component onto `device` in `dtype`.
+
+    With `quantization="fp8"` the float8 weights of a pre-quantized single file go straight into the
+    transformer's FP8 linears (`prequantized.py`); otherwise they are dequantized to `dtype`."""
     if checkpoint is None or checkpoint == RANDOM:
         if checkpoint is None and config.name != "tiny":
             raise CheckpointNotFound(f"{config.name} needs a checkpoint (a file, a folder or a repo id)")
         return build_random_components(config, seed=0, device=device, dtype=dtype)
     path = Path(checkpoint).expanduser()
     if path.is_file():
-        return load_single_file(config, path, text_encoder=text_encoder, device=device, dtype=dtype)
+        return load_single_file(
+            config, path, text_encoder=text_encoder, device=device, dtype=dtype, quantization=quantization
+        )
     if path.is_dir():
         return load_diffusers_folder(config, path, device=device, dtype=dtype)
     if not hub.is_repo_id(checkpoint):
         raise CheckpointNotFound(f"checkpoint {checkpoint!r} is neither a file, a folder nor a hub repo id")
     root, release = hub.download(checkpoint)
     gemma = text_encoder or str(root / "text_encoder")
-    return load_single_file(config, root / release.checkpoint, text_encoder=gemma, device=device, dtype=dtype)
+    return load_single_file(
+        config,
+        root / release.checkpoint,
+        text_encoder=gemma,
+        device=device,
+        dtype=dtype,
+        quantization=quantization,
+    )
 
 
 def _empty(config: ModelConfig, name: str, component_config: dict[str, Any]) -> nn.Module:
@@ -98,7 +113,8 @@ def _owned(tensor: torch.Tensor) -> torch.Tensor:
 
 
 def _log_loaded(component: str, module: nn.Module, started: float) -> None:
-    size = sum(t.numel() * t.element_size() for t in module.state_dict().values())
+    tensors = [*module.parameters(), *module.buffers()]  # buffers: FP8 weights are non-persistent ones
+    size = sum(t.numel() * t.element_size() for t in tensors)
     logger.info("loaded %-16s %8.1f MB in %6.2f s", component, size / 1e6, time.perf_counter() - started)
 
 
@@ -109,15 +125,12 @@ def _finish(module: nn.Module, device: torch.device) -> nn.Module:
 # -- official single file ---------------------------------------------------------------------------
 def read_single_file(
     path: Path, device: torch.device
-) -> tuple[dict[str, dict[str, torch.Tensor]], dict[str, Any]]:
+) -> tuple[dict[str, dict[str, torch.Tensor | P.Float8Weight]], dict[str, Any]]:
     """Tensors of an official file grouped per component (diffusers names), and its `config` metadata.
 
-    Pre-quantized (`*-fp8`) files store float8 weights with a scalar `weight_scale` (and an `input_scale`
-    for static activation quantization): the weights are dequantized here (`weight * weight_scale`, exact
-    in float32), and `--quantization fp8` re-quantizes them per output channel with dynamic activations, so
-    `input_scale` is not needed.
-    """
-    grouped: dict[str, dict[str, torch.Tensor]] = {name: {} for name in K.SINGLE_FILE_COMPONENTS}
+    Float8 weights of a pre-quantized (`*-fp8`) file come back as `Float8Weight` (the stored bytes and their
+    `weight_scale`); `input_scale`s are checked to belong to one and then dropped (`prequantized.py`)."""
+    grouped: dict[str, dict[str, torch.Tensor | P.Float8Weight]] = {n: {} for n in K.SINGLE_FILE_COMPONENTS}
     strangers: list[str] = []
     try:
         handle = safe_open(str(path), framework="pt", device=str(device))
@@ -126,10 +139,10 @@ def read_single_file(
     with handle as f:
         metadata = f.metadata() or {}
         names = list(f.keys())
-        suffix = ".weight_scale"
-        scales = {n.removesuffix(suffix) + ".weight": n for n in names if n.endswith(suffix)}
+        scales = P.scale_names(names)
+        strangers += [n for n, weight in P.input_scale_owners(names).items() if weight not in scales]
         for official in names:
-            if official.endswith((".weight_scale", ".input_scale")):
+            if official.endswith(P.SCALE_SUFFIXES):
                 continue
             owner = K.component_of(official)
             if owner is None:
@@ -137,8 +150,10 @@ def read_single_file(
                 continue
             component, inner = owner
             if not K.is_ignored(component, inner):
-                tensor = _dequantized(f, official, scales.pop(official, None), path)
-                grouped[component][K.to_diffusers(component, inner)] = tensor
+                scale_name = scales.pop(official, None)
+                scale = None if scale_name is None else f.get_tensor(scale_name)
+                stored = P.read_weight(f.get_tensor(official), scale, official, str(path))
+                grouped[component][K.to_diffusers(component, inner)] = stored
     strangers += scales.values()  # scales of weights the file does not hold
     if strangers:
         raise UnexpectedKeysError("any LTX-2 component", strangers, str(path))
@@ -147,18 +162,6 @@ def read_single_file(
     except json.JSONDecodeError as exc:
         raise CheckpointError(f"{path}: the `config` metadata is not JSON: {exc}") from exc
     return grouped, file_config
-
-
-def _dequantized(f: Any, name: str, scale_name: str | None, path: Path) -> torch.Tensor:
-    tensor: torch.Tensor = f.get_tensor(name)
-    is_fp8 = tensor.dtype in (torch.float8_e4m3fn, torch.float8_e5m2)
-    if is_fp8 != (scale_name is not None):
-        state = "has no weight_scale" if is_fp8 else "has a weight_scale but is not float8"
-        raise CheckpointError(f"{path}: {name} {state}")
-    if scale_name is None:
-        return tensor
-    scale: torch.Tensor = f.get_tensor(scale_name)
-    return tensor.to(torch.float32) * scale.to(torch.float32)
 
 
 # Geometry keys compared between a file's `config` metadata and the shipped config, where both name them.
@@ -195,7 +198,13 @@ def check_file_config(config: ModelConfig, file_config: dict[str, Any], source: 
 
 
 def load_single_file(
-    config: ModelConfig, path: Path, *, text_encoder: str | None, device: torch.device, dtype: torch.dtype
+    config: ModelConfig,
+    path: Path,
+    *,
+    text_encoder: str | None,
+    device: torch.device,
+    dtype: torch.dtype,
+    quantization: Quantization = "none",
 ) -> LTX2Components:
     started = time.perf_counter()
     grouped, file_config = read_single_file(path, device)
@@ -207,7 +216,10 @@ def load_single_file(
     for name in K.SINGLE_FILE_COMPONENTS:
         mark = time.perf_counter()
         module = _empty(config, name, config.components[name])
-        strict_load(module, grouped.pop(name), name, str(path), dtype)
+        state = grouped.pop(name)
+        if name == "transformer" and quantization == "fp8":
+            P.install_float8_linears(module, state, str(path))
+        strict_load(module, P.dequantize_rest(state, dtype), name, str(path), dtype)
         modules[name] = _finish(module, device)
         _log_loaded(name, modules[name], mark)
     modules["latent_upsampler"] = _load_upsampler_file(config, path.parent, device, dtype)

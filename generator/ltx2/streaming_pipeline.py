@@ -295,8 +295,15 @@ def build_ltx2_generator(spec: GeneratorSpec, speedups: bool = True) -> LTX2Gene
         raise GeneratorConfigError(f"unsupported dtype {spec.dtype!r}")
     device = torch.device(spec.device)
     check_speedups(spec, device)
+    # FP8 weights of a pre-quantized file go straight into FP8 linears only when the speed-ups apply now;
+    # the stock baseline of `benchmarks/pipeline.py` (speedups=False) needs the dequantized model
     components: LTX2Components = load_components(
-        config, spec.checkpoint, text_encoder=spec.text_encoder, device=device, dtype=DTYPES[spec.dtype]
+        config,
+        spec.checkpoint,
+        text_encoder=spec.text_encoder,
+        device=device,
+        dtype=DTYPES[spec.dtype],
+        quantization=spec.quantization if speedups else "none",
     )
     pipeline = DistilledPipeline(components, config.pipeline, get_schedule(spec.schedule), device)
     generator = LTX2Generator(pipeline, config, settings)

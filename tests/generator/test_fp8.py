@@ -47,7 +47,7 @@ def test_float8_linear_close_to_the_bf16_linear() -> None:
     x = torch.randn(3, 77, 256, dtype=torch.bfloat16)
     with torch.no_grad():
         want = nn.functional.linear(x.double(), linear.weight.double(), linear.bias.double())
-        got = Float8Linear(linear)(x)
+        got = Float8Linear.from_linear(linear)(x)
         bf16 = linear(x)
     assert got.shape == (3, 77, 512) and got.dtype == torch.bfloat16
     error = relative_error(got, want)

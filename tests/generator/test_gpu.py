@@ -198,9 +198,34 @@ def test_float8_linear_on_cuda(fresh_cuda: None) -> None:
     x = torch.randn(2, 1000, 4096, device=CUDA, dtype=torch.bfloat16)  # M = 2000 (not a tile multiple)
     with torch.no_grad():
         want = torch.nn.functional.linear(x.double(), linear.weight.double(), linear.bias.double())
-        got = Float8Linear(linear)(x)
+        got = Float8Linear.from_linear(linear)(x)
         bf16 = linear(x)
     assert got.shape == (2, 1000, 2048) and got.dtype == torch.bfloat16
     errors = {"fp8": relative_error(got, want), "bf16": relative_error(bf16, want)}
     report("float8_linear_on_cuda", relative_error=errors)
     assert errors["bf16"] < errors["fp8"] < 0.06  # e4m3: 3 mantissa bits (see tests/generator/test_fp8.py)
+
+
+@pytest.mark.skipif(
+    not torch.cuda.is_available() or torch.cuda.get_device_capability() < (8, 9), reason="needs an FP8 GPU"
+)
+def test_prequantized_float8_linear_on_cuda(fresh_cuda: None) -> None:
+    """A layer of a pre-quantized file (its float8 weight as stored, one per-tensor scale for every channel,
+    `ltx2/prequantized.py`) on cuBLASLt gives the exact product of its quantized input and weight, up to the
+    bf16 rounding of the output (2^-9 relative per value)."""
+    from dreamverse.generator.ltx2.fp8 import Float8Linear, quantize_rows
+
+    torch.manual_seed(0)
+    weight = torch.randn(2048, 4096, device=CUDA) * 0.02
+    scale = weight.abs().amax() / 448.0
+    stored = (weight / scale).to(torch.float8_e4m3fn)
+    bias = (torch.randn(2048, device=CUDA) * 0.01).to(torch.bfloat16)
+    layer = Float8Linear(stored, scale, bias)
+    x = torch.randn(2, 1000, 4096, device=CUDA, dtype=torch.bfloat16)
+    q, row_scale = quantize_rows(x.reshape(-1, 4096))
+    with torch.no_grad():
+        got = layer(x)
+        want = (q.double() * row_scale.double()) @ (stored.double() * scale.double()).T + bias.double()
+    error = relative_error(got.reshape(-1, 2048), want)
+    report("prequantized_float8_linear_on_cuda", relative_error=error)
+    assert got.dtype == torch.bfloat16 and error < 2**-8

@@ -225,52 +225,6 @@ def test_config_metadata_mismatch_is_named(
         load(load_model_config("ltx2"), written["single"], written["text_encoder"])
 
 
-def fp8_file(src: Path, dst: Path) -> tuple[Path, dict[str, torch.Tensor]]:
-    """The tiny file as an official `-fp8` file stores it: block linears in float8 e4m3 with a scalar
-    `weight_scale` and `input_scale`. Returns the path and the dequantized weights expected after loading."""
-    tensors = load_file(str(src))
-    expected = {}
-    for name in [
-        n for n in tensors if re.match(r"model\.diffusion_model\.transformer_blocks\..*\.weight$", n)
-    ]:
-        weight = tensors[name]
-        if weight.ndim != 2:
-            continue
-        scale = weight.abs().max().float() / 448.0
-        quantized = (weight.float() / scale).to(torch.float8_e4m3fn)
-        tensors[name] = quantized
-        tensors[name.removesuffix("weight") + "weight_scale"] = scale
-        tensors[name.removesuffix("weight") + "input_scale"] = torch.tensor(0.5)
-        expected[name] = quantized.float() * scale
-    with safe_open(str(src), framework="pt") as f:
-        config = json.loads(f.metadata()["config"])
-    return rewritten(src, dst, tensors, config), expected
-
-
-def test_prequantized_fp8_single_file_loads(
-    written: dict[str, Path], tiny_config: ModelConfig, tmp_path: Path
-) -> None:
-    path, expected = fp8_file(written["single"], tmp_path / "fp8" / "ltx2-tiny-fp8.safetensors")
-    assert len(expected) > 10
-    components = load_components(
-        tiny_config, str(path), text_encoder=str(written["text_encoder"]), device=CPU, dtype=torch.float32
-    )
-    state = components.transformer.state_dict()
-    for name, weight in expected.items():
-        key = K.to_diffusers("transformer", name.removeprefix(K.DIT_PREFIX))
-        assert torch.equal(state[key], weight), key
-    original = load_file(str(written["single"]))
-    some = next(iter(expected))
-    assert not torch.equal(expected[some], original[some])  # really quantized
-    assert torch.allclose(expected[some], original[some], rtol=0.07, atol=1e-3)
-
-    tensors = load_file(str(path))
-    tensors.pop(some.removesuffix("weight") + "weight_scale")
-    broken = rewritten(path, tmp_path / "nos" / "x.safetensors", tensors, {})
-    with pytest.raises(CheckpointError, match=re.escape(f"{some} has no weight_scale")):
-        load(tiny_config, broken, written["text_encoder"])
-
-
 def test_hub_fetches_only_the_distilled_release(
     written: dict[str, Path], tiny_config: ModelConfig, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -9,7 +9,8 @@ import json
 from pathlib import Path
 
 import torch
-from safetensors.torch import save_file
+from safetensors import safe_open
+from safetensors.torch import load_file, save_file
 
 from dreamverse.generator.ltx2 import checkpoint_keys as K
 from dreamverse.generator.ltx2.components import LTX2Components
@@ -38,6 +39,28 @@ def save_single_file(components: LTX2Components, config: ModelConfig, path: Path
     save_file(_cpu_state(components.latent_upsampler), str(path.parent / UPSAMPLER_FILE))
     if components.text_encoder is not None:
         _save_text_encoder(components, path.parent / f"{path.stem}-text_encoder")
+    return path
+
+
+def save_fp8_single_file(components: LTX2Components, config: ModelConfig, path: Path) -> Path:
+    """`save_single_file`, then every linear weight inside the transformer blocks stored as the official
+    `-fp8` files store it: float8 e4m3 (out, in) with a float32 scalar `weight_scale` (amax / 448) and a
+    float32 scalar `input_scale`; biases and everything else unchanged."""
+    save_single_file(components, config, path)
+    tensors = load_file(str(path))
+    with safe_open(str(path), framework="pt") as f:
+        metadata = f.metadata()
+    for name, module in components.transformer.named_modules():
+        if not (name.startswith("transformer_blocks.") and isinstance(module, torch.nn.Linear)):
+            continue
+        official = K.to_official("transformer", f"{name}.weight")
+        weight = tensors[official].float()
+        scale = weight.abs().amax() / torch.finfo(torch.float8_e4m3fn).max
+        tensors[official] = (weight / scale).to(torch.float8_e4m3fn)
+        stem = official.removesuffix("weight")
+        tensors[stem + "weight_scale"] = scale
+        tensors[stem + "input_scale"] = torch.tensor(0.02)
+    save_file(tensors, str(path), metadata=metadata)
     return path
 
 
