@@ -26,5 +26,8 @@ class GeneratorSpec:
     cuda_graphs: bool = False
     # attention of the video self-attention: "auto" times the backends at load and takes the fastest per stage
     attention: Literal["auto", "sdpa", "cudnn", "flash", "fa4"] = "auto"
+    # sequence-parallel ranks (generator/ltx2/parallel.py's contract): > 1 needs torch.distributed initialized
+    # with this world size, every rank building the same spec on its own device
+    sp_size: int = 1
     synthetic_latency_ms: int = 0  # synthetic only: extra time per segment, spread over its frames
     synthetic_fail_prompt: str | None = None  # synthetic only: a segment whose prompt has this text raises

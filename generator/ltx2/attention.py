@@ -114,7 +114,14 @@ def _routed(
     return_lse: bool = False,
     _parallel_config: Any = None,
 ) -> torch.Tensor:
-    """What diffusers' dispatcher calls for every attention of a planned transformer (B, S, H, D)."""
+    """What diffusers' dispatcher calls for every attention of a planned transformer (B, S, H, D).
+    `_parallel_config` is a `parallel.UlyssesAttention` on the attentions of a sequence-parallel transformer
+    whose keys are sharded tokens: it regathers whole sequences and calls back here for the kernel."""
+    if _parallel_config is not None:
+        if attn_mask is not None or is_causal or scale is not None or return_lse:
+            raise NotImplementedError("sequence-parallel attention takes no mask, scale or LSE")
+        result: torch.Tensor = _parallel_config(query, key, value, _routed)
+        return result
     tokens = query.shape[1]
     routed = attn_mask is None and not is_causal and scale is None and not return_lse
     if routed and tokens >= MIN_ROUTED_TOKENS and key.shape[1] == tokens:

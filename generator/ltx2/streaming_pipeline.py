@@ -39,6 +39,7 @@ from dreamverse.generator.ltx2.continuation import (
 )
 from dreamverse.generator.ltx2.fp8 import quantize_blocks_fp8
 from dreamverse.generator.ltx2.graphs import GraphedForward
+from dreamverse.generator.ltx2.parallel import ShardLayout, default_group, enable_sequence_parallel
 from dreamverse.generator.ltx2.pipeline import DistilledPipeline, SegmentPlan
 from dreamverse.generator.ltx2.schedules import get_schedule
 from dreamverse.generator.ltx2.snapshot import SnapshotScope, load_carry, save_carry
@@ -142,6 +143,7 @@ class LTX2Generator(VideoGenerator):
         self._timings: dict[str, float] = {}
         self.compiled = False
         self.attention_plan: AttentionPlan | None = None
+        self.sequence_parallel: ShardLayout | None = None  # set by `parallel.enable_sequence_parallel`
 
     @property
     def geometry(self) -> Geometry:
@@ -314,6 +316,10 @@ def build_ltx2_generator(spec: GeneratorSpec, speedups: bool = True) -> LTX2Gene
 
 def check_speedups(spec: GeneratorSpec, device: torch.device) -> None:
     """Refuse, before loading anything, a spec whose speed-ups cannot run on `device`."""
+    if spec.sp_size < 1:
+        raise GeneratorConfigError(f"sp_size must be at least 1, got {spec.sp_size}")
+    if spec.sp_size > 1 and spec.cuda_graphs:
+        raise GeneratorConfigError("sequence parallelism (sp_size > 1) does not run under CUDA graphs")
     if spec.quantization == "fp8":
         if spec.dtype != "bfloat16":
             raise GeneratorConfigError(f"quantization 'fp8' needs dtype bfloat16, got {spec.dtype!r}")
@@ -325,8 +331,8 @@ def check_speedups(spec: GeneratorSpec, device: torch.device) -> None:
 
 def apply_speedups(generator: LTX2Generator, spec: GeneratorSpec) -> None:
     """Everything that changes the loaded transformer or how it is called: FP8 linears, the attention
-    plan, torch.compile and CUDA graphs (`benchmarks/pipeline.py` runs diffusers' stock baseline on the
-    unmodified model first, then calls this)."""
+    plan, torch.compile, CUDA graphs and sequence parallelism (`benchmarks/pipeline.py` runs diffusers'
+    stock baseline on the unmodified model first, then calls this)."""
     check_speedups(spec, generator.pipeline.device)
     transformer = generator.pipeline.c.transformer
     device = generator.pipeline.device
@@ -353,6 +359,8 @@ def apply_speedups(generator: LTX2Generator, spec: GeneratorSpec) -> None:
         generator.compiled = True
     if spec.cuda_graphs:
         generator.pipeline.forward = GraphedForward(transformer)
+    if spec.sp_size > 1:
+        enable_sequence_parallel(generator, default_group(spec.sp_size))
 
 
 def compile_transformer(

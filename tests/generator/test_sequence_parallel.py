@@ -1,0 +1,80 @@
+"""Sequence parallelism on the CPU (gloo): 2 and 4 ranks, one process each, give the single-process stream.
+
+The tiny model with 4 heads a attention (`tests/support/sequence_parallel.py`), float32, one thread a process
+(the reference too: float32 GEMMs round differently with other thread counts). Segment 0 (no conditioning,
+one timestep per step) and a continuation (9 re-encoded frames and 13 audio latent frames of clean
+conditioning: per-token timesteps in both modalities). Token counts do not divide evenly (27 and 30 audio
+tokens over 4 ranks; 8 video tokens at stage 1 over 4 ranks, 2 each).
+
+Tolerance: at 2 ranks every tensor is bit-identical (asserted). At 4 ranks, shards of 1-2 tokens run
+float32 GEMMs down other kernel paths, which round differently: measured relative errors <= 1e-7 on
+segment 0 and 3e-6 on the continuation's video latents (its 9 overlap frames go through a VAE decode/encode
+round trip). `REL` = 1e-5 keeps a 3x margin; a token's timestep or RoPE position taken from the wrong shard
+gives 8e-3 to 7e-2 on the latents (measured by breaking those splits). Frames are uint8: within one level.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import torch
+
+from dreamverse.generator.errors import GeneratorConfigError
+from dreamverse.generator.ltx2.parallel import shard_sizes
+from dreamverse.generator.ltx2.streaming_pipeline import check_speedups
+from dreamverse.generator.spec import GeneratorSpec
+from tests.support.gpu import relative_error
+from tests.support.sequence_parallel import build_tiny_generator, render_stream, run_ranks
+
+REL = 1e-5
+RANK_TIMEOUT_S = 240.0
+
+
+@pytest.fixture(scope="module")
+def single_process() -> Iterator[dict[str, torch.Tensor]]:
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield render_stream(build_tiny_generator("cpu", torch.float32, sp_size=1))
+    finally:
+        torch.set_num_threads(threads)
+
+
+def assert_same_stream(got: dict[str, torch.Tensor], want: dict[str, torch.Tensor], exact: bool) -> None:
+    assert got.keys() == want.keys()
+    for name, expected in want.items():
+        assert got[name].shape == expected.shape, name
+        if exact:
+            assert torch.equal(got[name], expected), name
+        elif expected.dtype == torch.uint8:
+            assert (got[name].int() - expected.int()).abs().max() <= 1, name
+        else:
+            assert relative_error(got[name], expected) <= REL, name
+
+
+@pytest.mark.parametrize("ranks", [2, 4])
+def test_sequence_parallel_stream_equals_single_process(
+    single_process: dict[str, torch.Tensor], ranks: int
+) -> None:
+    got = run_ranks(ranks, "cpu", torch.float32, RANK_TIMEOUT_S)
+    assert {"video_latents1", "audio_latents1", "frames1", "audio_track1"} <= got.keys()
+    assert_same_stream(got, single_process, exact=ranks == 2)
+
+
+def test_shards_cover_every_token_once() -> None:
+    assert shard_sizes(27, 4) == [7, 7, 7, 6]
+    assert shard_sizes(8, 4) == [2, 2, 2, 2]
+
+
+def test_sequence_parallel_needs_an_initialized_group() -> None:
+    with pytest.raises(GeneratorConfigError, match=r"torch\.distributed"):
+        build_tiny_generator("cpu", torch.float32, sp_size=2)
+
+
+def test_sequence_parallel_refuses_cuda_graphs_and_bad_sizes() -> None:
+    cpu = torch.device("cpu")
+    with pytest.raises(GeneratorConfigError, match="CUDA graphs"):
+        check_speedups(GeneratorSpec(model="tiny", sp_size=2, cuda_graphs=True), cpu)
+    with pytest.raises(GeneratorConfigError, match="sp_size"):
+        check_speedups(GeneratorSpec(model="tiny", sp_size=0), cpu)

@@ -1,0 +1,134 @@
+"""Shared by the sequence-parallel tests (CPU over gloo, GPU over NCCL): a tiny model whose attentions have
+4 heads (the shipped tiny has 2, and Ulysses needs heads divisible by the group size), a two-segment stream
+recorded tensor by tensor, and a launcher that runs it on N ranks (one process each) and returns rank 0's."""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import os
+import socket
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from dreamverse.generator.base import AudioTrack, SegmentRequest, VideoFrames
+from dreamverse.generator.ltx2.components import build_random_components
+from dreamverse.generator.ltx2.config import ModelConfig, load_model_config
+from dreamverse.generator.ltx2.pipeline import DistilledPipeline, SegmentLatents
+from dreamverse.generator.ltx2.schedules import DISTILLED_8_3
+from dreamverse.generator.ltx2.streaming_pipeline import LTX2Generator, apply_speedups, resolve_settings
+from dreamverse.generator.spec import GeneratorSpec
+
+HEADS = 4
+# fork on the CPU: a rank starts at once from the test process, which has imported torch and diffusers
+# (spawn or forkserver re-import them: 8-30 s a process on two busy cores); the ranks run one thread each.
+# CUDA cannot be forked once initialized, so GPU ranks are spawned.
+_FORK = multiprocessing.get_context("fork")
+_SPAWN = multiprocessing.get_context("spawn")
+
+
+def tiny_sp_config(heads: int = HEADS) -> ModelConfig:
+    """The shipped tiny config with `heads` heads in every transformer attention (same head dims)."""
+    config = load_model_config("tiny")
+    transformer = dict(config.components["transformer"])
+    transformer["num_attention_heads"] = heads
+    transformer["audio_num_attention_heads"] = heads
+    transformer["cross_attention_dim"] = heads * transformer["attention_head_dim"]
+    transformer["audio_cross_attention_dim"] = heads * transformer["audio_attention_head_dim"]
+    return dataclasses.replace(config, components={**config.components, "transformer": transformer})
+
+
+def build_tiny_generator(device: str, dtype: torch.dtype, sp_size: int) -> LTX2Generator:
+    """The 4-head tiny generator with seeded weights; `sp_size > 1` needs torch.distributed initialized."""
+    config = tiny_sp_config()
+    spec = GeneratorSpec(model="tiny", device=device, sp_size=sp_size, attention="sdpa")
+    components = build_random_components(config, seed=0, device=device, dtype=dtype)
+    pipeline = DistilledPipeline(components, config.pipeline, DISTILLED_8_3, torch.device(device))
+    generator = LTX2Generator(pipeline, config, resolve_settings(spec, config))
+    apply_speedups(generator, spec)
+    return generator
+
+
+def render_stream(generator: LTX2Generator, segments: int = 2) -> dict[str, torch.Tensor]:
+    """Segment 0 and continuations: each segment's final video and audio latents, its played frames and
+    its audio track, as CPU tensors keyed `<what><segment>`."""
+    recorded: list[SegmentLatents] = []
+    generate = generator.pipeline.generate
+
+    def recording(*args: Any, **kwargs: Any) -> SegmentLatents:
+        latents = generate(*args, **kwargs)
+        recorded.append(latents)
+        return latents
+
+    generator.pipeline.generate = recording  # type: ignore[method-assign]
+    out: dict[str, torch.Tensor] = {}
+    state = generator.new_stream(seed=3)
+    for idx in range(segments):
+        frames: list[np.ndarray] = []
+        for part in generator.render_segment(
+            state, SegmentRequest(prompt=f"a red fox {idx}", segment_idx=idx)
+        ):
+            if isinstance(part, AudioTrack):
+                out[f"audio_track{idx}"] = torch.from_numpy(part.samples.copy())
+            elif isinstance(part, VideoFrames):
+                frames.append(part.frames)
+        out[f"frames{idx}"] = torch.from_numpy(np.concatenate(frames))
+        out[f"video_latents{idx}"] = recorded[idx].video.float().cpu()
+        out[f"audio_latents{idx}"] = recorded[idx].audio.float().cpu()
+    generator.pipeline.generate = generate  # type: ignore[method-assign]
+    return out
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _rank_main(rank: int, world: int, port: int, device_type: str, dtype: torch.dtype, out: str) -> None:
+    import torch.distributed as dist
+
+    torch.set_num_threads(1)
+    backend = "nccl" if device_type == "cuda" else "gloo"
+    device = f"cuda:{rank}" if device_type == "cuda" else "cpu"
+    if device_type == "cuda":
+        torch.cuda.set_device(rank)
+    dist.init_process_group(backend, init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=world)
+    try:
+        result = render_stream(build_tiny_generator(device, dtype, world))
+        if rank == 0:
+            torch.save(result, out)
+    finally:
+        dist.destroy_process_group()
+
+
+def run_ranks(world: int, device_type: str, dtype: torch.dtype, timeout_s: float) -> dict[str, torch.Tensor]:
+    """`render_stream` on `world` ranks (gloo on the CPU, NCCL with one GPU a rank); rank 0's result."""
+    port = _free_port()
+    with tempfile.TemporaryDirectory() as folder:
+        out = os.path.join(folder, "rank0.pt")
+        context = _SPAWN if device_type == "cuda" else _FORK
+        procs = [
+            context.Process(target=_rank_main, args=(rank, world, port, device_type, dtype, out))
+            for rank in range(world)
+        ]
+        for proc in procs:
+            proc.start()
+        try:
+            for proc in procs:
+                proc.join(timeout_s)
+        finally:
+            for proc in procs:
+                if proc.is_alive():
+                    proc.kill()
+                    proc.join()
+        codes = [proc.exitcode for proc in procs]
+        if codes != [0] * world:
+            raise RuntimeError(f"sequence-parallel ranks exited with {codes}")
+        result: dict[str, torch.Tensor] = torch.load(Path(out))
+        return result
