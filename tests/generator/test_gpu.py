@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from typing import Any
 
 import numpy as np
 import pytest
@@ -28,7 +27,7 @@ from dreamverse.generator.ltx2.pipeline import DistilledPipeline, SegmentLatents
 from dreamverse.generator.ltx2.schedules import DISTILLED_8_3
 from dreamverse.generator.ltx2.streaming_pipeline import LTX2Generator, build_ltx2_generator
 from dreamverse.generator.spec import GeneratorSpec
-from tests.support.gpu import relative_error, report
+from tests.support.gpu import capture_latents, relative_error, report
 
 pytestmark = [
     pytest.mark.gpu,
@@ -60,20 +59,6 @@ def no_tf32() -> Iterator[None]:
         yield
     finally:
         matmul.fp32_precision, conv.fp32_precision = before
-
-
-def capture_latents(generator: LTX2Generator) -> list[SegmentLatents]:
-    """Keep each segment's latents as `render_segment` gets them from the pipeline."""
-    captured: list[SegmentLatents] = []
-    generate = generator.pipeline.generate
-
-    def keep(*args: Any, **kwargs: Any) -> SegmentLatents:
-        latents = generate(*args, **kwargs)
-        captured.append(latents)
-        return latents
-
-    generator.pipeline.generate = keep  # type: ignore[method-assign]
-    return captured
 
 
 def render_checked(generator: LTX2Generator, state: StreamState, idx: int, prompt: str) -> float:

@@ -1,4 +1,5 @@
-"""Shared by the GPU tests (tests/generator/test_gpu*.py): their JSON-lines report and relative errors."""
+"""Shared by the GPU tests (tests/generator/test_gpu*.py) and the sequence-parallel tests: their JSON-lines
+report, relative errors and the latents a generator renders."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ import os
 from typing import Any
 
 import torch
+
+from dreamverse.generator.ltx2.pipeline import SegmentLatents
+from dreamverse.generator.ltx2.streaming_pipeline import LTX2Generator
 
 
 def report(test: str, **numbers: Any) -> None:
@@ -21,3 +25,17 @@ def relative_error(got: torch.Tensor, want: torch.Tensor) -> float:
     """‖got - want‖ / ‖want‖ in float64 on the CPU."""
     got, want = got.double().cpu(), want.double().cpu()
     return float((got - want).norm() / want.norm())
+
+
+def capture_latents(generator: LTX2Generator) -> list[SegmentLatents]:
+    """Keep each segment's latents as `render_segment` gets them from the pipeline."""
+    captured: list[SegmentLatents] = []
+    generate = generator.pipeline.generate
+
+    def keep(*args: Any, **kwargs: Any) -> SegmentLatents:
+        latents = generate(*args, **kwargs)
+        captured.append(latents)
+        return latents
+
+    generator.pipeline.generate = keep  # type: ignore[method-assign]
+    return captured

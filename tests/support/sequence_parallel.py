@@ -10,7 +10,6 @@ import os
 import socket
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import torch
@@ -18,10 +17,11 @@ import torch
 from dreamverse.generator.base import AudioTrack, SegmentRequest, VideoFrames
 from dreamverse.generator.ltx2.components import build_random_components
 from dreamverse.generator.ltx2.config import ModelConfig, load_model_config
-from dreamverse.generator.ltx2.pipeline import DistilledPipeline, SegmentLatents
+from dreamverse.generator.ltx2.pipeline import DistilledPipeline
 from dreamverse.generator.ltx2.schedules import DISTILLED_8_3
 from dreamverse.generator.ltx2.streaming_pipeline import LTX2Generator, apply_speedups, resolve_settings
 from dreamverse.generator.spec import GeneratorSpec
+from tests.support.gpu import capture_latents
 
 HEADS = 4
 # fork on the CPU: a rank starts at once from the test process, which has imported torch and diffusers
@@ -56,15 +56,8 @@ def build_tiny_generator(device: str, dtype: torch.dtype, sp_size: int) -> LTX2G
 def render_stream(generator: LTX2Generator, segments: int = 2) -> dict[str, torch.Tensor]:
     """Segment 0 and continuations: each segment's final video and audio latents, its played frames and
     its audio track, as CPU tensors keyed `<what><segment>`."""
-    recorded: list[SegmentLatents] = []
     generate = generator.pipeline.generate
-
-    def recording(*args: Any, **kwargs: Any) -> SegmentLatents:
-        latents = generate(*args, **kwargs)
-        recorded.append(latents)
-        return latents
-
-    generator.pipeline.generate = recording  # type: ignore[method-assign]
+    recorded = capture_latents(generator)
     out: dict[str, torch.Tensor] = {}
     state = generator.new_stream(seed=3)
     for idx in range(segments):
