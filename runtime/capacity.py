@@ -46,11 +46,14 @@ class Slots(Protocol):
     """The queue of sessions waiting for a slot, and the workers behind it (for /readyz, /status)."""
 
     on_waiting: list[Callable[[], None]]  # called when a session has to wait for a slot
+    # A session whose worker died mid-rollout queues again at the front and goes on from its last finished
+    # segment (scale-out: another agent is usually free). Embedded, it is told and waits for a new init.
+    requeues_lost_sessions: bool
 
     @property
     def depth(self) -> int: ...
 
-    async def acquire(self, session_id: str, notify: PositionCallback) -> Lease: ...
+    async def acquire(self, session_id: str, notify: PositionCallback, *, front: bool = False) -> Lease: ...
 
     def release(self, lease: Lease) -> None: ...
 

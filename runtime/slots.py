@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 class _Waiter:
     session_id: str
     notify: PositionCallback
+    front: bool
     future: asyncio.Future[WorkerLease] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )
@@ -37,20 +38,23 @@ class SlotQueue:
         self._cap = cap
         self._waiters: list[_Waiter] = []
         self.on_waiting: list[Callable[[], None]] = []  # called when a session has to wait for a slot
+        self.requeues_lost_sessions = False
         pool.on_idle.append(self.dispatch)
 
     @property
     def depth(self) -> int:
         return len(self._waiters)
 
-    async def acquire(self, session_id: str, notify: PositionCallback) -> WorkerLease:
-        """Wait for a worker (FIFO). Cancel to leave the queue."""
+    async def acquire(self, session_id: str, notify: PositionCallback, *, front: bool = False) -> WorkerLease:
+        """Wait for a worker (FIFO; `front`: before every waiter not queued at the front). Cancel to leave
+        the queue."""
         if len(self._waiters) >= self._cap and self._pool.idle_handle() is None:
             raise QueueFull(
                 f"all {self._pool.counts()['total']} slots are busy and {self._cap} sessions are waiting"
             )
-        waiter = _Waiter(session_id, notify)
-        self._waiters.append(waiter)
+        waiter = _Waiter(session_id, notify, front)
+        behind = [w for w in self._waiters if not w.front] if front else []
+        self._waiters.insert(self._waiters.index(behind[0]) if behind else len(self._waiters), waiter)
         self.dispatch()
         if not waiter.future.done():
             for callback in self.on_waiting:

@@ -150,8 +150,10 @@ class RedisSlotQueue:
         self._release = redis.register_script(_RELEASE)
         self._waiting: dict[str, _Ticket] = {}
         self.on_waiting: list[Callable[[], None]] = []  # called when a session of this replica waits
+        self.requeues_lost_sessions = True  # another agent can take a session whose agent died
         self._held: dict[str, RemoteLease] = {}
         self._releasing: list[RemoteLease] = []
+        self._release_lock = asyncio.Lock()  # one flush at a time: `acquire` can wait for one to end
         self._refresh = redis.register_script(_REFRESH)
         self._swept_at = 0.0
         self._stopping = False
@@ -218,6 +220,10 @@ class RedisSlotQueue:
 
     async def acquire(self, session_id: str, notify: PositionCallback, *, front: bool = False) -> RemoteLease:
         """Wait for a slot (fair FIFO across replicas; `front` for a session whose worker died)."""
+        # The ticket is the session id: a release of its previous slot still pending (its worker died
+        # just now) must land first, or it would drop the ticket this call is about to queue.
+        async with self._release_lock:
+            await self._flush_releases()
         ticket = _Ticket(session_id, notify, front)
         await self._join(ticket)
         self._waiting[session_id] = ticket
@@ -302,7 +308,8 @@ class RedisSlotQueue:
         self._wake.clear()
 
     async def _poll_once(self) -> None:
-        await self._flush_releases()
+        async with self._release_lock:
+            await self._flush_releases()
         if time.monotonic() - self._swept_at >= _SWEEP_EVERY_S:
             async with self._guard("sweep"):
                 await self.registry.sweep()
@@ -325,23 +332,26 @@ class RedisSlotQueue:
                 for ticket in waiting:
                     pipe.getdel(k.lease(ticket.session_id))
                     pipe.zrank(k.queue, ticket.session_id)
+                    pipe.get(k.session_seq(ticket.session_id))
                 replies = await pipe.execute()
         free, busy = replies[0], replies[1]
         self.counts_cache = {"total": free + busy, "available": free}
         offset = 3 if tickets else 2
         for i, ticket in enumerate(waiting):
-            slot, rank = replies[offset + 2 * i], replies[offset + 2 * i + 1]
-            await self._settle(ticket, slot, rank)
+            slot, rank, seq = replies[offset + 3 * i : offset + 3 * i + 3]
+            await self._settle(ticket, slot, rank, int(seq or 0))
 
-    async def _settle(self, ticket: _Ticket, slot: bytes | None, rank: int | None) -> None:
-        """Hand a granted slot to its waiter, or tell it where it stands."""
+    async def _settle(self, ticket: _Ticket, slot: bytes | None, rank: int | None, events_seq: int) -> None:
+        """Hand a granted slot to its waiter, or tell it where it stands. The lease reads the session's
+        events after `events_seq`: what a previous slot of the session (one that died, or that it gave up
+        when it parked) published is not its to relay."""
         if self._waiting.get(ticket.session_id) is not ticket:  # it left while this poll ran
             if slot is not None:
-                self._releasing.append(self._lease(ticket.session_id, slot))
+                self._releasing.append(self._lease(ticket.session_id, slot, events_seq))
             return
         if slot is not None:
             del self._waiting[ticket.session_id]
-            lease = self._lease(ticket.session_id, slot)
+            lease = self._lease(ticket.session_id, slot, events_seq)
             if ticket.future.done():  # it left meanwhile
                 self._releasing.append(lease)
                 return
@@ -358,9 +368,14 @@ class RedisSlotQueue:
         else:
             self._tell(ticket, rank + 1)
 
-    def _lease(self, session_id: str, slot: bytes) -> RemoteLease:
+    def _lease(self, session_id: str, slot: bytes, events_seq: int) -> RemoteLease:
         return RemoteLease(
-            self._redis, self._keys, self._lease_config, slot=slot.decode(), session_id=session_id
+            self._redis,
+            self._keys,
+            self._lease_config,
+            slot=slot.decode(),
+            session_id=session_id,
+            after_seq=events_seq,
         )
 
     def _tell(self, ticket: _Ticket, position: int) -> None:
@@ -385,4 +400,5 @@ class RedisSlotQueue:
     async def _release_quietly(self, lease: RemoteLease) -> None:
         self.release(lease)
         with contextlib.suppress(CoordinatorUnavailable):
-            await self._flush_releases()
+            async with self._release_lock:
+                await self._flush_releases()

@@ -198,6 +198,18 @@ class MediaInit(_Event):
     mode: Literal["av_fmp4"] = "av_fmp4"
 
 
+class SegmentRestarted(_Event):
+    """Ours: the worker rendering `segment_idx` was lost (scale-out: its agent died) and the session goes
+    on on another one, from the end of the segment before. The segment is rendered again, not skipped:
+    its announcement and a new `media_init` follow, and what arrived of it since its last `media_init` is
+    void (a player drops it). Segments the client has whole are never sent again."""
+
+    type: Literal["segment_restarted"] = "segment_restarted"
+    segment_idx: int  # wire numbering: the first segment rendered again
+    code: str  # why, as an `error` code: `worker_lost`
+    message: str
+
+
 class MediaSegmentComplete(_Event):
     type: Literal["media_segment_complete"] = "media_segment_complete"
     segment_idx: int
@@ -341,6 +353,7 @@ ServerEvent = (
     | SegmentPromptSource
     | Ltx2SegmentStart
     | MediaInit
+    | SegmentRestarted
     | MediaSegmentComplete
     | StepComplete
     | Ltx2SegmentComplete

@@ -14,6 +14,13 @@ worker sends after every segment (`SegmentStateSaved`). So a held rollout can be
 given to someone waiting; `resume_on(lease)` later goes on from the same segment on whatever worker comes
 next, restoring that state: the video continues as if never interrupted.
 
+The same holds when the worker dies under the rollout (scale-out: its agent was killed): `cut()` drops
+the segments in flight, keeping the prompts they were given, and `resume_on` renders them again, from the
+last finished segment's state, on the next worker. That state lives here, in the runtime process that
+holds the client (every segment's state crosses to it anyway), so no worker's death can take it along.
+A cut segment is never skipped: it is announced again (`segment_restarted` first) and its media starts
+over with a new `media_init`; what the client already has of finished segments is never sent twice.
+
 A rollout renders one branch of the session's segment tree: a fresh one from segment 0, or one that goes on
 from a saved continuation state (a fork, a switch) at `first_idx`. Each finished segment (its prompt, seed,
 saved state and fMP4) is handed to the host to record.
@@ -133,6 +140,7 @@ class Rollout:
         self.first_idx = first_idx  # > 0: the branch goes on from `resume_state` (a fork, a switch)
         self._saved_state: bytes | None = resume_state  # after the last finished segment
         self.next_to_finish = first_idx
+        self._cut: dict[int, PromptChoice] = {}  # segments cut by a lost worker: rendered again with these
         self.is_at_boundary = False  # held with nothing on the worker: may be parked (cancelled, resumed)
 
     async def run(self) -> None:
@@ -143,8 +151,23 @@ class Rollout:
             self.lease.resume_stream(self.stream_id, self._saved_state)
         await self._drive(self._first_segment)
 
+    @property
+    def can_resume(self) -> bool:
+        """Whether `resume_on` can go on from here: the state after the last finished segment is known
+        (or none has finished yet, and the stream simply starts again)."""
+        return self._saved_state is not None or self.next_to_finish == self.first_idx
+
+    def cut(self) -> int:
+        """The worker was lost: forget what was in flight on it (to be rendered again with the same
+        prompts by `resume_on`); returns the first segment that will be rendered again."""
+        for idx, seg in self._segments.items():
+            self._cut[idx] = seg.choice
+        self._segments.clear()
+        return self.next_to_finish
+
     async def resume_on(self, lease: Lease) -> None:
-        """Go on where a parked rollout stopped, on a new lease, from the saved continuation state."""
+        """Go on where a parked (or cut) rollout stopped, on a new lease, from the saved continuation
+        state."""
         self.lease, self.stream_id = lease, uuid.uuid4().hex[:12]
         if self._saved_state is None:
             lease.start_stream(self.stream_id, self.seed)  # parked before its first segment finished
@@ -208,7 +231,7 @@ class Rollout:
             ) from exc
 
     async def _request(self, idx: int, *, wait: bool) -> bool:
-        choice = await self.host.choose_prompt(idx, wait=wait)
+        choice = self._cut.pop(idx, None) or await self.host.choose_prompt(idx, wait=wait)
         if choice is None:
             return False
         self._segments[idx] = _Segment(idx, choice, time.monotonic())

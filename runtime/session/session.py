@@ -3,6 +3,8 @@
 A session outlives a dropped socket for `resume_grace_s`: its rollout holds at the next segment boundary
 and, if another session waits for a slot meanwhile, it parks there (gives its slot up, keeps the rollout and
 its continuation state); a new socket resumes it with `session_resume`, and a parked one queues again.
+Where the slots allow it (scale-out), a session whose worker dies mid-rollout is re-queued at the front and
+its rollout goes on the same way on the next slot, the cut segment rendered again (`segment_restarted`).
 Everything the session starts runs in its own TaskGroup and is cancelled when it ends; the slot is released
 in `finally` on every exit path.
 """
@@ -275,7 +277,7 @@ class Session:
 
     # --- slot and rollouts --------------------------------------------------------------------------
 
-    async def _acquire_slot(self) -> None:
+    async def _acquire_slot(self, *, front: bool = False) -> None:
         def notify(position: int, total: int, available: int) -> None:
             if self.attachment is not None:
                 self.attachment.put_nowait(
@@ -286,7 +288,7 @@ class Session:
 
         try:
             async with asyncio.timeout(self.settings.session.queue_timeout_s):
-                self.lease = await self.slots.acquire(self.id, notify)
+                self.lease = await self.slots.acquire(self.id, notify, front=front)
         except TimeoutError as exc:
             self.close(CloseCode.TRY_AGAIN_LATER, "queue timeout")
             raise QueueTimeout(
@@ -363,7 +365,9 @@ class Session:
         """Await a rollout on `lease`; what a failure means for the slot, then what follows its end."""
         try:
             await running
-        except WorkerLost:
+        except WorkerLost as exc:
+            if await self._requeue_lost(lease, exc):
+                return
             self._lose_slot()
             raise
         except WorkerError:
@@ -407,6 +411,35 @@ class Session:
                 await self._execute(self.machine.socket_resumed())
         finally:
             self._is_parking = False
+
+    async def _requeue_lost(self, lease: Lease, lost: WorkerLost) -> bool:
+        """Where the slots re-queue lost sessions: the rollout goes on from its last finished segment on
+        the next slot, queued at the front, and the client is told which segment starts over. False where
+        it cannot (embedded mode, nothing to go on from, not streaming): the worker is simply lost."""
+        rollout = self.rollout
+        if not (
+            self.slots.requeues_lost_sessions
+            and rollout is not None
+            and rollout.lease is lease
+            and rollout.can_resume
+            and self.state.phase is Phase.STREAMING
+            and not self.closed.is_set()
+        ):
+            return False
+        restart_idx = rollout.cut()
+        if self.lease is not None:
+            self.slots.release(self.lease)
+            self.lease = None
+        self._parked_rollout = rollout
+        self.machine.slot_lost_requeued()
+        logger.warning("session %s: %s; segment %d starts over on the next slot", self.id, lost, restart_idx)
+        await self.send(
+            s.SegmentRestarted(
+                segment_idx=s.wire_segment_idx(restart_idx), code=lost.code.value, message=str(lost)
+            )
+        )
+        self.spawn(self._acquire_slot(front=True), "acquire")
+        return True
 
     def _lose_slot(self) -> None:
         if self.lease is not None:

@@ -11,9 +11,12 @@ through its driver-side methods, which return outputs the same way.
           |                   +---(driver: resumed)--- PARKED <----+---------------+
           |                                         (driver: detached while someone waits)
           +-------------(driver: worker lost)---------------------+        any --leave--> CLOSED
+                              ^                                    |
+                              +--(driver: worker lost, requeued)---+
 
 A parked session's next slot takes it back to where it was: its rollout goes on (`ContinueRollout`) or it
-idles again.
+idles again. So does a session whose worker died mid-rollout where the slots re-queue it (scale-out): it
+waits at the front of the queue, and its next slot goes on from its last finished segment.
 
 Who writes what in `SessionState`: `phase`, the toggles, `paused`, `is_detached` and `reset_pending` only
 this machine; `memory` through `PromptMemory`'s methods, by this machine (new project, dropped queues,
@@ -256,6 +259,13 @@ class SessionMachine:
 
     def slot_lost(self) -> None:
         self.state.phase = Phase.AWAITING_INIT
+
+    def slot_lost_requeued(self) -> None:
+        """The worker died under a rollout that can go on: queued again; the next slot continues it."""
+        st = self.state
+        if st.phase is not Phase.STREAMING:
+            raise RuntimeError(f"rollout re-queued while {st.phase.value}; expected: streaming")
+        st.parked_from, st.phase = Phase.STREAMING, Phase.QUEUED
 
     def socket_attached(self) -> None:
         self.state.is_detached = False

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.support.media import packet_times, streams_by_type
+from tests.support.media import assert_joined
 from tests.support.server import RunningServer, run_server
 from tests.support.wsclient import Client
 
 FPS = 24
-AAC_FRAME_S = 1024 / 24000
 
 
 async def start(server: RunningServer, *prompts: str) -> tuple[Client, dict[str, Any]]:
@@ -55,16 +53,6 @@ async def export(
     return path
 
 
-def assert_joined(path: Path, frames: int) -> None:
-    """One progressive MP4 of `frames` frames whose audio runs without gaps beyond one AAC frame."""
-    probed = streams_by_type(path)
-    assert int(probed["video"]["nb_read_frames"]) == frames
-    assert float(probed["video"]["duration"]) == pytest.approx(frames / FPS, abs=1e-3)
-    packets = packet_times(path, "a")
-    assert all(abs(b[0] - a[0] - a[1]) <= AAC_FRAME_S + 1e-6 for a, b in itertools.pairwise(packets))
-    assert packets[-1][0] + packets[-1][1] == pytest.approx(frames / FPS, abs=AAC_FRAME_S)
-
-
 async def test_fork_switch_back_and_export_both_branches(tmp_path: Path) -> None:
     with run_server(segment_cap=3, session_store_dir=str(tmp_path / "store")) as server:
         server.wait_ready()
@@ -96,9 +84,9 @@ async def test_fork_switch_back_and_export_both_branches(tmp_path: Path) -> None
         assert branch(tree, "storm")["duration_s"] == pytest.approx((25 + 16 + 16) / FPS)
         session_id, token = ready["session_id"], ready["resume_token"]
         original = await export(server, session_id, token, "b0", tmp_path / "b0.mp4")
-        assert_joined(original, 25 + 16 * 3)
+        assert_joined(original, 25 + 16 * 3, FPS)
         fork = await export(server, session_id, token, "storm", tmp_path / "storm.mp4")
-        assert_joined(fork, 25 + 16 + 16)
+        assert_joined(fork, 25 + 16 + 16, FPS)
         assert (await export(server, session_id, token, None, tmp_path / "current.mp4")).read_bytes() == (
             original.read_bytes()
         )  # no branch: the current one

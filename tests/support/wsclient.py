@@ -39,17 +39,24 @@ class Client:
         """The next JSON event; binary frames on the way are stored under their segment."""
         async with asyncio.timeout(timeout_s):
             while True:
-                frame = await self.conn.recv()
-                if isinstance(frame, bytes):
-                    assert self._current is not None, "binary frame before any media_init"
-                    self.media[self._current].chunks.append(frame)
-                    continue
-                event = json.loads(frame)
-                self.events.append(event)
-                if event["type"] == "media_init":
-                    self._current = event["segment_idx"]
-                    self.media[self._current] = SegmentMedia(event["mime"])
-                return event
+                frame = await self.next_frame()
+                if isinstance(frame, dict):
+                    return frame
+
+    async def next_frame(self) -> dict[str, Any] | bytes:
+        """The next frame: a JSON event, or fMP4 bytes (stored under the segment of the latest
+        `media_init`, which starts that segment's media afresh)."""
+        frame = await self.conn.recv()
+        if isinstance(frame, bytes):
+            assert self._current is not None, "binary frame before any media_init"
+            self.media[self._current].chunks.append(frame)
+            return frame
+        event: dict[str, Any] = json.loads(frame)
+        self.events.append(event)
+        if event["type"] == "media_init":
+            self._current = event["segment_idx"]
+            self.media[self._current] = SegmentMedia(event["mime"])
+        return event
 
     async def until(self, event_type: str, timeout_s: float = 60) -> dict[str, Any]:
         async with asyncio.timeout(timeout_s):

@@ -5,7 +5,8 @@
 The agent starts its `WorkerPool` (the same supervised processes as the embedded server), waits until
 they are warm, then registers one slot per worker and keeps it with heartbeats. Per slot, commands are
 read from the slot's stream and handed to the worker once it is ready (a restarted worker gets them after
-its warmup); its events are appended to the stream of the session that sent the stream's `StartStream`.
+its warmup); its events are appended to the stream of the session that sent the stream's `StartStream`
+(or `ResumeStream`: a stream that goes on from a saved state, after a park or another agent's death).
 A worker that dies mid-segment is reported to that session as `WorkerExited`; the supervisor restarts it.
 """
 
@@ -24,7 +25,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from dreamverse.workers.handle import WorkerExited, WorkerHandle, WorkerState
-from dreamverse.workers.ipc import RuntimeToWorker, StartStream
+from dreamverse.workers.ipc import ResumeStream, RuntimeToWorker, StartStream
 from dreamverse.workers.remote.keys import Keys, slot_id
 from dreamverse.workers.remote.registry import AgentInfo, AgentRegistry
 from dreamverse.workers.remote.streams import SessionStreamWriter, stream_reply
@@ -53,7 +54,7 @@ class _Slot:
     handle: WorkerHandle
     commands: asyncio.Queue[tuple[str, RuntimeToWorker]] = field(default_factory=asyncio.Queue)
     routes: dict[str, str] = field(default_factory=dict)  # stream id → session id
-    session_id: str | None = None  # the session of the latest StartStream
+    session_id: str | None = None  # the session of the latest StartStream or ResumeStream
 
     def session_for(self, event: object) -> str | None:
         if isinstance(event, WorkerExited):
@@ -158,7 +159,7 @@ class Agent:
         """Hand a slot's commands to its worker in order, waiting while the worker (re)starts."""
         while True:
             session_id, cmd = await slot.commands.get()
-            if isinstance(cmd, StartStream):
+            if isinstance(cmd, StartStream | ResumeStream):
                 slot.session_id = session_id
                 slot.routes[cmd.stream_id] = session_id
                 while len(slot.routes) > _KEEP_STREAMS:

@@ -10,7 +10,6 @@ or Redis cannot be reached, `next_event` raises `WorkerGone`.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from dataclasses import dataclass
@@ -130,17 +129,30 @@ class RemoteLease:
                 self._outbox.task_done()
 
     async def aclose(self) -> None:
-        """Send what is queued (a last `CancelStream`), within the timeout, then stop the sender."""
+        """Send what is queued (a last `CancelStream`), within the timeout, then stop the sender.
+
+        The sender is stopped on every path, and a cancel of the caller always propagates: awaiting the
+        cancelled sender raises its `CancelledError`, which is only the sender's own end when nobody
+        cancelled the caller meanwhile (suppressing it outright would swallow the caller's cancel)."""
         self.released = True
         sender, self._sender = self._sender, None
         if sender is None:
             return
-        with contextlib.suppress(TimeoutError):
+        try:
             async with asyncio.timeout(self._config.timeout_s):
                 await self._outbox.join()
-        sender.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await sender
+        except TimeoutError:
+            logger.warning(
+                "session %s: commands left unsent after %g s", self.session_id, self._config.timeout_s
+            )
+        finally:
+            sender.cancel()
+            try:
+                await sender
+            except asyncio.CancelledError:
+                current = asyncio.current_task()
+                if current is not None and current.cancelling():
+                    raise
 
     # --- events -------------------------------------------------------------------------------------
 

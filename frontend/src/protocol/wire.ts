@@ -56,6 +56,7 @@ export type ServerEvent =
   | SegmentPromptSource
   | Ltx2SegmentStart
   | MediaInit
+  | SegmentRestarted
   | MediaSegmentComplete
   | StepComplete
   | Ltx2SegmentComplete
@@ -557,6 +558,21 @@ export interface MediaInit {
   mime: string;
   stream_id: string;
   mode: "av_fmp4";
+}
+/**
+ * Ours: the worker rendering `segment_idx` was lost (scale-out: its agent died) and the session goes
+ * on on another one, from the end of the segment before. The segment is rendered again, not skipped:
+ * its announcement and a new `media_init` follow, and what arrived of it since its last `media_init` is
+ * void (a player drops it). Segments the client has whole are never sent again.
+ *
+ * This interface was referenced by `DreamverseProtocol`'s JSON-Schema
+ * via the `definition` "SegmentRestarted".
+ */
+export interface SegmentRestarted {
+  type: "segment_restarted";
+  segment_idx: number;
+  code: string;
+  message: string;
 }
 /**
  * This interface was referenced by `DreamverseProtocol`'s JSON-Schema

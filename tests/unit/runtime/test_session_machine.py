@@ -268,6 +268,16 @@ def test_a_new_project_while_requeued_starts_fresh_instead_of_going_on() -> None
     assert kinds(machine.slot_acquired()) == [StartRollout]
 
 
+def test_a_session_requeued_after_losing_its_worker_goes_on_with_its_next_slot() -> None:
+    machine = machine_in(Phase.STREAMING)
+    machine.slot_lost_requeued()
+    assert machine.state.phase is Phase.QUEUED
+    assert kinds(machine.slot_acquired()) == [ContinueRollout]
+    assert machine.state.phase is Phase.STREAMING
+    with pytest.raises(RuntimeError, match="expected: streaming"):
+        machine_in(Phase.IDLE).slot_lost_requeued()
+
+
 def test_only_a_session_with_a_slot_can_release_it() -> None:
     with pytest.raises(RuntimeError, match="expected: idle, streaming"):
         machine_in(Phase.QUEUED).slot_released()
