@@ -350,6 +350,9 @@ export class SessionController {
       case "media_segment_complete":
         this.onMediaComplete();
         return;
+      case "segment_restarted":
+        this.onSegmentRestarted();
+        return;
       case "seed_prompts_updated":
       case "ltx2_segment_complete":
         this.recorder.syncVersions(s);
@@ -398,6 +401,15 @@ export class SessionController {
     this.pipeline?.endSegment(seq);
     this.recorder.completeSegment(seq, this.state);
     this.tick();
+  }
+
+  /** The segment whose media was flowing comes again from its start: forget what arrived of it. */
+  private onSegmentRestarted(): void {
+    const seq = this.mediaSeq;
+    if (seq === null) return;
+    this.mediaSeq = null;
+    this.pipeline?.dropSegment(seq);
+    this.recorder.discard(seq);
   }
 
   private onBinary(bytes: ArrayBuffer): void {

@@ -4,14 +4,16 @@
  * nothing can be evicted it drops the rest of that segment (the next segment has its own init).
  */
 import type { SourceBufferLike } from "./types";
-import { bufferedStart } from "./types";
+import { bufferedEnd, bufferedStart } from "./types";
 
 export type AppendOp =
   | { kind: "append"; bytes: ArrayBuffer; seq: number }
   | { kind: "remove"; start: number; end: number }
   | { kind: "abort" }
   | { kind: "changeType"; mime: string }
-  | { kind: "run"; fn: () => void };
+  | { kind: "run"; fn: () => void }
+  /** Drop the media from `from()` (read when the op runs) on, and append the next media there. */
+  | { kind: "rewind"; from: () => number };
 
 export interface AppendQueueOptions {
   /** Current playhead, for eviction. */
@@ -96,10 +98,21 @@ export class AppendQueue {
         case "run":
           op.fn();
           return false;
+        case "rewind":
+          return this.rewind(op.from());
       }
     } catch (exc) {
       return this.handleFailure(op, exc);
     }
+  }
+
+  private rewind(from: number): boolean {
+    if (from < 0) return false;
+    this.sb.timestampOffset = from; // sequence mode: the next media starts here
+    const end = bufferedEnd(this.sb.buffered);
+    if (end <= from) return false;
+    this.sb.remove(from, end);
+    return true;
   }
 
   private handleFailure(op: AppendOp, exc: unknown): boolean | "retry" {

@@ -87,6 +87,21 @@ export class MediaPipeline {
     this.withQueue(null, (q) => q.push({ kind: "run", fn: () => (mark.isComplete = true) }));
   }
 
+  /**
+   * The segment `seq` was cut off and comes again from its start (`segment_restarted`): what was
+   * appended of it is removed, so the new copy takes its place on the timeline instead of following it.
+   */
+  dropSegment(seq: number): void {
+    const mark = this.marks.find((m) => m.seq === seq);
+    if (!mark || mark.isEnded) return;
+    this.marks = this.marks.filter((m) => m !== mark);
+    if (this.currentSeq === seq) this.currentSeq = null;
+    this.withQueue(null, (q) => {
+      q.push({ kind: "abort" });
+      q.push({ kind: "rewind", from: () => mark.startS });
+    });
+  }
+
   /** No more media will come (view mode): lets the element reach `ended`. */
   finish(): void {
     this.withQueue(null, (q) =>

@@ -1,6 +1,6 @@
 /**
  * Server → client events of the `/ws` protocol (upstream names and fields, plus our additions:
- * `session_ready`, `session_resumed`, typed errors). Wire shapes only: no logic beyond decoding.
+ * `session_ready`, `session_resumed`, `segment_restarted`, typed errors). Wire shapes only: no logic beyond decoding.
  *
  * `decodeServerEvent` turns one JSON text frame into a typed event. Fields are read defensively
  * (a missing or mistyped field gets a neutral default) so that a newer server never breaks the
@@ -122,6 +122,13 @@ export interface MediaInit {
   mime: string;
   streamId: string;
 }
+/** Ours (scale-out): the worker rendering the segment was lost; it comes again from its start. */
+export interface SegmentRestarted {
+  type: "segment_restarted";
+  segmentIdx: number;
+  code: string;
+  message: string;
+}
 export interface MediaSegmentComplete {
   type: "media_segment_complete";
   segmentIdx: number;
@@ -222,6 +229,7 @@ export type ServerEvent =
   | SegmentPromptSource
   | SegmentStart
   | MediaInit
+  | SegmentRestarted
   | MediaSegmentComplete
   | SegmentComplete
   | BranchesUpdated
@@ -378,6 +386,12 @@ const DECODERS: Decoders = {
     segmentIdx: segment(f),
     mime: str(f, "mime"),
     streamId: String(f["stream_id"] ?? ""),
+  }),
+  segment_restarted: (f) => ({
+    type: "segment_restarted",
+    segmentIdx: segment(f),
+    code: str(f, "code", "worker_lost"),
+    message: str(f, "message"),
   }),
   media_segment_complete: (f) => ({
     type: "media_segment_complete",

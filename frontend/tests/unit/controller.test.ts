@@ -205,6 +205,44 @@ describe("SessionController", () => {
     expect(ctl.state.segments.map((s) => s.status)).toEqual(["ready", "ready", "ready"]);
   });
 
+  it("replaces a segment its worker lost with the copy rendered again (played and saved once)", async () => {
+    const { ctl, env, db } = await setup();
+    const sock = await startPreset(ctl);
+    sock.serverSend({ type: "ltx2_stream_start", total_segments: 3 });
+    segment(sock, 1); // wire numbering (from 1)
+    sock.serverSend({
+      type: "ltx2_segment_start",
+      segment_idx: 2,
+      total_segments: 3,
+      prompt: "three",
+      source: "curated",
+      seed_prompt_index: 2,
+    });
+    sock.serverSend({ type: "media_init", segment_idx: 2, mime: MIME, stream_id: "s2" });
+    sock.serverBinary(700); // then the agent rendering it dies
+    sock.serverSend({ type: "segment_restarted", segment_idx: 2, code: "worker_lost", message: "gone" });
+    sock.serverSend({ type: "gpu_assigned", gpu_id: 1, session_timeout: 300 });
+    segment(sock, 2, 1200); // announced and sent again, whole
+    await flush();
+    await ctl.flush();
+    expect(env.sources[0]?.buffers[0]?.log).toEqual([
+      "append:1500",
+      "append:700",
+      "abort",
+      "remove:1.5-2.2",
+      "append:1200",
+    ]);
+    expect(ctl.state.segments.map((s) => [s.idx, s.status])).toEqual([
+      [0, "ready"],
+      [1, "ready"],
+    ]);
+    const saved = await db.segments(ctl.state.projectId as string);
+    expect(saved.map((s) => [s.segmentIdx, s.prompt])).toEqual([
+      [0, "two"],
+      [1, "three"],
+    ]);
+  });
+
   it("starts fresh from the shown prompts when the session cannot be resumed", async () => {
     const { ctl } = await setup();
     const sock = await startPreset(ctl);

@@ -50,8 +50,12 @@ export class FakeSourceBuffer extends EventTarget implements SourceBufferLike {
 
   remove(start: number, end: number): void {
     this.log.push(`remove:${start.toFixed(1)}-${end.toFixed(1)}`);
-    const first = this.buffered.spans[0];
-    if (first) first[0] = Math.max(first[0], end);
+    this.buffered.spans = this.buffered.spans.flatMap(
+      ([a, b]): Array<[number, number]> =>
+        [[a, Math.min(b, start)] as [number, number], [Math.max(a, end), b] as [number, number]].filter(
+          ([x, y]) => y > x,
+        ),
+    );
     this.begin();
   }
 

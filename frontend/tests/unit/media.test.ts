@@ -81,6 +81,29 @@ describe("MediaPipeline", () => {
     ]);
   });
 
+  it("drops a restarted segment's partial media so its new copy takes its place", async () => {
+    const { pipeline, env } = setup();
+    pipeline.beginSegment(0, MIME);
+    pipeline.appendChunk(new ArrayBuffer(1000));
+    pipeline.endSegment(0);
+    pipeline.beginSegment(1, MIME);
+    pipeline.appendChunk(new ArrayBuffer(500)); // its worker dies here
+    pipeline.dropSegment(1);
+    pipeline.appendChunk(new ArrayBuffer(100)); // a late chunk of the cut copy: ignored
+    pipeline.beginSegment(2, MIME); // the segment again, from its start
+    pipeline.appendChunk(new ArrayBuffer(2000));
+    pipeline.endSegment(2);
+    await flush();
+    const sb = env.sources[0]?.buffers[0] as FakeSourceBuffer;
+    expect(sb.log).toEqual(["append:1000", "append:500", "abort", "remove:1.0-1.5", "append:2000"]);
+    expect(sb.timestampOffset).toBe(1);
+    expect(pipeline.segments.map((m) => [m.seq, m.startS, m.isComplete])).toEqual([
+      [0, 0, true],
+      [2, 1, true],
+    ]);
+    expect(pipeline.bufferedEndS).toBeCloseTo(3);
+  });
+
   it("switches codecs with changeType when a segment's MIME differs", async () => {
     const { pipeline, env } = setup();
     pipeline.beginSegment(0, MIME);

@@ -17,8 +17,10 @@ LEASE = RemoteLeaseConfig(agent_ttl_s=5, block_ms=100, command_max_len=100, time
 async def test_a_cancel_while_closing_propagates(redis_client: Redis) -> None:
     lease = RemoteLease(redis_client, KEYS, LEASE, slot="a/0", session_id="sess")
     lease.cancel("st")  # starts the command sender
-    async with asyncio.timeout(5):
-        while await redis_client.xlen(KEYS.slot_commands("a/0")) < 1:
+    async with asyncio.timeout(5):  # sent: the sender waits for the next command
+        while True:
+            if await redis_client.xlen(KEYS.slot_commands("a/0")) == 1:
+                break
             await asyncio.sleep(0.01)
     closing = asyncio.create_task(lease.aclose())
     await asyncio.sleep(0)  # `aclose` has cancelled the sender and awaits its end
