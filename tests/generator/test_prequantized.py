@@ -46,6 +46,13 @@ def fp8_file(tmp_path_factory: pytest.TempPathFactory, tiny_config: ModelConfig)
     return {"path": path, "text_encoder": root / "ltx2-tiny-fp8-text_encoder"}
 
 
+@pytest.fixture(scope="module")
+def fp8_generator(fp8_file: dict[str, Path]) -> LTX2Generator:
+    """The whole build under `--quantization fp8`: load, then `apply_speedups` (which must leave the mapped
+    layers alone)."""
+    return generator(fp8_file, "fp8")
+
+
 def generator(files: dict[str, Path], quantization: str) -> LTX2Generator:
     spec = GeneratorSpec(
         model="tiny",
@@ -64,9 +71,9 @@ def stored(tensors: dict[str, torch.Tensor], layer: str) -> tuple[torch.Tensor, 
     return tensors[official], tensors[official.removesuffix("weight") + "weight_scale"]
 
 
-def test_fp8_weights_are_mapped_as_stored(fp8_file: dict[str, Path]) -> None:
+def test_fp8_weights_are_mapped_as_stored(fp8_file: dict[str, Path], fp8_generator: LTX2Generator) -> None:
     tensors = load_file(str(fp8_file["path"]))
-    transformer = generator(fp8_file, "fp8").pipeline.c.transformer
+    transformer = fp8_generator.pipeline.c.transformer
     mapped = {name: m for name, m in transformer.named_modules() if isinstance(m, Float8Linear)}
     kept = {
         n: m
@@ -87,10 +94,12 @@ def test_fp8_weights_are_mapped_as_stored(fp8_file: dict[str, Path]) -> None:
         assert torch.equal(layer.weight, (weight.float() * scale).to(torch.bfloat16)), name
 
 
-def test_mapped_linear_computes_with_the_stored_weight(fp8_file: dict[str, Path]) -> None:
+def test_mapped_linear_computes_with_the_stored_weight(
+    fp8_file: dict[str, Path], fp8_generator: LTX2Generator
+) -> None:
     """Its output is the exact product of the per-token quantized input and `weight * weight_scale`."""
     tensors = load_file(str(fp8_file["path"]))
-    transformer = generator(fp8_file, "fp8").pipeline.c.transformer
+    transformer = fp8_generator.pipeline.c.transformer
     name, layer = next((n, m) for n, m in transformer.named_modules() if isinstance(m, Float8Linear))
     weight, scale = stored(tensors, name)
     torch.manual_seed(0)
@@ -108,8 +117,10 @@ def test_mapped_linear_computes_with_the_stored_weight(fp8_file: dict[str, Path]
     torch.testing.assert_close(got.double(), want, rtol=LINEAR_RTOL, atol=1e-5 * float(want.abs().max()))
 
 
-def test_fp8_segment_matches_the_dequantized_bf16_model(fp8_file: dict[str, Path]) -> None:
-    fp8, bf16 = generator(fp8_file, "fp8"), generator(fp8_file, "none")
+def test_fp8_segment_matches_the_dequantized_bf16_model(
+    fp8_file: dict[str, Path], fp8_generator: LTX2Generator
+) -> None:
+    fp8, bf16 = fp8_generator, generator(fp8_file, "none")
     assert not any(isinstance(m, Float8Linear) for m in bf16.pipeline.c.transformer.modules())
     state = bf16.new_stream(seed=1)
     plan, _ = bf16.plan(state, SegmentRequest(prompt="a", segment_idx=0))
