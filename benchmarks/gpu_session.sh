@@ -11,7 +11,13 @@
 # (tests/generator/test_gpu_speed.py + test_nvfp4.py); gpu-replay-tests (test_gpu_replay.py: replay and fork
 # within the stated tolerance);
 # gpu-tests (`pytest -m gpu tests/generator/test_gpu.py`; needs .whl/test/: pytest-asyncio, and pytest 9.2 +
-# pluggy + iniconfig for an image whose pytest is older than 8.4). BENCH_REPEATS (default 2) timed streams per
+# pluggy + iniconfig for an image whose pytest is older than 8.4); sequence parallelism (issues 12, 15; 4 GPUs
+# for all of it, 2 for the first half): sp-tests (test_gpu_sequence_parallel.py, tiny over NCCL, 2 and 4
+# ranks vs one GPU) and sp-sweep (19B random weights, eager bf16, cuDNN attention, one warm-up segment then
+# segment 0 + one continuation per run, `--lean`: 1280x704 on 1 GPU and on 2 GPUs at once on disjoint GPUs,
+# then 1920x1088 on 2, then 1280x704 and 1920x1088 on 4; 1920x1088 decodes in VAE tiles to fit 80 GB;
+# each run writes $OUT/sp-<geometry>-sp<N>.json after every segment, then $OUT/sp-summary.json has the
+# scaling efficiencies). BENCH_REPEATS (default 2) timed streams per
 # pipeline step; BENCH_DEADLINE_S (default 580) seconds after which no step starts and each step's timeout is
 # cut to what is left. `.whl/` holds the runtime's wheels for the image's python 3.12 (not installed there) and
 # an xz-compressed static FFmpeg (imageio-ffmpeg 0.6.0's binary; the wheel itself does not fit in the 64 MiB
@@ -45,10 +51,56 @@ REPEATS=${BENCH_REPEATS:-2}
 DEADLINE=${BENCH_DEADLINE_S:-580}
 limit() { local left=$((DEADLINE - $(elapsed))); echo $((left < $1 ? left : $1)); }
 
+pytest_setup() {  # the test tools the image may lack, from .whl/test/
+    python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --target /tmp/site \
+        .whl/test/pytest_asyncio-*.whl
+    python3 -c "import pytest, sys; sys.exit(tuple(map(int, pytest.__version__.split('.')[:2])) < (8, 4))" \
+        || python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade \
+            --target /tmp/site .whl/test/pytest-*.whl .whl/test/pluggy-*.whl .whl/test/iniconfig-*.whl
+    python3 -m pytest --version
+}
+
+# one sequence-parallel pipeline run: sp_run NAME GPUS MAX_S ARGS... (skipped when under 30 s are left);
+# $SP_RUN_ARGS (default: the 19B model's random weights, cuDNN attention) comes last, so a CPU rehearsal can
+# swap in `--model tiny --device cpu --attention sdpa --width 128 --height 64`
+sp_run() {
+    local name=$1 gpus=$2 most=$3
+    shift 3
+    if [ "$(limit 9999)" -lt 30 ]; then echo "[$name] skipped: deadline"; return 0; fi
+    # shellcheck disable=SC2086  # SP_RUN_ARGS is a list of flags
+    CUDA_VISIBLE_DEVICES=$gpus timeout "$(limit "$most")" python3 -m benchmarks.pipeline --lean --repeats 1 \
+        --segments 2 --out "$OUT/sp-$name.json" "$@" ${SP_RUN_ARGS:---checkpoint random --attention cudnn} 2>&1 \
+        | sed -u "s/^/[$name] /"
+    echo "[$name] rc=${PIPESTATUS[0]} (t=$(elapsed) s)"
+}
+
 touch /tmp/bench-marker
 collect() {  # results written since the marker (the tree's committed results stay behind)
     find benchmarks/results -name '*.json' -newer /tmp/bench-marker -exec cp -v {} "$OUT"/ \;
-    touch /tmp/bench-marker
+    pytest_setup() {  # the test tools the image may lack, from .whl/test/
+    python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --target /tmp/site \
+        .whl/test/pytest_asyncio-*.whl
+    python3 -c "import pytest, sys; sys.exit(tuple(map(int, pytest.__version__.split('.')[:2])) < (8, 4))" \
+        || python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade \
+            --target /tmp/site .whl/test/pytest-*.whl .whl/test/pluggy-*.whl .whl/test/iniconfig-*.whl
+    python3 -m pytest --version
+}
+
+# one sequence-parallel pipeline run: sp_run NAME GPUS MAX_S ARGS... (skipped when under 30 s are left);
+# $SP_RUN_ARGS (default: the 19B model's random weights, cuDNN attention) comes last, so a CPU rehearsal can
+# swap in `--model tiny --device cpu --attention sdpa --width 128 --height 64`
+sp_run() {
+    local name=$1 gpus=$2 most=$3
+    shift 3
+    if [ "$(limit 9999)" -lt 30 ]; then echo "[$name] skipped: deadline"; return 0; fi
+    # shellcheck disable=SC2086  # SP_RUN_ARGS is a list of flags
+    CUDA_VISIBLE_DEVICES=$gpus timeout "$(limit "$most")" python3 -m benchmarks.pipeline --lean --repeats 1 \
+        --segments 2 --out "$OUT/sp-$name.json" "$@" ${SP_RUN_ARGS:---checkpoint random --attention cudnn} 2>&1 \
+        | sed -u "s/^/[$name] /"
+    echo "[$name] rc=${PIPESTATUS[0]} (t=$(elapsed) s)"
+}
+
+touch /tmp/bench-marker
 }
 
 for step in "$@"; do
@@ -59,16 +111,27 @@ for step in "$@"; do
         tests=tests/generator/test_gpu.py
         [ "$step" = gpu-speed-tests ] && tests="tests/generator/test_gpu_speed.py tests/generator/test_nvfp4.py"
         [ "$step" = gpu-replay-tests ] && tests=tests/generator/test_gpu_replay.py
-        python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --target /tmp/site \
-            .whl/test/pytest_asyncio-*.whl
-        python3 -c "import pytest, sys; sys.exit(tuple(map(int, pytest.__version__.split('.')[:2])) < (8, 4))" \
-            || python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade \
-                --target /tmp/site .whl/test/pytest-*.whl .whl/test/pluggy-*.whl .whl/test/iniconfig-*.whl
-        python3 -m pytest --version
+        pytest_setup
         # only the plugins the ini needs (asyncio_mode, timeout): the image's others are not ours to vet
         PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 DREAMVERSE_GPU_REPORT="$OUT/gpu-tests.jsonl" \
             timeout "$(limit 300)" python3 -m pytest -p pytest_asyncio.plugin -p pytest_timeout \
             -p no:cacheprovider -m gpu $tests -q
+        rc=$? ;;
+    sp-tests)
+        pytest_setup
+        PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 DREAMVERSE_GPU_REPORT="$OUT/gpu-tests.jsonl" \
+            timeout "$(limit 150)" python3 -m pytest -p pytest_asyncio.plugin -p pytest_timeout \
+            -p no:cacheprovider -m gpu tests/generator/test_gpu_sequence_parallel.py -q
+        rc=$? ;;
+    sp-sweep)
+        # sp 1 and sp 2 at once on disjoint GPUs (own memory, own NVLink pair; the host has cores to spare)
+        sp_run 1280x704-sp1 0 150 --width 1280 --height 704 &
+        sp_run 1280x704-sp2 1,2 150 --width 1280 --height 704 --sp-size 2 &
+        wait
+        sp_run 1920x1088-sp2 0,1 150 --width 1920 --height 1088 --vae-tiling --sp-size 2
+        sp_run 1280x704-sp4 0,1,2,3 120 --width 1280 --height 704 --sp-size 4
+        sp_run 1920x1088-sp4 0,1,2,3 150 --width 1920 --height 1088 --vae-tiling --sp-size 4
+        python3 -m benchmarks.sequence_parallel "$OUT/sp-summary.json" "$OUT"/sp-*-sp*.json
         rc=$? ;;
     fp8-linear)
         timeout "$(limit 150)" python3 -m benchmarks.fp8_linear

@@ -16,6 +16,18 @@ FLOPs at the measured peak of the linears' precision (an 8192^3 bf16 matmul, or 
 
 `--checkpoint random` builds seeded random weights directly on the device (no Gemma 12B: prompts map to
 random features of Gemma's shape; the JSON says so).
+
+`--sp-size N` runs the generator sequence-parallel on N ranks, one process and GPU each (NCCL; gloo with
+`--device cpu`), through `benchmarks/sequence_parallel.py`; rank 0 writes the JSON, with every rank's peak
+memory per segment. The stock baseline is single-GPU and is skipped. Text encoding, upsampling and the
+decodes run whole on every rank (the serial part). `--lean` skips the stock baseline, the FLOP count (two
+eager segments), the decode autotuner A/B and the peak-TFLOP/s measurement, for runs that only need
+seconds; `--vae-tiling` decodes video with diffusers' spatial tiles (bounds decode memory at 1920x1088).
+With `--out` the JSON is rewritten after every timed segment (`"complete": false` until the end), so a run
+cut short still leaves what it measured. `--reference-json` adds scaling efficiency against earlier runs.
+
+    python -m benchmarks.pipeline --checkpoint random --lean --sp-size 2 --width 1280 --height 704
+    python -m benchmarks.pipeline --model tiny --device cpu --lean --sp-size 2 --out /tmp/sp2.json
 """
 
 from __future__ import annotations
@@ -34,6 +46,7 @@ import torch
 
 from benchmarks.common import device_info, git_info, write_result
 from benchmarks.flops import count_step_flops, measured_peaks, stage_efficiency
+from benchmarks.sequence_parallel import launch, peaks_per_rank, scaling_efficiency
 from dreamverse.generator.base import AudioTrack, SegmentRequest
 from dreamverse.generator.ltx2.streaming_pipeline import (
     LTX2Generator,
@@ -78,6 +91,20 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--out", type=Path, default=None, help="JSON path (default: benchmarks/results/pipeline-*.json)"
     )
+    parser.add_argument(
+        "--sp-size", type=int, default=1, help="sequence-parallel ranks (GeneratorSpec.sp_size)"
+    )
+    parser.add_argument(
+        "--lean", action="store_true", help="skip the stock baseline, FLOP count, decode A/B and peak TFLOP/s"
+    )
+    parser.add_argument("--vae-tiling", action="store_true", help="decode video in diffusers' spatial tiles")
+    parser.add_argument(
+        "--reference-json",
+        type=Path,
+        action="append",
+        default=[],
+        help="a finished run (same settings, fewer ranks) to compute scaling efficiency against",
+    )
     return parser.parse_args()
 
 
@@ -95,11 +122,20 @@ def _peak_gib(device: torch.device) -> float | None:
     return torch.cuda.max_memory_allocated(device) / 2**30 if device.type == "cuda" else None
 
 
-def run_ours(generator: LTX2Generator, repeats: int, segments: int, device: torch.device) -> dict[str, Any]:
+def run_ours(
+    generator: LTX2Generator,
+    repeats: int,
+    segments: int,
+    device: torch.device,
+    on_segment: Callable[[dict[str, Any]], None] | None = None,
+) -> dict[str, Any]:
     """Warm-up (what `LTX2Generator.warmup` renders: segment 0 and, compiled or graphed, continuations up to
     every audio length; each timed), then `repeats` streams of `segments` segments (continuations cycle
-    through audio lengths 168, 168, 167 at 121 frames)."""
+    through audio lengths 168, 168, 167 at 121 frames). `on_segment` sees the results so far after each
+    timed segment. Real-time factor: the seconds of video the segment adds (all of segment 0, a
+    continuation less its overlap) over its wall time."""
     state = generator.new_stream(seed=10)
+    geometry = generator.geometry
     warmup_s: list[float] = []
     for idx in range(generator.warmup_segments()):
         started = time.perf_counter()
@@ -123,17 +159,23 @@ def run_ours(generator: LTX2Generator, repeats: int, segments: int, device: torc
                     first_frames = now
             _sync(device)
             total = time.perf_counter() - started
+            played = geometry.num_frames - (geometry.overlap_frames if idx > 0 else 0)
+            peaks = peaks_per_rank(device)
             runs.append(
                 {
                     "segment_idx": idx,
                     "total_s": total,
+                    "realtime_factor": played / geometry.fps / total,
                     "first_audio_s": first_audio,
                     "first_frames_s": first_frames,
                     "stages_s": generator.last_timings().seconds,
-                    "peak_memory_gib": _peak_gib(device),
+                    "peak_memory_gib": max((p for p in peaks if p is not None), default=None),
+                    "peak_memory_gib_per_rank": peaks,
                 }
             )
             logger.info("ours segment %d: %.3f s %s", idx, total, runs[-1]["stages_s"])
+            if on_segment is not None:
+                on_segment({"warmup_s": warmup_s, "runs": runs})
     return {"warmup_s": warmup_s, "runs": runs}
 
 
@@ -268,27 +310,23 @@ def speedup_vs_stock(ours: dict[str, Any], baseline: dict[str, Any]) -> dict[str
     }
 
 
-def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    args = parse_args()
-    device = torch.device(args.device)
-    spec = GeneratorSpec(
-        model=args.model,
-        checkpoint=args.checkpoint,
-        device=args.device,
-        dtype=args.dtype,
-        width=args.width,
-        height=args.height,
-        num_frames=args.frames,
-        schedule=args.schedule,
-        compile=args.compile and not args.compile_static,
-        quantization=args.quantization,
-        cuda_graphs=args.cuda_graphs,
-        attention=args.attention,
-    )
-    # the transformer as loaded: the stock baseline and the FLOP count see it before any speed-up
-    (generator, load_s) = _timed(lambda: build_ltx2_generator(spec, speedups=False), device)
-    result: dict[str, Any] = {
+def _write(args: argparse.Namespace, result: dict[str, Any], device: torch.device) -> Path:
+    if args.out is None:
+        name = f"pipeline-{args.model}-{'random' if result['weights'] == 'random' else 'loaded'}"
+        keys = ("model", "checkpoint", "geometry", "schedule", "dtype", "compile", "quantization", "sp_size")
+        settings = {k: result[k] for k in keys}
+        settings["attention"] = args.attention
+        settings["cuda_graphs"] = args.cuda_graphs
+        return write_result(name, settings, result, use_gpu=device.type == "cuda")
+    result["git"] = git_info()
+    result["machine"] = device_info(device.type == "cuda")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2, default=str) + "\n")
+    return args.out
+
+
+def _describe(args: argparse.Namespace, generator: LTX2Generator, load_s: float) -> dict[str, Any]:
+    return {
         "benchmark": "pipeline",
         "model": args.model,
         "checkpoint": args.checkpoint or "(tiny seeded random)",
@@ -305,23 +343,54 @@ def main() -> None:
         "schedule": args.schedule,
         "dtype": args.dtype,
         "device": args.device,
+        "sp_size": args.sp_size,
+        "sequence_parallel": "Ulysses over heads (generator/ltx2/parallel.py); decodes whole on every rank"
+        if args.sp_size > 1
+        else None,
         "compile": "static (dynamic=False)" if args.compile_static else args.compile,
         "quantization": args.quantization,
         "cuda_graphs": args.cuda_graphs,
         "attention": args.attention,
+        "vae_tiling": args.vae_tiling,
         "segments_per_stream": args.segments,
         "load_s": load_s,
-        "environment": environment(device),
+        "environment": environment(torch.device(args.device)),
+        "complete": False,
     }
-    if not args.no_baseline:
+
+
+def run(args: argparse.Namespace, rank: int = 0) -> None:
+    """The benchmark on one rank (every rank of a sequence-parallel group runs it; rank 0 writes)."""
+    device = torch.device(args.device)
+    spec = GeneratorSpec(
+        model=args.model,
+        checkpoint=args.checkpoint,
+        device=args.device,
+        dtype=args.dtype,
+        width=args.width,
+        height=args.height,
+        num_frames=args.frames,
+        schedule=args.schedule,
+        compile=args.compile and not args.compile_static,
+        quantization=args.quantization,
+        cuda_graphs=args.cuda_graphs,
+        attention=args.attention,
+        sp_size=args.sp_size,
+    )
+    # the transformer as loaded: the stock baseline and the FLOP count see it before any speed-up
+    (generator, load_s) = _timed(lambda: build_ltx2_generator(spec, speedups=False), device)
+    result = _describe(args, generator, load_s)
+    if not (args.no_baseline or args.lean or args.sp_size > 1):
         result["diffusers_baseline"] = run_baseline(generator, args.repeats, device)
-    flops = count_step_flops(generator)
+    flops = None if args.lean else count_step_flops(generator)
     result["flops_per_step"] = flops
     started = time.perf_counter()
     apply_speedups(generator, spec)
     if args.compile_static:
         compile_transformer(generator.pipeline.c.transformer, dynamic=False)
         generator.compiled = True
+    if args.vae_tiling:
+        generator.pipeline.c.vae.enable_tiling()
     result["speedups_s"] = time.perf_counter() - started
     plan = generator.attention_plan
     if plan is not None:
@@ -330,14 +399,20 @@ def main() -> None:
             "timings_ms": plan.timings_ms,
             "relative_error_vs_math": plan.errors,
         }
-    result["ours"] = run_ours(generator, args.repeats, args.segments, device)
-    if device.type == "cuda":
+
+    def partial(ours: dict[str, Any]) -> None:
+        if rank == 0 and args.out is not None:
+            result["ours"] = ours
+            _write(args, result, device)
+
+    result["ours"] = run_ours(generator, args.repeats, args.segments, device, partial)
+    if device.type == "cuda" and not args.lean:
         result["video_decode_cudnn_benchmark_ab"] = decode_cudnn_benchmark_ab(generator, device)
     graphs = generator.graphs
     if graphs is not None:
         result["cuda_graph_captures"] = graphs.captures
         result["cuda_graph_capture_s"] = graphs.capture_s
-    if device.type == "cuda":
+    if device.type == "cuda" and flops is not None:
         peaks = measured_peaks(device)
         result["measured_peak_tflops"] = peaks
         result["stage_efficiency"] = stage_efficiency(
@@ -346,20 +421,29 @@ def main() -> None:
     if "diffusers_baseline" in result:
         result["speedup_vs_stock"] = speedup_vs_stock(result["ours"], result["diffusers_baseline"])
         logger.info("speed-up over stock: %s", result["speedup_vs_stock"])
-    if args.out is None:
-        name = f"pipeline-{args.model}-{'random' if result['weights'] == 'random' else 'loaded'}"
-        keys = ("model", "checkpoint", "geometry", "schedule", "dtype", "compile", "quantization")
-        settings = {k: result[k] for k in keys}
-        settings["attention"] = args.attention
-        settings["cuda_graphs"] = args.cuda_graphs
-        path = write_result(name, settings, result, use_gpu=device.type == "cuda")
+    result["scaling_efficiency"] = [
+        scaled
+        for path in args.reference_json
+        if (scaled := scaling_efficiency(result, _numbers(path))) is not None
+    ]
+    result["complete"] = True
+    if rank == 0:
+        logger.info("wrote %s", _write(args, result, device))
+
+
+def _numbers(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text())
+    numbers: dict[str, Any] = data.get("numbers", data)
+    return numbers
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    args = parse_args()
+    if args.sp_size > 1:
+        launch(run, args)
     else:
-        result["git"] = git_info()
-        result["machine"] = device_info(device.type == "cuda")
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(result, indent=2, default=str) + "\n")
-        path = args.out
-    logger.info("wrote %s", path)
+        run(args)
 
 
 if __name__ == "__main__":

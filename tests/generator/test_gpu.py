@@ -27,7 +27,7 @@ from dreamverse.generator.ltx2.pipeline import DistilledPipeline, SegmentLatents
 from dreamverse.generator.ltx2.schedules import DISTILLED_8_3
 from dreamverse.generator.ltx2.streaming_pipeline import LTX2Generator, build_ltx2_generator
 from dreamverse.generator.spec import GeneratorSpec
-from tests.support.gpu import capture_latents, relative_error, report
+from tests.support.gpu import capture_latents, full_float32, relative_error, report
 
 pytestmark = [
     pytest.mark.gpu,
@@ -52,13 +52,8 @@ FULL_SIZE_PEAK_GIB = 52.0
 @pytest.fixture
 def no_tf32() -> Iterator[None]:
     """Full float32 matmuls and convolutions (the `fp32_precision` API: the `allow_tf32` flags warn)."""
-    matmul, conv = torch.backends.cuda.matmul, torch.backends.cudnn.conv
-    before = matmul.fp32_precision, conv.fp32_precision
-    matmul.fp32_precision = conv.fp32_precision = "ieee"
-    try:
+    with full_float32():
         yield
-    finally:
-        matmul.fp32_precision, conv.fp32_precision = before
 
 
 def render_checked(generator: LTX2Generator, state: StreamState, idx: int, prompt: str) -> float:

@@ -3,8 +3,10 @@ report, relative errors and the latents a generator renders."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import torch
@@ -39,3 +41,15 @@ def capture_latents(generator: LTX2Generator) -> list[SegmentLatents]:
 
     generator.pipeline.generate = keep  # type: ignore[method-assign]
     return captured
+
+
+@contextlib.contextmanager
+def full_float32() -> Iterator[None]:
+    """IEEE float32 matmuls and convolutions on CUDA (no TF32), restored afterwards."""
+    matmul, conv = torch.backends.cuda.matmul, torch.backends.cudnn.conv
+    before = matmul.fp32_precision, conv.fp32_precision
+    matmul.fp32_precision = conv.fp32_precision = "ieee"
+    try:
+        yield
+    finally:
+        matmul.fp32_precision, conv.fp32_precision = before

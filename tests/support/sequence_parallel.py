@@ -4,6 +4,7 @@ recorded tensor by tensor, and a launcher that runs it on N ranks (one process e
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import multiprocessing
 import os
@@ -21,7 +22,7 @@ from dreamverse.generator.ltx2.pipeline import DistilledPipeline
 from dreamverse.generator.ltx2.schedules import DISTILLED_8_3
 from dreamverse.generator.ltx2.streaming_pipeline import LTX2Generator, apply_speedups, resolve_settings
 from dreamverse.generator.spec import GeneratorSpec
-from tests.support.gpu import capture_latents
+from tests.support.gpu import capture_latents, full_float32
 
 HEADS = 4
 # fork on the CPU: a rank starts at once from the test process, which has imported torch and diffusers
@@ -93,7 +94,8 @@ def _rank_main(rank: int, world: int, port: int, device_type: str, dtype: torch.
         torch.cuda.set_device(rank)
     dist.init_process_group(backend, init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=world)
     try:
-        result = render_stream(build_tiny_generator(device, dtype, world))
+        with full_float32() if device_type == "cuda" else contextlib.nullcontext():
+            result = render_stream(build_tiny_generator(device, dtype, world))
         if rank == 0:
             torch.save(result, out)
     finally:

@@ -1,0 +1,72 @@
+"""Sequence parallelism over NCCL: 2 and 4 GPUs (one process each) give the single-GPU stream.
+
+Skipped unless at least 2 CUDA GPUs are visible (the 4-rank case needs 4). The CPU test
+(`test_sequence_parallel.py`) runs the same code over gloo in `make test`; this one runs NCCL's all-to-alls
+and CUDA's kernels: the 4-head tiny model in float32 with TF32 off on every rank and in the reference,
+segment 0 and a continuation (per-token timesteps in both modalities), latents, frames and audio.
+
+Tolerance: cuBLAS picks GEMM kernels (and split-K reduction orders) by shape, and a rank's shard has 1/N of
+the tokens, so single operations round differently at ~1e-7; the continuation amplifies that ~30x through
+the VAE round trip of its overlap frames (3e-6 measured on the CPU at 4 ranks). `REL` = 1e-4 leaves a 30x
+margin over that and stays 80x under what a token's timestep or RoPE position taken from the wrong shard
+does (8e-3 to 7e-2, measured on the CPU). Frames are uint8: within one level. Each case appends its errors
+to `$DREAMVERSE_GPU_REPORT` before asserting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import torch
+
+from tests.support.gpu import full_float32, relative_error, report
+from tests.support.sequence_parallel import build_tiny_generator, render_stream, run_ranks
+
+pytestmark = [
+    pytest.mark.gpu,
+    pytest.mark.skipif(
+        not torch.cuda.is_available() or torch.cuda.device_count() < 2, reason="needs 2 or more CUDA GPUs"
+    ),
+    pytest.mark.filterwarnings("ignore::DeprecationWarning:torch"),
+]
+
+REL = 1e-4
+RANK_TIMEOUT_S = 180.0
+
+
+@pytest.fixture(scope="module")
+def single_gpu() -> Iterator[dict[str, torch.Tensor]]:
+    with full_float32():
+        yield render_stream(build_tiny_generator("cuda:0", torch.float32, sp_size=1))
+    torch.cuda.empty_cache()
+
+
+@pytest.mark.parametrize("ranks", [2, 4])
+def test_sequence_parallel_over_nccl_equals_single_gpu(
+    single_gpu: dict[str, torch.Tensor], ranks: int
+) -> None:
+    if torch.cuda.device_count() < ranks:
+        pytest.skip(f"needs {ranks} GPUs, {torch.cuda.device_count()} visible")
+    got = run_ranks(ranks, "cuda", torch.float32, RANK_TIMEOUT_S)
+    errors = {
+        name: relative_error(got[name], want)
+        for name, want in single_gpu.items()
+        if want.dtype != torch.uint8
+    }
+    frame_levels = {
+        name: int((got[name].int() - want.int()).abs().max())
+        for name, want in single_gpu.items()
+        if want.dtype == torch.uint8
+    }
+    report(
+        "sequence_parallel_nccl",
+        ranks=ranks,
+        gpu=torch.cuda.get_device_name(0),
+        relative_errors=errors,
+        frame_max_levels=frame_levels,
+        tolerance=REL,
+    )
+    assert got.keys() == single_gpu.keys()
+    assert all(error <= REL for error in errors.values()), errors
+    assert all(levels <= 1 for levels in frame_levels.values()), frame_levels
