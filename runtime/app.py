@@ -140,7 +140,16 @@ async def _start(settings: Settings, specs: list[WorkerSpec], stack: contextlib.
     )
     services = SessionServices(prompts, safety, cfg.max_image_bytes, cfg.max_image_pixels, segments)
     tg = await stack.enter_async_context(asyncio.TaskGroup())
-    registry = SessionRegistry(settings, slots, services, tg, __version__)
+    takeovers = None
+    if settings.cluster.redis:
+        from dreamverse.runtime.cluster import setup
+        from dreamverse.runtime.cluster.queue import RedisSlotQueue
+
+        assert isinstance(slots, RedisSlotQueue)
+        takeovers = setup.takeovers(settings, slots, tg)
+    registry = SessionRegistry(settings, slots, services, tg, __version__, takeovers)
+    if takeovers is not None:
+        setup.watch_takeovers(registry, tg, stack)
     stack.callback(registry.close_all)  # runs before the task group waits for the sessions
     if pool is not None:
         logger.info(

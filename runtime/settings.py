@@ -238,6 +238,12 @@ class ClusterSettings(BaseSettings):
     ticket_ttl_s: float = Field(5.0, gt=0, description="A queued or leased session a replica stops renewing.")
     stream_max_len: int = Field(4096, gt=0, description="Entries kept in a session's Redis event stream.")
     stream_ttl_s: float = Field(600.0, gt=0, description="An idle session event stream expires after this.")
+    snapshot_ttl_s: float = Field(
+        600.0, gt=0, description="A session snapshot (for a takeover) not refreshed this long expires."
+    )
+    snapshot_max_bytes: int = Field(
+        64 * 2**20, gt=0, description="Largest session snapshot, continuation state included; none past it."
+    )
     agent_id: str | None = Field(None, description="`dreamverse-worker`: this agent's id (default: random).")
 
 

@@ -7,8 +7,16 @@ script (`_DISPATCH`), so replicas dispatching at the same moment never hand one 
 
 Each replica runs one poll loop for all its tickets: it refreshes their liveness (a replica that dies stops
 refreshing; `AgentRegistry.sweep` then drops its tickets and frees its slots), picks up slots handed to
-them, and tells each waiter its position whenever it changes. A ticket that vanished without a slot (Redis
+them, and tells each waiter its position whenever it changes. It also reads the queue's length: while
+sessions of other replicas wait, `on_waiting` is called here too (a detached session of this replica gives
+its slot up for them at its next boundary). A ticket that vanished without a slot (Redis
 restarted empty) joins the queue again.
+
+A session taken over from a replica that died still holds its slot there (its ticket is its id, and the
+agent may still be rendering for it): `expect_adoption` names that slot, and the session's next `acquire`
+adopts it when it is still held by that ticket and its agent lives (the stream that was rendering is
+cancelled), instead of queueing behind everyone. The replica that lost a session `forget`s its lease:
+the slot is the new owner's, so it is not released.
 """
 
 from __future__ import annotations
@@ -107,6 +115,19 @@ return 1
 )
 
 
+# KEYS: busy, agents, tickets. ARGV: slot, ticket, ttl ms.
+_ADOPT = (
+    NOW_MS
+    + """
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+local agent = string.match(ARGV[1], '^(.*)/[^/]*$')
+local deadline = tonumber(redis.call('ZSCORE', KEYS[2], agent))
+if not deadline or deadline < now then return 0 end
+redis.call('ZADD', KEYS[3], now + tonumber(ARGV[3]), ARGV[2])
+return 1
+"""
+)
+
 # KEYS: tickets. ARGV: ttl ms, tickets…
 _REFRESH = (
     NOW_MS
@@ -148,10 +169,14 @@ class RedisSlotQueue:
         self._enqueue = redis.register_script(_ENQUEUE)
         self._dispatch = redis.register_script(_DISPATCH)
         self._release = redis.register_script(_RELEASE)
+        self._adopt = redis.register_script(_ADOPT)
+        self._adoptable: dict[str, tuple[str, str | None]] = {}  # session → (slot, stream) to adopt
+        self._forgotten: list[RemoteLease] = []
         self._waiting: dict[str, _Ticket] = {}
         self.on_waiting: list[Callable[[], None]] = []  # called when a session of this replica waits
         self.requeues_lost_sessions = True  # another agent can take a session whose agent died
         self._held: dict[str, RemoteLease] = {}
+        self._queued_anywhere = 0  # the shared queue's length at the last poll
         self._releasing: list[RemoteLease] = []
         self._release_lock = asyncio.Lock()  # one flush at a time: `acquire` can wait for one to end
         self._refresh = redis.register_script(_REFRESH)
@@ -163,8 +188,13 @@ class RedisSlotQueue:
         self.is_reachable = False
 
     @property
+    def redis(self) -> Redis:
+        return self._redis
+
+    @property
     def depth(self) -> int:
-        return len(self._waiting)
+        """Sessions waiting for a slot, on any replica (as of the last poll) or on this one."""
+        return max(len(self._waiting), self._queued_anywhere)
 
     def counts(self) -> dict[str, int]:
         """The embedded pool's keys: slots of live agents as `ready`/`busy`; none while Redis is away."""
@@ -224,6 +254,9 @@ class RedisSlotQueue:
         # just now) must land first, or it would drop the ticket this call is about to queue.
         async with self._release_lock:
             await self._flush_releases()
+        adoptable = self._adoptable.pop(session_id, None)
+        if adoptable is not None and (adopted := await self._adopt_slot(session_id, *adoptable)):
+            return adopted
         ticket = _Ticket(session_id, notify, front)
         await self._join(ticket)
         self._waiting[session_id] = ticket
@@ -235,6 +268,34 @@ class RedisSlotQueue:
         except BaseException:
             await self._leave(ticket)
             raise
+
+    def expect_adoption(self, session_id: str, slot: str, stream_id: str | None) -> None:
+        """A session taken over from another replica held `slot`: its next `acquire` tries that first."""
+        self._adoptable[session_id] = (slot, stream_id)
+
+    async def _adopt_slot(self, session_id: str, slot: str, stream_id: str | None) -> RemoteLease | None:
+        k, ttl_ms = self._keys, int(self._config.ticket_ttl_s * 1000)
+        async with self._guard("adopt a slot"):
+            keys = [k.busy_slots, k.agents, k.tickets]
+            adopted = await self._adopt(keys=keys, args=[slot, session_id, ttl_ms])
+            seq = await self._redis.get(k.session_seq(session_id)) if adopted else None
+        if not adopted:
+            return None
+        lease = self._lease(session_id, slot.encode(), int(seq or 0))
+        if stream_id is not None:
+            lease.cancel(stream_id)  # the previous replica's stream, if the agent is still on it
+        self._held[session_id] = lease
+        logger.info("session %s adopted slot %s from the replica that served it", session_id, slot)
+        return lease
+
+    def forget(self, lease: Lease) -> None:
+        """Drop a lease without releasing its slot (another replica took the session and the slot over)."""
+        assert isinstance(lease, RemoteLease), "a lease of another slot source"
+        lease.released = True
+        if self._held.get(lease.session_id) is lease:
+            del self._held[lease.session_id]
+        self._forgotten.append(lease)
+        self._wake.set()
 
     def release(self, lease: Lease) -> None:
         """Give the slot back (sync, like the embedded queue: the Redis calls run in the poll loop)."""
@@ -325,6 +386,7 @@ class RedisSlotQueue:
             async with self._redis.pipeline(transaction=False) as pipe:
                 pipe.zcard(k.free_slots)
                 pipe.hlen(k.busy_slots)
+                pipe.zcard(k.queue)
                 if tickets:
                     await self._refresh(
                         keys=[k.tickets], args=[int(self._config.ticket_ttl_s * 1000), *tickets], client=pipe
@@ -334,9 +396,12 @@ class RedisSlotQueue:
                     pipe.zrank(k.queue, ticket.session_id)
                     pipe.get(k.session_seq(ticket.session_id))
                 replies = await pipe.execute()
-        free, busy = replies[0], replies[1]
+        free, busy, self._queued_anywhere = replies[0], replies[1], replies[2]
         self.counts_cache = {"total": free + busy, "available": free}
-        offset = 3 if tickets else 2
+        if self._queued_anywhere > len(self._waiting):  # sessions of other replicas wait
+            for callback in self.on_waiting:
+                callback()
+        offset = 4 if tickets else 3
         for i, ticket in enumerate(waiting):
             slot, rank, seq = replies[offset + 3 * i : offset + 3 * i + 3]
             await self._settle(ticket, slot, rank, int(seq or 0))
@@ -385,6 +450,8 @@ class RedisSlotQueue:
 
     async def _flush_releases(self) -> None:
         k = self._keys
+        while self._forgotten:
+            await self._forgotten.pop(0).aclose()  # sends what it had queued (a last `CancelStream`)
         while self._releasing:
             lease = self._releasing.pop(0)
             await lease.aclose()

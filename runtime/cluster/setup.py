@@ -1,13 +1,19 @@
-"""`dreamverse-server --redis URL`: the replica's Redis client and shared slot queue, built from settings."""
+"""`dreamverse-server --redis URL`: the replica's Redis client, shared slot queue and session takeovers,
+built from settings."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
+import secrets
 
 from redis.asyncio import Redis
 
 from dreamverse.runtime.cluster.queue import QueueConfig, RedisSlotQueue
+from dreamverse.runtime.cluster.snapshots import SnapshotStore
+from dreamverse.runtime.cluster.takeover import TakeoverConfig, Takeovers
+from dreamverse.runtime.session.registry import SessionRegistry
 from dreamverse.runtime.settings import Settings
 from dreamverse.workers.remote.keys import Keys
 from dreamverse.workers.remote.lease import RemoteLeaseConfig
@@ -45,3 +51,24 @@ async def start_redis_slots(settings: Settings, stack: contextlib.AsyncExitStack
     stack.push_async_callback(slots.stop)
     logger.info("scale-out: slot queue in Redis (prefix %r)", cluster.redis_prefix)
     return slots
+
+
+def takeovers(settings: Settings, slots: RedisSlotQueue, tg: asyncio.TaskGroup) -> Takeovers:
+    cluster = settings.cluster
+    store = SnapshotStore(slots.redis, Keys(cluster.redis_prefix), cluster.snapshot_ttl_s)
+    config = TakeoverConfig(
+        replica_id=f"replica-{secrets.token_hex(6)}",
+        max_bytes=cluster.snapshot_max_bytes,
+        timeout_s=cluster.redis_timeout_s,
+        watch_interval_s=max(0.25, cluster.redis_poll_s * 10),
+    )
+    return Takeovers(store, slots, config, tg)
+
+
+def watch_takeovers(
+    registry: SessionRegistry, tg: asyncio.TaskGroup, stack: contextlib.AsyncExitStack
+) -> None:
+    """Hand off sessions other replicas take over; stopped before the task group waits for its tasks."""
+    assert registry.takeovers is not None
+    task = tg.create_task(registry.takeovers.watch(registry.sessions), name="takeover-watch")
+    stack.callback(task.cancel)

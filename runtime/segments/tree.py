@@ -45,6 +45,15 @@ class SegmentTree:
         self._next_node_id = 0
         self._next_branch = 0
 
+    @classmethod
+    def restored(cls, nodes: list[SegmentNode], branches: list[Branch]) -> SegmentTree:
+        """A tree as another replica had it (a takeover): same nodes and branches, new ones numbered on."""
+        tree = cls()
+        tree.nodes = {node.node_id: node for node in nodes}
+        tree.branches = {branch.branch_id: branch for branch in branches}
+        tree._next_node_id = max(tree.nodes, default=-1) + 1
+        return tree
+
     def new_branch(self, parent_id: int | None = None, branch_id: str | None = None) -> Branch:
         """A branch starting fresh (`parent_id` None) or continuing from the end of node `parent_id`."""
         if branch_id is None:

@@ -1,4 +1,8 @@
-"""The socket currently attached to a session: a bounded outbox drained by one writer task."""
+"""The socket currently attached to a session: a bounded outbox drained by one writer task.
+
+`written()` tells when everything queued so far has been handed to the socket: what a snapshot for another
+replica may count as delivered (after a `kill -9` the kernel still sends what it was handed).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 logger = logging.getLogger(__name__)
 
 Outgoing = str | bytes
+_Marker = asyncio.Future[None]  # resolved by the writer when it gets there
 
 
 class SlowClient(Exception):
@@ -19,11 +24,11 @@ class SlowClient(Exception):
 class Attachment:
     def __init__(self, websocket: WebSocket, *, outbox_size: int, send_timeout_s: float) -> None:
         self.websocket = websocket
-        self._outbox: asyncio.Queue[Outgoing | None] = asyncio.Queue(maxsize=outbox_size)
+        self._outbox: asyncio.Queue[Outgoing | _Marker | None] = asyncio.Queue(maxsize=outbox_size)
         self._send_timeout_s = send_timeout_s
         self.gone = asyncio.Event()
 
-    async def put(self, item: Outgoing) -> None:
+    async def put(self, item: Outgoing | _Marker) -> None:
         """Queue a message; waits while the outbox is full (back-pressure), up to the send timeout."""
         if self.gone.is_set():
             return
@@ -45,6 +50,18 @@ class Attachment:
         except asyncio.QueueFull:
             self.gone.set()
 
+    async def written(self) -> bool:
+        """Wait until everything queued before this call was written; False if the socket went first."""
+        marker: _Marker = asyncio.get_running_loop().create_future()
+        await self.put(marker)
+        gone: asyncio.Future[object] = asyncio.ensure_future(self.gone.wait())
+        waiting: set[asyncio.Future[object]] = {marker, gone}  # type: ignore[arg-type]
+        try:
+            await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            gone.cancel()
+        return marker.done() and not marker.cancelled()
+
     def finish(self) -> None:
         """Let the writer send what is queued, then stop."""
         try:
@@ -56,6 +73,9 @@ class Attachment:
         """The only writer of this socket."""
         try:
             while (item := await self._outbox.get()) is not None:
+                if isinstance(item, asyncio.Future):
+                    item.set_result(None)
+                    continue
                 async with asyncio.timeout(self._send_timeout_s):
                     if isinstance(item, bytes):
                         await self.websocket.send_bytes(item)

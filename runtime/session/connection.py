@@ -136,7 +136,7 @@ async def _resume(
 ) -> Session:
     """Swap the socket's fresh session for the one it resumes; on failure keep the fresh one."""
     try:
-        resumed = registry.resume(msg.session_id, msg.resume_token)
+        resumed = await registry.resume(msg.session_id, msg.resume_token)
     except DreamverseError as exc:
         await attachment.put(to_error_event(exc).model_dump_json())
         return fresh  # the client may start fresh on this socket

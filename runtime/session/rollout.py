@@ -21,6 +21,11 @@ holds the client (every segment's state crosses to it anyway), so no worker's de
 A cut segment is never skipped: it is announced again (`segment_restarted` first) and its media starts
 over with a new `media_init`; what the client already has of finished segments is never sent twice.
 
+A segment a socket got whole (its `ltx2_segment_complete` included) is *delivered*: the host hears of it
+(`segment_delivered`) and may snapshot the rollout from there (`delivered_through`, `delivered_state`, the
+prompts already chosen for later segments), so another replica can go on with it (`chosen`: render those
+segments with the prompts they were given here, the same frames).
+
 A rollout renders one branch of the session's segment tree: a fresh one from segment 0, or one that goes on
 from a saved continuation state (a fork, a switch) at `first_idx`. Each finished segment (its prompt, seed,
 saved state and fMP4) is handed to the host to record.
@@ -78,6 +83,8 @@ class RolloutHost(Protocol):
 
     def boundary_reached(self) -> None: ...
 
+    def segment_delivered(self) -> None: ...
+
     async def record_segment(self, branch_id: str, segment: FinishedSegment) -> None: ...
 
 
@@ -125,6 +132,7 @@ class Rollout:
         branch_id: str,
         first_idx: int = 0,
         resume_state: bytes | None = None,
+        chosen: dict[int, PromptChoice] | None = None,
     ) -> None:
         self.host = host
         self.lease = lease
@@ -140,7 +148,9 @@ class Rollout:
         self.first_idx = first_idx  # > 0: the branch goes on from `resume_state` (a fork, a switch)
         self._saved_state: bytes | None = resume_state  # after the last finished segment
         self.next_to_finish = first_idx
-        self._cut: dict[int, PromptChoice] = {}  # segments cut by a lost worker: rendered again with these
+        self.delivered_through = first_idx  # the first segment no socket has had whole
+        self.delivered_state = resume_state  # the continuation state after the one before it
+        self._chosen = dict(chosen or {})  # prompts picked before: cut by a lost worker, or another replica
         self.is_at_boundary = False  # held with nothing on the worker: may be parked (cancelled, resumed)
 
     async def run(self) -> None:
@@ -161,7 +171,7 @@ class Rollout:
         """The worker was lost: forget what was in flight on it (to be rendered again with the same
         prompts by `resume_on`); returns the first segment that will be rendered again."""
         for idx, seg in self._segments.items():
-            self._cut[idx] = seg.choice
+            self._chosen[idx] = seg.choice
         self._segments.clear()
         return self.next_to_finish
 
@@ -231,13 +241,18 @@ class Rollout:
             ) from exc
 
     async def _request(self, idx: int, *, wait: bool) -> bool:
-        choice = self._cut.pop(idx, None) or await self.host.choose_prompt(idx, wait=wait)
+        choice = self._chosen.pop(idx, None) or await self.host.choose_prompt(idx, wait=wait)
         if choice is None:
             return False
         self._segments[idx] = _Segment(idx, choice, time.monotonic())
         image = self.initial_image if idx == 0 else None  # idx 0 is always a fresh stream
         self.lease.render(self.stream_id, idx, choice.text, image)
         return True
+
+    def chosen_ahead(self) -> dict[int, PromptChoice]:
+        """Prompts already picked for segments not delivered yet (finished, in flight or prefetched)."""
+        ahead = {seg.idx: seg.choice for seg in [*self._missed, *self._segments.values()]}
+        return {idx: c for idx, c in {**self._chosen, **ahead}.items() if idx >= self.delivered_through}
 
     def resume_point(self) -> int:
         """The first segment a socket attaching now will get: missed ones are replayed, the rest follow."""
@@ -369,6 +384,9 @@ class Rollout:
                 branch_id=self.branch_id,
             )
         )
+        if seg.media_epoch == self.host.epoch and seg.idx == self.delivered_through:
+            self.delivered_through, self.delivered_state = seg.idx + 1, seg.state
+            self.host.segment_delivered()
 
     async def _start_next(self) -> None:
         idx = self.next_to_finish

@@ -7,6 +7,10 @@ Where the slots allow it (scale-out), a session whose worker dies mid-rollout is
 its rollout goes on the same way on the next slot, the cut segment rendered again (`segment_restarted`).
 Everything the session starts runs in its own TaskGroup and is cancelled when it ends; the slot is released
 in `finally` on every exit path.
+
+In scale-out a `Checkpointer` snapshots the session (on attach, after each delivered segment) so that
+another replica can take it over (`checkpoint.restore`: it starts parked at the first segment its client
+has not had whole); the replica that lost it is told to `hand_off`.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from dreamverse.runtime.protocol.codes import CloseCode
 from dreamverse.runtime.protocol.errors import to_error_event
 from dreamverse.runtime.segments.branches import ContinuePoint
 from dreamverse.runtime.session.attachment import Attachment
+from dreamverse.runtime.session.checkpoint import Captured, Checkpointer
 from dreamverse.runtime.session.prompting import PromptDirector
 from dreamverse.runtime.session.rollout import FinishedSegment, Rollout
 from dreamverse.runtime.session.services import SessionServices
@@ -59,8 +64,16 @@ logger = logging.getLogger(__name__)
 
 
 class Session:
-    def __init__(self, settings: Settings, slots: Slots, services: SessionServices) -> None:
-        self.id = secrets.token_urlsafe(12)
+    def __init__(
+        self,
+        settings: Settings,
+        slots: Slots,
+        services: SessionServices,
+        *,
+        session_id: str | None = None,
+        checkpointer: Checkpointer | None = None,
+    ) -> None:
+        self.id = session_id or secrets.token_urlsafe(12)
         self.resume_token = secrets.token_urlsafe(24)
         self.settings = settings
         self.slots = slots
@@ -71,6 +84,7 @@ class Session:
         self.lease: Lease | None = None
         self.attachment: Attachment | None = None
         self.closed = asyncio.Event()
+        self.running = asyncio.Event()  # its task group is up: it can start tasks
         self.close_code = CloseCode.NORMAL
         self.initial_image: bytes | None = None
         self._attached = asyncio.Event()
@@ -84,6 +98,9 @@ class Session:
         self.branches = services.segments.for_session(self.id)
         self._parked_rollout: Rollout | None = None  # cancelled at a boundary; goes on with the next slot
         self._is_parking = False
+        self.checkpointer = checkpointer
+        self.restored: Captured | None = None  # taken over from another replica, not rendering yet
+        self.handed_off = False  # another replica took it over: what it holds in Redis is theirs now
         self._directive_handlers: dict[type[Any], Callable[[Any], Awaitable[None]]] = {
             RequestSlot: self._on_request_slot,
             StartRollout: self._on_start_rollout,
@@ -109,6 +126,7 @@ class Session:
         self.machine.socket_attached()
         self._attached.set()
         self.touch()
+        self._checkpoint()  # the new resume token
 
     async def resume_generation(self) -> None:
         """The attached socket knows where the session stands: a held rollout goes on, a parked one queues."""
@@ -141,7 +159,9 @@ class Session:
 
     @property
     def resume_point(self) -> int:
-        return self.rollout.resume_point() if self.rollout is not None else 0
+        if self.rollout is not None:
+            return self.rollout.resume_point()
+        return self.restored.next_segment if self.restored is not None else 0
 
     @property
     def segment_cap(self) -> int:
@@ -153,6 +173,13 @@ class Session:
     def boundary_reached(self) -> None:
         self.maybe_park()
 
+    def segment_delivered(self) -> None:
+        self._checkpoint(when_written=True)
+
+    def _checkpoint(self, *, when_written: bool = False) -> None:
+        if self.checkpointer is not None:
+            self.checkpointer.save(self, when_written=when_written)
+
     async def choose_prompt(self, segment_idx: int, *, wait: bool) -> PromptChoice | None:
         return await self.prompts.choose(segment_idx, wait=wait)
 
@@ -163,6 +190,7 @@ class Session:
         try:
             async with asyncio.TaskGroup() as tg:
                 self._tg = tg
+                self.running.set()
                 self.spawn(self._watch_deadlines(), "deadlines")
                 await self.closed.wait()
                 for task in list(self._tasks):
@@ -173,6 +201,8 @@ class Session:
                 self.slots.release(self.lease)
                 self.lease = None
             await self.branches.close()
+            if self.checkpointer is not None:
+                await self.checkpointer.session_ended(self)
             logger.info("session %s ended", self.id)
 
     def close(self, code: CloseCode, reason: str) -> None:
@@ -221,6 +251,9 @@ class Session:
 
     async def _on_continue_rollout(self, _: ContinueRollout) -> None:
         rollout, self._parked_rollout = self._parked_rollout, None
+        if rollout is None and self.restored is not None and self.lease is not None:
+            self._rollout_task = self.spawn(self._run_restored(self.lease, self.restored), "rollout")
+            return
         if rollout is None or self.lease is None:
             await self._restart_rollout("initial")  # nothing to go on with
             return
@@ -297,6 +330,7 @@ class Session:
         except DreamverseError:
             self.close(CloseCode.TRY_AGAIN_LATER, "queue full")
             raise
+        self._checkpoint()  # where it renders now
         if self._slot_deadline is None:  # a parked session keeps the deadline of its first slot
             self._slot_deadline = time.monotonic() + self.settings.session.max_session_s
         await self.send(
@@ -309,7 +343,7 @@ class Session:
         await self._cancel_rollout()
         if self.lease is None:
             return  # still queued: the rollout starts when the slot arrives
-        self._parked_rollout = None
+        self._parked_rollout = self.restored = None
         memory = self.state.memory
         memory.start_rollout()
         if point is not None:  # go on with the rollout's prompts from the segment after the fork
@@ -325,6 +359,27 @@ class Session:
             current = asyncio.current_task()
             if current is not None and current.cancelling():
                 raise asyncio.CancelledError
+
+    async def _run_restored(self, lease: Lease, restored: Captured) -> None:
+        """Go on with a rollout taken over from another replica, at the first segment not delivered."""
+        point = restored.checkpoint.rollout
+        assert point is not None, "an idle session has no rollout to go on with"
+        rollout = Rollout(
+            self,
+            lease,
+            seed=point.seed,
+            cap=point.cap,
+            segment_timeout_s=self.settings.workers.segment_timeout_s,
+            initial_image=None,
+            fps=self.settings.model.fps,
+            branch_id=point.branch_id,
+            first_idx=point.next_segment,
+            resume_state=restored.continuation,
+            chosen=point.chosen,
+        )
+        self.rollout, self.restored = rollout, None
+        self._checkpoint()
+        await self._drive(lease, rollout.run())
 
     async def _run_rollout(self, lease: Lease, reason: str, point: ContinuePoint | None) -> None:
         st = self.state
@@ -359,6 +414,7 @@ class Session:
             resume_state=point.state,
         )
         self.rollout = rollout
+        self._checkpoint()
         await self._drive(lease, rollout.run())
 
     async def _drive(self, lease: Lease, running: Awaitable[None]) -> None:
@@ -440,6 +496,15 @@ class Session:
         )
         self.spawn(self._acquire_slot(front=True), "acquire")
         return True
+
+    async def hand_off(self) -> Lease | None:
+        """Another replica took this session over: stop here and hand back the lease untouched (its slot
+        is the new owner's now; the caller forgets it without releasing it)."""
+        self.handed_off = True
+        await self._cancel_rollout()
+        lease, self.lease = self.lease, None
+        self.close(CloseCode.GOING_AWAY, "taken over by another replica")
+        return lease
 
     def _lose_slot(self) -> None:
         if self.lease is not None:

@@ -13,7 +13,8 @@
 {p}:lease:{ticket}          string slot id handed to a ticket, until its replica picks it up
 {p}:session:{sid}:events    stream events of one session (agent → whichever replica holds the client)
 {p}:session:{sid}:seq       counter: the sequence number of the session's last event
-{p}:snapshot:{sid}          string JSON session snapshot (for a takeover by another replica)
+{p}:snapshot:{sid}          hash  session snapshot: JSON, owner, token digest, continuation state
+                                  (for a takeover by another replica)
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Session snapshots on a real redis-server: save, load, take over with the resume token, only once."""
+"""Session snapshots on a real redis-server: save, load, take over with the resume token, only once; a
+replica that lost a session cannot overwrite the new owner's snapshot."""
 
 from __future__ import annotations
 
@@ -20,9 +21,10 @@ def snapshot() -> SessionSnapshot:
         owner="replica-a",
         token_sha256=token_digest("secret-token"),
         slot="agent/0",
-        events_seq=42,
+        stream_id="st1",
         next_segment=3,
         state={"seeds": ["a fox"], "history": [{"segment": 0, "prompt": "a fox"}]},
+        continuation=b"\x00carry\xff" * 100,
     )
 
 
@@ -32,6 +34,7 @@ async def test_saved_snapshot_loads_back(redis_client: Redis) -> None:
     loaded = await store.load("sess")
     assert loaded is not None
     assert loaded.model_dump(exclude={"saved_unix_s"}) == snapshot().model_dump(exclude={"saved_unix_s"})
+    assert loaded.continuation == snapshot().continuation  # raw bytes, beside the JSON
     stored = await redis_client.hgetall(KEYS.snapshot("sess"))
     assert stored and not any(b"secret-token" in value for value in stored.values())
     await store.delete("sess")
@@ -46,7 +49,8 @@ async def test_take_over_needs_the_resume_token(redis_client: Redis) -> None:
     with pytest.raises(ResumeFailed, match="has ended"):
         await store.take_over("other", "secret-token", "replica-b", "t2")
     claimed = await store.take_over("sess", "secret-token", "replica-b", "t2")
-    assert claimed.owner == "replica-b" and claimed.events_seq == 42
+    assert claimed.owner == "replica-b" and claimed.next_segment == 3
+    assert claimed.continuation == snapshot().continuation
     assert claimed.token_sha256 == token_digest("t2")
     with pytest.raises(ResumeFailed, match="does not match"):
         await store.take_over("sess", "secret-token", "replica-c", "t3")  # the old token is spent
@@ -70,3 +74,17 @@ async def test_snapshots_expire(redis_client: Redis) -> None:
     await store.save(snapshot())
     await asyncio.sleep(0.4)
     assert await store.load("sess") is None
+
+
+async def test_a_replica_that_lost_the_session_cannot_overwrite_its_snapshot(redis_client: Redis) -> None:
+    store = SnapshotStore(redis_client, KEYS, ttl_s=60)
+    assert await store.save(snapshot())
+    await store.take_over("sess", "secret-token", "replica-b", "t2")
+    stale = snapshot().model_copy(update={"next_segment": 9})  # replica-a, still writing
+    assert not await store.save(stale)
+    loaded = await store.load("sess")
+    assert loaded is not None and (loaded.owner, loaded.next_segment) == ("replica-b", 3)
+    assert await store.owners(["sess", "other"]) == {"sess": "replica-b", "other": None}
+    mine = snapshot().model_copy(update={"owner": "replica-b", "next_segment": 4})
+    assert await store.save(mine)
+    assert (await store.load("sess")).next_segment == 4  # type: ignore[union-attr]
