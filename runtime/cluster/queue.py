@@ -30,9 +30,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
 
 from dreamverse.runtime.capacity import Lease, PositionCallback
+from dreamverse.runtime.cluster.calls import redis_call
 from dreamverse.runtime.errors import CoordinatorUnavailable, QueueFull
 from dreamverse.workers.remote.keys import Keys
 from dreamverse.workers.remote.lease import RemoteLease, RemoteLeaseConfig
@@ -336,13 +336,13 @@ class RedisSlotQueue:
 
     @contextlib.asynccontextmanager
     async def _guard(self, what: str) -> AsyncIterator[None]:
-        """Every Redis call: under the timeout, and its failures become `CoordinatorUnavailable`."""
+        """Every Redis call (`redis_call`); a failure also marks Redis unreachable (for /readyz)."""
         try:
-            async with asyncio.timeout(self._config.timeout_s):
+            async with redis_call(what, self._config.timeout_s):
                 yield
-        except (RedisError, OSError, TimeoutError) as exc:
+        except CoordinatorUnavailable:
             self.is_reachable = False
-            raise CoordinatorUnavailable(f"cannot {what}: Redis is unreachable ({exc})") from exc
+            raise
 
     # --- the poll loop ------------------------------------------------------------------------------
 

@@ -18,11 +18,9 @@ import asyncio
 import contextlib
 import logging
 import secrets
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
-from redis.exceptions import RedisError
-
+from dreamverse.runtime.cluster.calls import redis_call
 from dreamverse.runtime.cluster.queue import RedisSlotQueue
 from dreamverse.runtime.cluster.snapshots import SessionSnapshot, SnapshotStore, token_digest
 from dreamverse.runtime.errors import CoordinatorUnavailable
@@ -83,7 +81,7 @@ class Takeovers:
             return  # none written, another replica's now, or this one stops: a client may resume elsewhere
         async with writes.lock:  # after a write in flight (later ones see the session closed)
             with contextlib.suppress(CoordinatorUnavailable):  # it expires on its own
-                async with self._guard("delete a snapshot"):
+                async with redis_call("delete a snapshot", self._config.timeout_s):
                     await self._store.delete(session.id)
 
     def _snapshot(self, session: Session) -> SessionSnapshot:
@@ -125,7 +123,7 @@ class Takeovers:
 
     async def _save(self, snapshot: SessionSnapshot) -> bool:
         size = len(snapshot.model_dump_json()) + len(snapshot.continuation or b"")
-        async with self._guard("write a session snapshot"):
+        async with redis_call("write a session snapshot", self._config.timeout_s):
             if size <= self._config.max_bytes:
                 return await self._store.save(snapshot)
             # an older snapshot would resume at the wrong segment: none is better
@@ -144,7 +142,7 @@ class Takeovers:
         """Claim a session another replica served (`ResumeFailed` if the token or the session is wrong);
         its slot, if it still holds one, is adopted by its next `acquire`."""
         placeholder = secrets.token_urlsafe(24)  # spends the old token; the session saves its own soon
-        async with self._guard("take a session over"):
+        async with redis_call("take a session over", self._config.timeout_s):
             snapshot = await self._store.take_over(session_id, token, self._config.replica_id, placeholder)
         if snapshot.slot is not None:
             self._queue.expect_adoption(session_id, snapshot.slot, snapshot.stream_id)
@@ -160,7 +158,7 @@ class Takeovers:
             if not ids:
                 continue
             try:
-                async with self._guard("check session owners"):
+                async with redis_call("check session owners", self._config.timeout_s):
                     owners = await self._store.owners(ids)
             except CoordinatorUnavailable as exc:
                 logger.warning("%s", exc)
@@ -177,11 +175,3 @@ class Takeovers:
         lease = await session.hand_off()
         if lease is not None:
             self._queue.forget(lease)
-
-    @contextlib.asynccontextmanager
-    async def _guard(self, what: str) -> AsyncIterator[None]:
-        try:
-            async with asyncio.timeout(self._config.timeout_s):
-                yield
-        except (RedisError, OSError, TimeoutError) as exc:
-            raise CoordinatorUnavailable(f"cannot {what}: Redis is unreachable ({exc})") from exc

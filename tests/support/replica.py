@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from tests.support.processes import stop
 from tests.support.server import TEST_GEOMETRY, free_port
 
 BIN = Path(sys.executable).parent
@@ -65,10 +66,4 @@ def replica_process(redis_url: str, prefix: str, **flags: Any) -> Iterator[Repli
     try:
         yield ReplicaProcess(proc, port)
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(5)
+        stop(proc, timeout_s=20)

@@ -22,6 +22,7 @@ from dreamverse.workers.remote.keys import Keys
 from dreamverse.workers.remote.lease import RemoteLease, RemoteLeaseConfig
 from dreamverse.workers.remote.registry import AgentRegistry
 from tests.support.media import streams_by_type
+from tests.support.processes import stop
 from tests.support.redis import RedisProcess
 
 BIN = Path(sys.executable).parent
@@ -42,13 +43,7 @@ def agent(url: str, agent_id: str, latency_ms: int = 0) -> Iterator[subprocess.P
     try:
         yield proc
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(5)
+        stop(proc)
 
 
 async def wait_agents(redis: Redis, count: int, timeout_s: float = 60) -> None:

@@ -140,7 +140,10 @@ async def drop_after_next_segment(client: Client) -> tuple[dict[str, Any], int]:
 
 async def sessions_on(replica: ReplicaProcess, count: int, timeout_s: float = 10) -> None:
     async with asyncio.timeout(timeout_s):
-        while (await asyncio.to_thread(replica.get, "/status")).json()["sessions"]["total"] != count:
+        while True:
+            status = (await asyncio.to_thread(replica.get, "/status")).json()
+            if status["sessions"]["total"] == count:
+                return
             await asyncio.sleep(0.1)
 
 
