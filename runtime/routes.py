@@ -86,8 +86,9 @@ async def status(request: Request) -> JSONResponse:
             "version": __version__,
             "uptime_s": time.time() - _STARTED,
             "model": state.settings.model.model,
-            "total_gpus": workers["total"],
+            "total_gpus": workers["total"],  # upstream's name: slots, each one GPU or one group of `sp_size`
             "available_gpus": workers["available"],
+            "sp_size": state.settings.model.sp_size,
             "workers": described,
             "queue": {"waiting": state.slots.depth, "cap": state.settings.session.queue_cap},
             "limits": _limits(state),
@@ -168,6 +169,15 @@ async def metrics(request: Request) -> PlainTextResponse | JSONResponse:
     gauge("dreamverse_segments_served", "Segments streamed per worker.", served)
     restarts = [({"gpu": d["gpu_id"]}, d["restarts"]) for d in state.slots.describe()]
     gauge("dreamverse_worker_restarts", "Restarts per worker.", restarts)
+    groups = [
+        (
+            {"gpu": d["gpu_id"], "gpus": ",".join(map(str, d["gpus"])), "sp_size": d["sp_size"]},
+            float(len(d["gpus"])),
+        )
+        for d in state.slots.describe()
+        if "gpus" in d  # a cluster replica lists other hosts' slots without their GPUs
+    ]
+    gauge("dreamverse_worker_gpus", "GPUs per worker slot (a sequence-parallel group has several).", groups)
     return PlainTextResponse("\n".join(lines) + "\n", media_type="text/plain; version=0.0.4")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from dreamverse.generator.spec import GeneratorSpec
@@ -18,6 +18,7 @@ from dreamverse.runtime.prompts.settings import PromptSettings
 from dreamverse.runtime.protocol.server import Limits
 from dreamverse.safety.settings import SafetySettings
 from dreamverse.streaming.settings import EncoderSettings
+from dreamverse.workers.gpus import gpu_groups, named_devices
 from dreamverse.workers.spec import WorkerSpec
 from dreamverse.workers.supervisor import PoolTimeouts
 
@@ -89,6 +90,13 @@ class ModelSettings(BaseSettings):
     )
     text_encoder: str | None = Field(None, description="Gemma 3 folder when the checkpoint is a single file.")
     gpus: str = Field("auto", description="GPUs for workers: `auto`, `all`, a count `N`, or ids `0,1`.")
+    sp_size: int = Field(
+        1,
+        ge=1,
+        le=64,
+        description="GPUs per worker slot (sequence parallelism, one process per GPU): `--gpus 0,1,2,3 "
+        "--sp-size 2` makes two slots of two GPUs; must divide the number of GPUs.",
+    )
     dtype: Literal["float32", "bfloat16", "float16"] = Field("bfloat16", description="Model compute dtype.")
     width: int = Field(768, gt=0, description="Output width in pixels (multiple of 32 for LTX-2).")
     height: int = Field(512, gt=0, description="Output height in pixels (multiple of 32 for LTX-2).")
@@ -108,6 +116,12 @@ class ModelSettings(BaseSettings):
         "frames (to drill error handling in clients).",
     )
     default_seed: int = Field(10, description="Seed of a session that does not ask for one.")
+
+    @model_validator(mode="after")
+    def _sp_size_divides_gpus(self) -> ModelSettings:
+        if self.gpus.strip().lower() not in {"auto", "all"}:  # those are counted when workers are placed
+            gpu_groups(named_devices(self.gpus, self.sp_size), self.sp_size)  # ValueError says why
+        return self
 
     def generator_spec(self, device: str) -> GeneratorSpec:
         return GeneratorSpec(
@@ -280,6 +294,7 @@ class Settings(BaseModel):
             encoder=self.media.encoder_settings(),
             heartbeat_interval_s=self.workers.heartbeat_interval_s,
             log_level=self.server.log_level,
+            sp_size=self.model.sp_size,
         )
 
     @classmethod

@@ -1,4 +1,5 @@
-"""Which GPUs get a worker: counts devices without importing torch, parses `--gpus`, places the workers."""
+"""Which GPUs get a worker: counts devices without importing torch, parses `--gpus`, groups them by
+`--sp-size`, places the workers."""
 
 from __future__ import annotations
 
@@ -49,19 +50,54 @@ def parse_gpus(value: str, available: list[int]) -> list[int]:
     return ids
 
 
-def worker_specs(template: WorkerSpec, gpus: str) -> list[WorkerSpec]:
-    """The pool's workers: `template` placed on devices.
+def gpu_groups(ids: list[int], sp_size: int) -> list[tuple[int, ...]]:
+    """`ids` cut into consecutive groups of `sp_size` (one slot each); `sp_size` must divide their number."""
+    if not ids:
+        raise ValueError("--gpus selects no device")
+    if sp_size < 1 or len(ids) % sp_size:
+        raise ValueError(
+            f"--sp-size {sp_size} must divide the number of GPUs: {len(ids)} selected ({ids}); "
+            f"pick --gpus with a multiple of {sp_size} GPUs or another --sp-size"
+        )
+    return [tuple(ids[i : i + sp_size]) for i in range(0, len(ids), sp_size)]
 
-    A CPU model gets one CPU worker (or `gpus` = N of them: several slots on one machine) with every GPU
-    hidden; any other model one worker per GPU that `gpus` selects, each seeing only its own GPU.
+
+def named_devices(gpus: str, sp_size: int) -> list[int]:
+    """The device ids `gpus` names without looking at the machine: a count `N` → 0..N-1, ids `0,1` → those,
+    `auto`/`all` → one group's worth (a CPU model's fake devices; for GPUs, `parse_gpus` checks them)."""
+    value = gpus.strip().lower()
+    if value.isdigit():
+        return list(range(int(value)))
+    if value in {"auto", "all"}:
+        return list(range(sp_size))
+    try:
+        return [int(part) for part in value.split(",") if part.strip()]
+    except ValueError as exc:
+        raise ValueError(f"--gpus must be auto, all, a count or ids like 0,1; got {gpus!r}") from exc
+
+
+def worker_specs(template: WorkerSpec, gpus: str) -> list[WorkerSpec]:
+    """The pool's workers: `template` placed on devices, one worker (slot) per group of `sp_size` of them.
+
+    A CPU model gets CPU workers with every GPU hidden (`gpus` = N or ids: N fake devices, several slots or
+    a gloo group on one machine); any other model one worker per group of the GPUs that `gpus` selects,
+    each seeing only its group's GPUs.
     """
     generator = template.generator
     if generator.model in CPU_MODELS:
-        count = int(gpus) if gpus.strip().isdigit() else 1
+        groups = gpu_groups(named_devices(gpus, template.sp_size), template.sp_size)
         on_cpu = replace(generator, device="cpu")
-        return [replace(template, gpu_id=i, cuda_visible_devices="", generator=on_cpu) for i in range(count)]
+        return [
+            replace(template, gpu_id=g[0], gpu_ids=g, cuda_visible_devices="", generator=on_cpu)
+            for g in groups
+        ]
     gpu_ids = parse_gpus(gpus, visible_gpu_ids())
     if not gpu_ids:
         raise ValueError(f"model {generator.model} needs an NVIDIA GPU and none is visible; try --model tiny")
     on_gpu = replace(generator, device="cuda")
-    return [replace(template, gpu_id=i, cuda_visible_devices=str(i), generator=on_gpu) for i in gpu_ids]
+    return [
+        replace(
+            template, gpu_id=g[0], gpu_ids=g, cuda_visible_devices=",".join(map(str, g)), generator=on_gpu
+        )
+        for g in gpu_groups(gpu_ids, template.sp_size)
+    ]

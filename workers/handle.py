@@ -59,6 +59,7 @@ class WorkerHandle:
         self.warmup_s: float | None = None
         self.geometry: Geometry | None = None
         self.generator_name: str | None = None
+        self.rank_pids: tuple[int, ...] = ()  # a GPU group's processes by rank, once ready
         self.session_id: str | None = None
         self.segments_served = 0
         self.last_failure: str | None = None
@@ -83,6 +84,7 @@ class WorkerHandle:
             daemon=True,
         )
         self.state = WorkerState.STARTING
+        self.rank_pids = ()
         self.restarts += 1
         self.started_at = self.last_heartbeat = time.monotonic()
         self.stream_events = asyncio.Queue()
@@ -149,6 +151,7 @@ class WorkerHandle:
                 self.state = WorkerState.READY
                 self.load_s, self.warmup_s = msg.load_s, msg.warmup_s
                 self.geometry, self.generator_name = msg.geometry, msg.generator
+                self.rank_pids = msg.rank_pids
                 logger.info(
                     "%s: ready (load %.1f s, warmup %.1f s)", self.spec.name, msg.load_s, msg.warmup_s
                 )

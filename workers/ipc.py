@@ -73,6 +73,7 @@ class WorkerReady:
     geometry: Geometry
     load_s: float
     warmup_s: float
+    rank_pids: tuple[int, ...] = ()  # a GPU group's processes by rank (this one first); () for one GPU
 
 
 @dataclass(frozen=True, slots=True)

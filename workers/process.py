@@ -5,10 +5,15 @@
 Threads: the main thread loads and renders; a command thread reads the pipe (so a `CancelStream` is seen
 mid-segment); a heartbeat thread reports liveness and exits the process if the parent died; the encode
 thread (`workers.encoding`) turns frames into fMP4 chunks in order.
+
+With `sp_size > 1` this process is rank 0 of a GPU group (`workers.group`): it starts the other ranks
+before loading, hands them every generator call it makes, and walks each segment in step with them
+(`workers.lockstep`); only rank 0 encodes and talks to the runtime.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import queue
@@ -17,7 +22,9 @@ import threading
 import time
 import traceback
 from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING
 
+from dreamverse.generator.base import VideoGenerator
 from dreamverse.workers.encoding import EncodeThread, SegmentJob
 from dreamverse.workers.ipc import (
     CancelStream,
@@ -36,10 +43,18 @@ from dreamverse.workers.ipc import (
     WorkerToRuntime,
     WorkerWarming,
 )
+from dreamverse.workers.lockstep import Agree, SegmentCancelled, Verdict, parts_in_step, solo
 from dreamverse.workers.logs import configure_worker_logging
 from dreamverse.workers.spec import WorkerSpec
 
+if TYPE_CHECKING:
+    from dreamverse.workers.group import GpuGroup
+
 logger = logging.getLogger(__name__)
+# A follower silent this long (at least `_FOLLOWER_SILENCE_BEATS` of its beats; a busy host delays a few)
+# holds rank 0's heartbeats back, so the supervisor's `heartbeat_timeout_s` then restarts the group.
+_FOLLOWER_SILENCE_BEATS = 5
+_FOLLOWER_SILENCE_MIN_S = 2.0
 
 
 def run_worker_process(spec: WorkerSpec, conn: Connection) -> None:
@@ -55,6 +70,27 @@ def run_worker_process(spec: WorkerSpec, conn: Connection) -> None:
         sys.exit(1)
 
 
+def load_generator(spec: WorkerSpec) -> tuple[VideoGenerator, float, float]:
+    """Build the generator and warm it (one segment discarded): the generator, load and warmup seconds."""
+    from dreamverse.generator.base import SegmentRequest
+    from dreamverse.generator.registry import build_generator
+
+    started = time.monotonic()
+    logger.info("loading generator %r", spec.generator.model)
+    generator = build_generator(spec.generator)
+    load_s = time.monotonic() - started
+    logger.info("generator loaded in %.1f s; warming up", load_s)
+    started = time.monotonic()
+    generator.warmup()
+    if spec.warmup_prompt:
+        state = generator.new_stream(seed=0)
+        for _ in generator.render_segment(state, SegmentRequest(spec.warmup_prompt, 0)):
+            pass
+    warmup_s = time.monotonic() - started
+    logger.info("warm in %.1f s", warmup_s)
+    return generator, load_s, warmup_s
+
+
 class Worker:
     def __init__(self, spec: WorkerSpec, conn: Connection) -> None:
         self.spec = spec
@@ -66,6 +102,13 @@ class Worker:
         self._stream_id: str | None = None
         self._resume_failure: str | None = None  # why the active stream's saved state was refused
         self._encode = EncodeThread(spec.encoder, self.send, self._cancelled.__contains__)
+        self._group: GpuGroup | None = None  # the other ranks when the worker is a GPU group
+        self._agree: Agree = solo
+
+    def _share(self, cmd: RuntimeToWorker) -> None:
+        """Followers make each generator call this process makes, with the same inputs (SPMD)."""
+        if self._group is not None:
+            self._group.share(cmd)
 
     def send(self, msg: WorkerToRuntime) -> None:
         with self._send_lock:
@@ -77,7 +120,10 @@ class Worker:
     def run(self) -> None:
         threading.Thread(target=self._heartbeat_loop, name="heartbeat", daemon=True).start()
         self.send(WorkerWarming(gpu_id=self.spec.gpu_id, pid=os.getpid()))
-        load_s, warmup_s = self._load()
+        if self.spec.sp_size > 1:
+            self._start_group()
+        self._generator, load_s, warmup_s = load_generator(self.spec)
+        self._agree(Verdict.DONE)  # a group is ready once every rank is warm
         threading.Thread(target=self._command_loop, name="commands", daemon=True).start()
         self._encode.start()
         self.send(
@@ -87,35 +133,32 @@ class Worker:
                 geometry=self._generator.geometry,
                 load_s=load_s,
                 warmup_s=warmup_s,
+                rank_pids=(os.getpid(), *self._group.follower_pids) if self._group else (),
             )
         )
         while not isinstance(cmd := self._commands.get(), Shutdown):
             self._handle(cmd)
         self._encode.stop()
+        if self._group is not None:
+            self._group.close()
         logger.info("worker shut down")
 
-    def _load(self) -> tuple[float, float]:
-        from dreamverse.generator.base import SegmentRequest
-        from dreamverse.generator.registry import build_generator
+    def _start_group(self) -> None:
+        from dreamverse.workers.group import GpuGroup
 
-        started = time.monotonic()
-        logger.info("loading generator %r", self.spec.generator.model)
-        self._generator = build_generator(self.spec.generator)
-        load_s = time.monotonic() - started
-        logger.info("generator loaded in %.1f s; warming up", load_s)
-        started = time.monotonic()
-        self._generator.warmup()
-        if self.spec.warmup_prompt:
-            state = self._generator.new_stream(seed=0)
-            for _ in self._generator.render_segment(state, SegmentRequest(self.spec.warmup_prompt, 0)):
-                pass
-        warmup_s = time.monotonic() - started
-        logger.info("warm in %.1f s", warmup_s)
-        return load_s, warmup_s
+        self._group = GpuGroup.start(self.spec, self._group_lost)
+        self._agree = self._group.agree
+
+    def _group_lost(self, detail: str) -> None:
+        """A follower died: the group cannot go on, so this process ends and the supervisor restarts all."""
+        logger.error("%s", detail)
+        self.send(WorkerFailed(gpu_id=self.spec.gpu_id, detail=detail))
+        os._exit(1)
 
     def _handle(self, cmd: RuntimeToWorker) -> None:
         match cmd:
             case StartStream(stream_id, seed):
+                self._share(cmd)
                 self._stream_id, self._resume_failure = stream_id, None
                 self._state = self._generator.new_stream(seed)
             case ResumeStream(stream_id, saved):
@@ -132,6 +175,7 @@ class Worker:
         from dreamverse.generator.errors import ConditioningError
 
         self._stream_id, self._resume_failure = stream_id, None
+        self._share(ResumeStream(stream_id, saved))
         try:
             self._state = self._generator.load_state(saved)
         except ConditioningError as exc:
@@ -145,23 +189,28 @@ class Worker:
             self.send(SegmentFailed(cmd.stream_id, cmd.segment_idx, self._resume_failure))
             return
         received_at = time.monotonic()
+        self._share(cmd)
         geometry = self._generator.geometry
         self._encode.begin(SegmentJob(cmd.stream_id, cmd.segment_idx, geometry, received_at))
         request = SegmentRequest(cmd.prompt, cmd.segment_idx, cmd.initial_image)
+        parts = self._generator.render_segment(self._state, request)
         first_frame = True
         try:
-            for part in self._generator.render_segment(self._state, request):
-                if cmd.stream_id in self._cancelled:
-                    self._encode.abort()
-                    return
-                if isinstance(part, AudioTrack):
-                    self._encode.audio(part.samples)
-                    continue
-                if first_frame:
-                    first_frame = False
-                    self.send(SegmentStarted(cmd.stream_id, cmd.segment_idx, time.time()))
-                self._encode.video(part.frames)
+            with contextlib.closing(
+                parts_in_step(parts, self._agree, lambda: cmd.stream_id in self._cancelled)
+            ) as steps:
+                for part in steps:
+                    if isinstance(part, AudioTrack):
+                        self._encode.audio(part.samples)
+                        continue
+                    if first_frame:
+                        first_frame = False
+                        self.send(SegmentStarted(cmd.stream_id, cmd.segment_idx, time.time()))
+                    self._encode.video(part.frames)
             saved = self._generator.save_state(self._state)
+        except SegmentCancelled:
+            self._encode.abort()
+            return
         except Exception as exc:
             logger.exception("segment %d failed", cmd.segment_idx)
             self._encode.abort()
@@ -188,8 +237,15 @@ class Worker:
                 return
 
     def _heartbeat_loop(self) -> None:
+        interval_s = self.spec.heartbeat_interval_s
         while True:
             if os.getppid() != self._parent_pid:
                 os._exit(1)  # orphaned: the runtime died without shutting us down
-            self.send(Heartbeat(gpu_id=self.spec.gpu_id))
-            time.sleep(self.spec.heartbeat_interval_s)
+            # A stopped or hung follower stalls the group: stay silent so the supervisor restarts it.
+            silence_s = max(_FOLLOWER_SILENCE_MIN_S, _FOLLOWER_SILENCE_BEATS * interval_s)
+            stale = self._group.stale_ranks(silence_s) if self._group else []
+            if stale:
+                logger.warning("rank(s) %s of the group are silent; not reporting liveness", stale)
+            else:
+                self.send(Heartbeat(gpu_id=self.spec.gpu_id))
+            time.sleep(interval_s)

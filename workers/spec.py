@@ -10,7 +10,7 @@ from dreamverse.streaming.settings import EncoderSettings
 
 @dataclass(frozen=True, slots=True)
 class WorkerSpec:
-    gpu_id: int  # the slot's id as clients see it (`gpu_assigned.gpu_id`)
+    gpu_id: int  # the slot's id as clients see it (`gpu_assigned.gpu_id`): its first GPU
     cuda_visible_devices: str | None  # set before torch is imported; None leaves the environment alone
     generator: GeneratorSpec
     encoder: EncoderSettings
@@ -18,7 +18,12 @@ class WorkerSpec:
     log_level: str = "info"
     # The segment of warmup (run once after loading, output discarded): "" skips it.
     warmup_prompt: str = "warmup: a calm landscape at dawn"
+    # GPUs per slot: > 1 makes the worker a sequence-parallel group, one process per GPU (`workers.group`)
+    sp_size: int = 1
+    gpu_ids: tuple[int, ...] = ()  # the slot's GPUs (on CPU, the fake device ids it was placed on)
 
     @property
     def name(self) -> str:
+        if self.sp_size > 1 and self.gpu_ids:
+            return "gpu" + "+".join(str(i) for i in self.gpu_ids)
         return f"gpu{self.gpu_id}"

@@ -1,4 +1,5 @@
-"""The worker pool: starts one process per GPU slot, watches heartbeats, restarts the dead.
+"""The worker pool: starts one process per slot (one GPU, or a GPU group whose rank 0 starts the other
+ranks), watches heartbeats, restarts the dead (a group as a whole).
 
 Restart policy: a dead or hung worker is restarted after `restart_backoff_s`, doubling per consecutive
 failure up to 60 s; a worker that reaches READY resets its backoff. Stop = `Shutdown`, join with a
@@ -158,8 +159,11 @@ class WorkerPool:
         return [
             {
                 "gpu_id": h.gpu_id,
+                "gpus": list(h.spec.gpu_ids or (h.gpu_id,)),  # the slot's GPUs (a group has several)
+                "sp_size": h.spec.sp_size,
                 "state": h.state.value,
                 "pid": h.pid,
+                "rank_pids": list(h.rank_pids),
                 "generator": h.generator_name,
                 "load_s": h.load_s,
                 "warmup_s": h.warmup_s,
