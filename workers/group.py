@@ -36,7 +36,7 @@ from torch.distributed import TCPStore  # type: ignore[attr-defined]  # public, 
 from torch.multiprocessing.spawn import ProcessContext, ProcessException, start_processes
 
 from dreamverse.workers.ipc import RuntimeToWorker, Shutdown
-from dreamverse.workers.lockstep import Verdict
+from dreamverse.workers.lockstep import Verdict, group_verdict
 from dreamverse.workers.spec import WorkerSpec
 
 logger = logging.getLogger(__name__)
@@ -68,10 +68,11 @@ def join_group(spec: WorkerSpec, rank: int, store: TCPStore) -> None:
 
 
 def agree_in_group(device: torch.device, verdict: Verdict) -> Verdict:
-    """The group's verdict: the largest of every rank's (a MAX all-reduce; also a barrier)."""
-    value = torch.tensor([int(verdict)], dtype=torch.int32, device=device)
+    """The group's verdict from every rank's largest and smallest (one MAX all-reduce; also a barrier)."""
+    value = torch.tensor([int(verdict), -int(verdict)], dtype=torch.int32, device=device)
     dist.all_reduce(value, op=dist.ReduceOp.MAX)
-    return Verdict(int(value.item()))
+    highest, negated_lowest = value.tolist()
+    return group_verdict(Verdict(highest), Verdict(-negated_lowest))
 
 
 def die_with_parent() -> None:

@@ -5,8 +5,9 @@
 
 Under sequence parallelism every rank must call the generator the same number of times (its collectives
 pair up across ranks), so no rank may stop alone: one whose client cancelled, whose generator raised or
-whose consumer gave up tells the others through `agree` (a MAX all-reduce of a `Verdict` in a group; the
-identity for a single-GPU worker, which then behaves exactly as it would without this module).
+whose consumer gave up tells the others through `agree` (in a group an all-reduce of every rank's
+`Verdict`, combined by `group_verdict`; the identity for a single-GPU worker, which then behaves exactly as
+it would without this module).
 """
 
 from __future__ import annotations
@@ -36,6 +37,14 @@ class SegmentCancelled(Exception):
 
 class PeerFailed(Exception):
     """Another rank of the group failed the segment (or ended it at a different part: a desync)."""
+
+
+def group_verdict(highest: Verdict, lowest: Verdict) -> Verdict:
+    """What the group does given the largest and smallest of its ranks' verdicts: the largest, except that
+    a rank that ended while another still had a part is a desync, which fails the segment on every rank."""
+    if highest is Verdict.DONE and lowest is Verdict.PART:
+        return Verdict.FAILED
+    return highest
 
 
 def solo(verdict: Verdict) -> Verdict:
@@ -74,9 +83,10 @@ def parts_in_step(
             raise error
         if agreed is Verdict.CANCELLED:
             raise SegmentCancelled
-        if agreed is Verdict.FAILED or verdict is not Verdict.DONE:
-            detail = f"{agreed.name} while this rank had {verdict.name}"
-            raise PeerFailed(f"another rank of the group ended the segment ({detail})")
+        if agreed is Verdict.FAILED:
+            raise PeerFailed(
+                f"another rank of the group failed the segment (or ended it early) at {verdict.name}"
+            )
         return
 
 
