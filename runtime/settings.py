@@ -139,6 +139,7 @@ class ModelSettings(BaseSettings):
             compile=self.compile,
             cuda_graphs=self.cuda_graphs,
             attention=self.attention,
+            sp_size=self.sp_size,
             synthetic_latency_ms=self.latency,
             synthetic_fail_prompt=self.synthetic_fail_prompt,
         )
@@ -294,7 +295,6 @@ class Settings(BaseModel):
             encoder=self.media.encoder_settings(),
             heartbeat_interval_s=self.workers.heartbeat_interval_s,
             log_level=self.server.log_level,
-            sp_size=self.model.sp_size,
         )
 
     @classmethod

@@ -16,7 +16,6 @@ import os
 import sys
 import threading
 import time
-from dataclasses import replace
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -24,7 +23,7 @@ import torch.distributed as dist
 from torch.distributed import TCPStore  # type: ignore[attr-defined]  # public, but not re-exported for mypy
 
 from dreamverse.generator.base import SegmentRequest, StreamState, VideoGenerator
-from dreamverse.workers.group import agree_in_group, die_with_parent, join_group, rank_device
+from dreamverse.workers.group import agree_in_group, die_with_parent, join_group, rank_device, rank_spec
 from dreamverse.workers.ipc import RenderSegment, ResumeStream, RuntimeToWorker, Shutdown, StartStream
 from dreamverse.workers.lockstep import PeerFailed, SegmentCancelled, Verdict, parts_in_step
 from dreamverse.workers.logs import configure_worker_logging
@@ -57,9 +56,8 @@ class Follower:
         self.device = rank_device(spec, rank)
         store = TCPStore("127.0.0.1", store_port, spec.sp_size, is_master=False)
         join_group(spec, rank, store)
-        on_device = replace(spec.generator, device=str(self.device)) if self.device.type == "cuda" else None
         self._generator: VideoGenerator
-        self._generator, _, _ = load_generator(replace(spec, generator=on_device or spec.generator))
+        self._generator, _, _ = load_generator(rank_spec(spec, rank))
         self._state: StreamState | None = None
         agree_in_group(self.device, Verdict.DONE)  # warm: rank 0 reports the group ready
 

@@ -21,11 +21,13 @@ from __future__ import annotations
 import ctypes
 import logging
 import multiprocessing
+import multiprocessing.connection
 import signal
 import sys
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from multiprocessing.connection import Connection
 from typing import Any
@@ -55,6 +57,16 @@ def rank_device(spec: WorkerSpec, rank: int) -> torch.device:
     if backend_for(spec) == "nccl":
         return torch.device("cuda", rank)
     return torch.device("cpu")
+
+
+def rank_spec(spec: WorkerSpec, rank: int) -> WorkerSpec:
+    """`spec` for rank `rank`: its generator on the rank's own device (the same as every rank's otherwise)."""
+    device = rank_device(spec, rank)
+    return (
+        replace(spec, generator=replace(spec.generator, device=str(device)))
+        if device.type == "cuda"
+        else spec
+    )
 
 
 def join_group(spec: WorkerSpec, rank: int, store: TCPStore) -> None:
@@ -144,6 +156,12 @@ class GpuGroup:
 
     def agree(self, verdict: Verdict) -> Verdict:
         return agree_in_group(self.device, verdict)
+
+    def dead_ranks(self, wait_s: float) -> list[int]:
+        """Followers that have exited, waiting up to `wait_s` for one to (a collective that failed because a
+        peer died can fail a moment before that peer's exit is visible)."""
+        sentinels = {p.sentinel: rank for rank, p in enumerate(self._context.processes, start=1)}
+        return sorted(sentinels[s] for s in multiprocessing.connection.wait(list(sentinels), wait_s))
 
     def stale_ranks(self, max_age_s: float) -> list[int]:
         """Followers whose last heartbeat is older than `max_age_s` (0 = not beating yet: still starting)."""

@@ -21,10 +21,11 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Iterator
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING
 
-from dreamverse.generator.base import VideoGenerator
+from dreamverse.generator.base import SegmentPart, VideoGenerator
 from dreamverse.workers.encoding import EncodeThread, SegmentJob
 from dreamverse.workers.ipc import (
     CancelStream,
@@ -120,9 +121,8 @@ class Worker:
     def run(self) -> None:
         threading.Thread(target=self._heartbeat_loop, name="heartbeat", daemon=True).start()
         self.send(WorkerWarming(gpu_id=self.spec.gpu_id, pid=os.getpid()))
-        if self.spec.sp_size > 1:
-            self._start_group()
-        self._generator, load_s, warmup_s = load_generator(self.spec)
+        spec = self._start_group() if self.spec.sp_size > 1 else self.spec
+        self._generator, load_s, warmup_s = load_generator(spec)
         self._agree(Verdict.DONE)  # a group is ready once every rank is warm
         threading.Thread(target=self._command_loop, name="commands", daemon=True).start()
         self._encode.start()
@@ -143,11 +143,13 @@ class Worker:
             self._group.close()
         logger.info("worker shut down")
 
-    def _start_group(self) -> None:
-        from dreamverse.workers.group import GpuGroup
+    def _start_group(self) -> WorkerSpec:
+        """Start the other ranks and join them; the spec this rank builds its generator from."""
+        from dreamverse.workers.group import GpuGroup, rank_spec
 
         self._group = GpuGroup.start(self.spec, self._group_lost)
         self._agree = self._group.agree
+        return rank_spec(self.spec, 0)
 
     def _group_lost(self, detail: str) -> None:
         """A follower died: the group cannot go on, so this process ends and the supervisor restarts all."""
@@ -183,7 +185,7 @@ class Worker:
             self._resume_failure = f"{type(exc).__name__}: {exc}"  # told with its first RenderSegment
 
     def _render(self, cmd: RenderSegment) -> None:
-        from dreamverse.generator.base import AudioTrack, SegmentRequest
+        from dreamverse.generator.base import SegmentRequest
 
         if self._resume_failure is not None:
             self.send(SegmentFailed(cmd.stream_id, cmd.segment_idx, self._resume_failure))
@@ -193,25 +195,15 @@ class Worker:
         geometry = self._generator.geometry
         self._encode.begin(SegmentJob(cmd.stream_id, cmd.segment_idx, geometry, received_at))
         request = SegmentRequest(cmd.prompt, cmd.segment_idx, cmd.initial_image)
-        parts = self._generator.render_segment(self._state, request)
-        first_frame = True
         try:
-            with contextlib.closing(
-                parts_in_step(parts, self._agree, lambda: cmd.stream_id in self._cancelled)
-            ) as steps:
-                for part in steps:
-                    if isinstance(part, AudioTrack):
-                        self._encode.audio(part.samples)
-                        continue
-                    if first_frame:
-                        first_frame = False
-                        self.send(SegmentStarted(cmd.stream_id, cmd.segment_idx, time.time()))
-                    self._encode.video(part.frames)
+            self._encode_parts(cmd, self._generator.render_segment(self._state, request))
             saved = self._generator.save_state(self._state)
         except SegmentCancelled:
             self._encode.abort()
             return
         except Exception as exc:
+            if self._group is not None and (dead := self._group.dead_ranks(wait_s=1.0)):
+                self._group_lost(f"rank(s) {dead} of {self.spec.name} died during segment {cmd.segment_idx}")
             logger.exception("segment %d failed", cmd.segment_idx)
             self._encode.abort()
             self.send(SegmentFailed(cmd.stream_id, cmd.segment_idx, f"{type(exc).__name__}: {exc}"))
@@ -221,6 +213,22 @@ class Worker:
         self.send(SegmentStateSaved(cmd.stream_id, cmd.segment_idx, seed, saved))
         stages = dict(self._generator.last_timings().seconds)
         self.send(SegmentGenerated(cmd.stream_id, cmd.segment_idx, time.monotonic() - received_at, stages))
+
+    def _encode_parts(self, cmd: RenderSegment, parts: Iterator[SegmentPart]) -> None:
+        """Hand the segment's audio and frames to the encoder, in step with the group's other ranks."""
+        from dreamverse.generator.base import AudioTrack
+
+        first_frame = True
+        cancelled = lambda: cmd.stream_id in self._cancelled  # noqa: E731 - read per part
+        with contextlib.closing(parts_in_step(parts, self._agree, cancelled)) as steps:
+            for part in steps:
+                if isinstance(part, AudioTrack):
+                    self._encode.audio(part.samples)
+                    continue
+                if first_frame:
+                    first_frame = False
+                    self.send(SegmentStarted(cmd.stream_id, cmd.segment_idx, time.time()))
+                self._encode.video(part.frames)
 
     def _command_loop(self) -> None:
         while True:

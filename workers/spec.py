@@ -18,9 +18,12 @@ class WorkerSpec:
     log_level: str = "info"
     # The segment of warmup (run once after loading, output discarded): "" skips it.
     warmup_prompt: str = "warmup: a calm landscape at dawn"
-    # GPUs per slot: > 1 makes the worker a sequence-parallel group, one process per GPU (`workers.group`)
-    sp_size: int = 1
     gpu_ids: tuple[int, ...] = ()  # the slot's GPUs (on CPU, the fake device ids it was placed on)
+
+    @property
+    def sp_size(self) -> int:
+        """GPUs (processes) of the slot: > 1 makes the worker a sequence-parallel group (`workers.group`)."""
+        return self.generator.sp_size
 
     @property
     def name(self) -> str:

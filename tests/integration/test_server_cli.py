@@ -85,3 +85,18 @@ def test_bad_configuration_exits_with_a_message() -> None:
         timeout=30,
     )
     assert no_gpu.returncode == 2 and "GPU" in no_gpu.stderr
+    odd_group = subprocess.run(  # the worker agent takes the same group flags
+        [
+            str(BIN / "dreamverse-worker"),
+            "--redis",
+            "redis://127.0.0.1:1/0",
+            "--gpus",
+            "0,1,2",
+            "--sp-size",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert odd_group.returncode == 2 and "--sp-size 2 must divide the number of GPUs: 3" in odd_group.stderr

@@ -76,12 +76,12 @@ async def ffmpeg_of(worker_pid: int, timeout_s: float = 10) -> list[int]:
         await asyncio.sleep(0.02)
 
 
-async def next_session_streams(server: RunningServer) -> None:
+async def next_session_streams(server: RunningServer, timeout_s: float = 30) -> None:
     client = await Client.connect(server.ws)
     await client.next_event()
     await client.send(init("the next session"))
-    await client.until("media_init", timeout_s=30)
-    complete = await client.until("ltx2_segment_complete", timeout_s=30)
+    await client.until("media_init", timeout_s=timeout_s)
+    complete = await client.until("ltx2_segment_complete", timeout_s=timeout_s)
     assert len(client.media[complete["segment_idx"]].data) > 0  # keyed by the wire's segment_idx
     await client.send({"type": "leave"})
     await client.close()
