@@ -44,6 +44,7 @@ class Cluster:
     redis: RedisProcess
     one: ReplicaProcess
     two: ReplicaProcess
+    doomed: ReplicaProcess  # the one `kill -9` takes down
     reference: dict[int, tuple[int, str]]  # the rollout never interrupted: (frames, digest) by segment
 
 
@@ -52,12 +53,13 @@ def cluster() -> Iterator[Cluster]:
     """Started once for this module (processes take seconds to start on a loaded machine)."""
     with ExitStack() as stack:
         redis = stack.enter_context(redis_server())
-        stack.enter_context(agent(redis.url, "agent-a", latency_ms=1000))  # one slot, 1 s segments
-        one = stack.enter_context(replica_process(redis.url, KEYS.prefix, **FLAGS))
-        two = stack.enter_context(replica_process(redis.url, KEYS.prefix, **FLAGS))
-        one.wait_ready(timeout_s=90)
-        two.wait_ready(timeout_s=90)
-        yield Cluster(redis, one, two, asyncio.run(straight_rollout(two)))
+        stack.enter_context(agent(redis.url, "agent-a", latency_ms=800))  # one slot, 0.8 s segments
+        one, two, doomed = (
+            stack.enter_context(replica_process(redis.url, KEYS.prefix, **FLAGS)) for _ in range(3)
+        )  # all three start at once
+        for replica in (one, two, doomed):
+            replica.wait_ready(timeout_s=90)
+        yield Cluster(redis, one, two, doomed, asyncio.run(straight_rollout(two)))
 
 
 async def resume(replica: ReplicaProcess, ready: dict[str, Any]) -> Client:
@@ -103,28 +105,26 @@ async def assert_as_never_interrupted(cluster: Cluster, got: dict[int, bytes]) -
 
 
 async def test_a_replica_killed_mid_segment_the_client_resumes_on_the_other(cluster: Cluster) -> None:
-    two = cluster.two
-    with replica_process(cluster.redis.url, KEYS.prefix, **FLAGS) as one:  # the one to kill
-        one.wait_ready(timeout_s=90)
-        first = await started(one.ws, *PROMPTS, seed=7)
-        ready = first.events[0]
-        assert (await first.until("ltx2_segment_complete", timeout_s=60))["segment_idx"] == 1
-        await until_bytes_of(first, 2)
-        one.kill()  # mid-segment 2: the client holds part of it
-        with pytest.raises(ConnectionClosedError):  # cut: no close frame
-            await first.until("ltx2_segment_complete", timeout_s=30)
+    one, two = cluster.doomed, cluster.two
+    first = await started(one.ws, *PROMPTS, seed=7)
+    ready = first.events[0]
+    assert (await first.until("ltx2_segment_complete", timeout_s=60))["segment_idx"] == 1
+    await until_bytes_of(first, 2)
+    one.kill()  # mid-segment 2: the client holds part of it
+    with pytest.raises(ConnectionClosedError):  # cut: no close frame
+        await first.until("ltx2_segment_complete", timeout_s=30)
 
-        again = await resume(two, ready)
-        resumed = await again.until("session_resumed")
-        assert resumed["next_segment_idx"] == 2  # the cut segment, whole, then the rest
-        assert resumed["prompts"] == PROMPTS
-        await again.until("ltx2_stream_complete", timeout_s=60)
-        assert completed(first) == [1] and completed(again) == [2, 3, 4]  # nothing lost, nothing twice
-        assert "error" not in again.types()
-        starts = [e for e in again.events if e["type"] == "ltx2_segment_start"]
-        assert [e["prompt"] for e in starts] == PROMPTS[1:]
-        await again.send({"type": "leave"})
-        await again.close()
+    again = await resume(two, ready)
+    resumed = await again.until("session_resumed")
+    assert resumed["next_segment_idx"] == 2  # the cut segment, whole, then the rest
+    assert resumed["prompts"] == PROMPTS
+    await again.until("ltx2_stream_complete", timeout_s=60)
+    assert completed(first) == [1] and completed(again) == [2, 3, 4]  # nothing lost, nothing twice
+    assert "error" not in again.types()
+    starts = [e for e in again.events if e["type"] == "ltx2_segment_start"]
+    assert [e["prompt"] for e in starts] == PROMPTS[1:]
+    await again.send({"type": "leave"})
+    await again.close()
 
     got = {1: first.media[1].data} | {idx: again.media[idx].data for idx in (2, 3, 4)}
     await assert_as_never_interrupted(cluster, got)
