@@ -22,11 +22,10 @@ import statistics
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import torch
-import torch.distributed as dist
-import torch.multiprocessing as mp
+if TYPE_CHECKING:  # torch is imported where it runs: the summary needs none (seconds on a busy host)
+    import torch
 
 logger = logging.getLogger("benchmarks.sequence_parallel")
 
@@ -42,6 +41,9 @@ def _free_port() -> int:
 
 
 def _rank(rank: int, main: RankMain, args: argparse.Namespace, port: int) -> None:
+    import torch
+    import torch.distributed as dist
+
     logging.basicConfig(level=logging.INFO, format=f"%(asctime)s rank{rank} %(name)s %(message)s")
     cuda = args.device.startswith("cuda")
     if cuda:
@@ -58,6 +60,9 @@ def _rank(rank: int, main: RankMain, args: argparse.Namespace, port: int) -> Non
 
 def launch(main: RankMain, args: argparse.Namespace) -> None:
     """Run `main` on `args.sp_size` spawned ranks and wait for all; a failed rank fails the launch."""
+    import torch
+    import torch.multiprocessing as mp
+
     if args.device.startswith("cuda") and torch.cuda.device_count() < args.sp_size:
         sys.exit(f"--sp-size {args.sp_size} needs {args.sp_size} GPUs, {torch.cuda.device_count()} visible")
     os.environ.setdefault("NCCL_NVLS_ENABLE", "0")  # the lent hosts' rule: NVLink multicast stays off
@@ -66,6 +71,9 @@ def launch(main: RankMain, args: argparse.Namespace) -> None:
 
 def peaks_per_rank(device: torch.device) -> list[float | None]:
     """Every rank's peak allocated GiB since the last reset (a collective: all ranks call it)."""
+    import torch
+    import torch.distributed as dist
+
     mine = torch.cuda.max_memory_allocated(device) / 2**30 if device.type == "cuda" else None
     if not dist.is_initialized():
         return [mine]

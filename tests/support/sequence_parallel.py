@@ -10,6 +10,7 @@ import multiprocessing
 import os
 import socket
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
@@ -102,6 +103,17 @@ def _rank_main(rank: int, world: int, port: int, device_type: str, dtype: torch.
         dist.destroy_process_group()
 
 
+def _wait(procs: list[multiprocessing.process.BaseProcess], timeout_s: float) -> None:
+    """Until every rank has exited, one has failed (the others would wait in a collective for good), or
+    `timeout_s` has passed."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        codes = [proc.exitcode for proc in procs]
+        if None not in codes or any(code not in (None, 0) for code in codes):
+            return
+        time.sleep(0.05)
+
+
 def run_ranks(world: int, device_type: str, dtype: torch.dtype, timeout_s: float) -> dict[str, torch.Tensor]:
     """`render_stream` on `world` ranks (gloo on the CPU, NCCL with one GPU a rank); rank 0's result."""
     port = _free_port()
@@ -115,8 +127,7 @@ def run_ranks(world: int, device_type: str, dtype: torch.dtype, timeout_s: float
         for proc in procs:
             proc.start()
         try:
-            for proc in procs:
-                proc.join(timeout_s)
+            _wait(procs, timeout_s)
         finally:
             for proc in procs:
                 if proc.is_alive():
