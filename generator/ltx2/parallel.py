@@ -6,15 +6,17 @@ CONTRACT (what callers such as a multi-GPU worker rely on)
       (`new_stream`, `render_segment`, `save_state`/`load_state`, `warmup`). Every rank computes every step;
       rank 0's outputs are the ones used (the other ranks' are equal, and may be dropped unread).
     * `GeneratorSpec.sp_size > 1` turns it on: `torch.distributed` must already be initialized (NCCL on GPUs,
-      gloo on the CPU) with world size == `sp_size`, and each rank's `spec.device` its own GPU. A caller that
-      needs several groups in one world passes an explicit group: `enable_sequence_parallel(generator, group)`
-      on a generator built with `sp_size=1`.
+      gloo on the CPU) with world size == `sp_size`, and each rank's `spec.device` its own GPU. Let every rank
+      see all of its group's GPUs (`CUDA_VISIBLE_DEVICES=0,1` for both, `spec.device="cuda:<rank>"`): NCCL's
+      NVLink path uses CUDA IPC, which a per-process `CUDA_VISIBLE_DEVICES` of one GPU can rule out
+      (NVIDIA/nccl#129), leaving a slower transport. A caller that needs several groups in one world passes
+      an explicit group: `enable_sequence_parallel(generator, group)` on a generator built with `sp_size=1`.
     * Only the transformer's forward is split. Text encoding, noise, the Euler updates, upsampling and the
       VAE/audio decodes run whole on every rank (decode is the serial part; see `benchmarks/pipeline.py`).
     * Every transformer attention needs its head count divisible by the group size (LTX-2: 32 heads, so 2,
       4, 8, ...). Token counts need not be: shards differ by at most one token.
-    * Not combined with CUDA graphs (refused); `torch.compile` of the blocks traces the functional
-      collectives but is not measured yet.
+    * Not combined with CUDA graphs (refused). With `compile=True` the collectives sit inside the compiled
+      blocks (functional collectives, which dynamo can trace); that combination is untested so far.
 
 How. Inside one transformer forward, the video tokens and the audio tokens are each cut into contiguous
 shards, one per rank, together with everything that is per token: the per-token timesteps (sigma * mask of
