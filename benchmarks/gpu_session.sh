@@ -13,7 +13,8 @@
 # gpu-tests (`pytest -m gpu tests/generator/test_gpu.py`; needs .whl/test/: pytest-asyncio, and pytest 9.2 +
 # pluggy + iniconfig for an image whose pytest is older than 8.4); sequence parallelism (issues 12, 15; 4 GPUs
 # for all of it, 2 for the first half): sp-tests (test_gpu_sequence_parallel.py, tiny over NCCL, 2 and 4
-# ranks vs one GPU) and sp-sweep (19B random weights, eager bf16, cuDNN attention, one warm-up segment then
+# ranks vs one GPU) and sp-sweep (19B random weights, eager bf16, attention auto (each backend that runs is
+# timed at load, the fastest taken; one that fails is skipped), one warm-up segment then
 # segment 0 + one continuation per run, `--lean`: 1280x704 on 1 GPU and on 2 GPUs at once on disjoint GPUs,
 # then 1920x1088 on 2, then 1280x704 and 1920x1088 on 4; 1920x1088 decodes in VAE tiles to fit 80 GB;
 # each run writes $OUT/sp-<geometry>-sp<N>.json after every segment, then $OUT/sp-summary.json has the
@@ -61,7 +62,7 @@ pytest_setup() {  # the test tools the image may lack, from .whl/test/
 }
 
 # one sequence-parallel pipeline run: sp_run NAME GPUS MAX_S ARGS... (skipped when under 30 s are left);
-# $SP_RUN_ARGS (default: the 19B model's random weights, cuDNN attention) comes last, so a CPU rehearsal can
+# $SP_RUN_ARGS (default: the 19B model's random weights) comes last, so a CPU rehearsal can
 # swap in `--model tiny --device cpu --attention sdpa --width 128 --height 64`
 sp_run() {
     local name=$1 gpus=$2 most=$3
@@ -69,7 +70,7 @@ sp_run() {
     if [ "$(limit 9999)" -lt 30 ]; then echo "[$name] skipped: deadline"; return 0; fi
     # shellcheck disable=SC2086  # SP_RUN_ARGS is a list of flags
     CUDA_VISIBLE_DEVICES=$gpus timeout "$(limit "$most")" python3 -m benchmarks.pipeline --lean --repeats 1 \
-        --segments 2 --out "$OUT/sp-$name.json" "$@" ${SP_RUN_ARGS:---checkpoint random --attention cudnn} 2>&1 \
+        --segments 2 --out "$OUT/sp-$name.json" "$@" ${SP_RUN_ARGS:---checkpoint random} 2>&1 \
         | sed -u "s/^/[$name] /"
     echo "[$name] rc=${PIPESTATUS[0]} (t=$(elapsed) s)"
 }
@@ -77,30 +78,7 @@ sp_run() {
 touch /tmp/bench-marker
 collect() {  # results written since the marker (the tree's committed results stay behind)
     find benchmarks/results -name '*.json' -newer /tmp/bench-marker -exec cp -v {} "$OUT"/ \;
-    pytest_setup() {  # the test tools the image may lack, from .whl/test/
-    python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --target /tmp/site \
-        .whl/test/pytest_asyncio-*.whl
-    python3 -c "import pytest, sys; sys.exit(tuple(map(int, pytest.__version__.split('.')[:2])) < (8, 4))" \
-        || python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade \
-            --target /tmp/site .whl/test/pytest-*.whl .whl/test/pluggy-*.whl .whl/test/iniconfig-*.whl
-    python3 -m pytest --version
-}
-
-# one sequence-parallel pipeline run: sp_run NAME GPUS MAX_S ARGS... (skipped when under 30 s are left);
-# $SP_RUN_ARGS (default: the 19B model's random weights, cuDNN attention) comes last, so a CPU rehearsal can
-# swap in `--model tiny --device cpu --attention sdpa --width 128 --height 64`
-sp_run() {
-    local name=$1 gpus=$2 most=$3
-    shift 3
-    if [ "$(limit 9999)" -lt 30 ]; then echo "[$name] skipped: deadline"; return 0; fi
-    # shellcheck disable=SC2086  # SP_RUN_ARGS is a list of flags
-    CUDA_VISIBLE_DEVICES=$gpus timeout "$(limit "$most")" python3 -m benchmarks.pipeline --lean --repeats 1 \
-        --segments 2 --out "$OUT/sp-$name.json" "$@" ${SP_RUN_ARGS:---checkpoint random --attention cudnn} 2>&1 \
-        | sed -u "s/^/[$name] /"
-    echo "[$name] rc=${PIPESTATUS[0]} (t=$(elapsed) s)"
-}
-
-touch /tmp/bench-marker
+    touch /tmp/bench-marker
 }
 
 for step in "$@"; do

@@ -48,7 +48,8 @@ def build_tiny_generator(device: str, dtype: torch.dtype, sp_size: int) -> LTX2G
     """The 4-head tiny generator with seeded weights; `sp_size > 1` needs torch.distributed initialized."""
     config = tiny_sp_config()
     spec = GeneratorSpec(model="tiny", device=device, sp_size=sp_size, attention="sdpa")
-    components = build_random_components(config, seed=0, device=device, dtype=dtype)
+    # seeded on the CPU, then moved: the same weights on every rank's GPU whatever its RNG does
+    components = build_random_components(config, seed=0, dtype=dtype).to(device, dtype)
     pipeline = DistilledPipeline(components, config.pipeline, DISTILLED_8_3, torch.device(device))
     generator = LTX2Generator(pipeline, config, resolve_settings(spec, config))
     apply_speedups(generator, spec)
