@@ -351,6 +351,7 @@ export class SessionController {
         this.onMediaComplete();
         return;
       case "segment_restarted":
+      case "session_resumed": // a segment cut by the drop is sent again whole, with its own media_init
         this.onSegmentRestarted();
         return;
       case "seed_prompts_updated":
@@ -403,7 +404,8 @@ export class SessionController {
     this.tick();
   }
 
-  /** The segment whose media was flowing comes again from its start: forget what arrived of it. */
+  /** The segment whose media was flowing comes again from its start (its worker was lost, or the socket
+   * dropped: the session, on this replica or another, resends it whole): forget what arrived of it. */
   private onSegmentRestarted(): void {
     const seq = this.mediaSeq;
     if (seq === null) return;

@@ -92,7 +92,7 @@ const HANDLERS: Handlers = {
     limits: a.limits,
     hasServerLimits: true,
   }),
-  // The session continues where it was: a segment cut off by the drop goes on (same media_init).
+  // The session continues where it was: a segment cut off by the drop comes again whole (a new media_init).
   session_resumed: (s, a) => {
     const resumed = { ...s, connection: "open" as const, reconnectAttempt: 0 };
     const withPrompts = a.prompts.length > 0 ? replaceLatestPrompts(resumed, a.prompts) : resumed;

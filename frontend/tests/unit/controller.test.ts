@@ -157,7 +157,7 @@ describe("SessionController", () => {
     expect(ctl.state.toggles.loop).toBe(true);
   });
 
-  it("resumes after a dropped socket and keeps playing the same pipeline", async () => {
+  it("resumes after a dropped socket: the cut segment comes again whole and replaces its part", async () => {
     const { ctl, env } = await setup();
     const sock = await startPreset(ctl);
     sock.serverSend({ type: "gpu_assigned", gpu_id: 0, session_timeout: 300 });
@@ -188,18 +188,19 @@ describe("SessionController", () => {
       total_segments: 3,
       prompts: PROMPTS,
     });
-    second.serverBinary(800); // the rest of segment 1, after no new media_init
-    second.serverSend({ type: "media_segment_complete", segment_idx: 1, stream_id: "s1", chunks: 2 });
-    second.serverSend({ type: "ltx2_segment_complete", segment_idx: 1, total_segments: 3 });
+    segment(second, 1, 1200); // the segment the drop cut, sent again whole (as the server does)
     segment(second, 2, 1500);
     await flush();
+    await ctl.flush();
     expect(ctl.state.connection).toBe("open");
     expect(ctl.state.resumeToken).toBe("t2");
     expect(env.sources).toHaveLength(1);
     expect(env.sources[0]?.buffers[0]?.log).toEqual([
       "append:1500",
       "append:700",
-      "append:800",
+      "abort",
+      "remove:1.5-2.2", // what arrived of it before the drop: played once, not twice
+      "append:1200",
       "append:1500",
     ]);
     expect(ctl.state.segments.map((s) => s.status)).toEqual(["ready", "ready", "ready"]);
