@@ -17,7 +17,6 @@ import contextlib
 import itertools
 import json
 import logging
-import subprocess
 import sys
 import threading
 import time
@@ -29,6 +28,8 @@ import httpx
 import psutil
 import websockets
 from websockets.asyncio.client import ClientConnection
+
+from benchmarks.processes import child_process, server_args, server_ready
 
 logger = logging.getLogger("benchmarks.soak")
 
@@ -100,27 +101,9 @@ def measure(server: psutil.Process, started: float, done: int) -> Sample:
 @contextlib.contextmanager
 def server_process(port: int, **flags: Any) -> Iterator[psutil.Process]:
     """The runtime as its own process, ready to serve."""
-    args = [sys.executable, "-m", "dreamverse.runtime.cli", "--port", str(port)]
-    for name, value in {**_SERVER_FLAGS, **flags}.items():
-        args += ["--" + name.replace("_", "-"), str(value)]
-    with subprocess.Popen(args) as proc:
-        try:
-            deadline = time.monotonic() + 120
-            while not _ready(port):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the soak server did not become ready")
-                time.sleep(0.2)
-            yield psutil.Process(proc.pid)
-        finally:
-            proc.terminate()
-            proc.wait(timeout=60)
-
-
-def _ready(port: int) -> bool:
-    try:
-        return httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200
-    except httpx.TransportError:
-        return False
+    args = server_args(port, {**_SERVER_FLAGS, **flags})
+    with child_process(args, lambda: server_ready(port), name="the soak server") as server:
+        yield server
 
 
 def live_sessions(port: int) -> int:

@@ -22,6 +22,10 @@ class RedisProcess:
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None else None
+
     def start(self) -> None:
         binary = shutil.which("redis-server")
         assert binary, "redis-server is not installed (make system-deps installs it)"
