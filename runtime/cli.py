@@ -118,6 +118,9 @@ def uvicorn_config(app: Any, settings: Settings) -> uvicorn.Config:
         ws_ping_interval=server.ws_ping_interval_s,
         ws_ping_timeout=server.ws_ping_timeout_s,
         ws_max_size=settings.session.max_message_bytes,
+        # No permessage-deflate: nearly every byte sent is H.264/AAC, which does not compress, and deflating
+        # it took a third of a replica's CPU under load (benchmarks/load.py); JSON events are small.
+        ws_per_message_deflate=False,
         log_config=None,
         lifespan="on",
         timeout_graceful_shutdown=int(settings.workers.shutdown_timeout_s),
