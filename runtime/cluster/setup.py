@@ -16,7 +16,7 @@ from dreamverse.runtime.cluster.takeover import TakeoverConfig, Takeovers
 from dreamverse.runtime.session.registry import SessionRegistry
 from dreamverse.runtime.settings import Settings
 from dreamverse.workers.remote.keys import Keys
-from dreamverse.workers.remote.lease import RemoteLeaseConfig
+from dreamverse.workers.remote.lease import CHECK_EVERY_S, RemoteLeaseConfig
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +31,9 @@ def redis_queue(settings: Settings, redis: Redis) -> RedisSlotQueue:
     )
     lease = RemoteLeaseConfig(
         agent_ttl_s=cluster.agent_ttl_s,
-        block_ms=max(1, int(cluster.redis_poll_s * 1000)),
+        # One blocking read waits for the next event until the hold is due for its check (once a second),
+        # within the socket timeout: short blocks only add empty round trips between a session's chunks.
+        block_ms=int(min(CHECK_EVERY_S, cluster.redis_timeout_s / 2) * 1000),
         command_max_len=cluster.stream_max_len,
         timeout_s=cluster.redis_timeout_s,
     )
