@@ -107,6 +107,7 @@ class LoadConfig:
 class Cluster:
     processes: dict[str, psutil.Process]  # label → process: redis, agent0…, replica0…
     ports: list[int]  # of the replicas
+    redis_url: str
 
 
 def _agent_registered(redis_url: str, agent_id: str) -> bool:
@@ -150,7 +151,7 @@ def cluster(cfg: LoadConfig, recording: Path) -> Iterator[Cluster]:
         wait_ready(checks, timeout_s=180)
         processes |= {name: psutil.Process(proc.pid) for name, (proc, _check) in checks.items()}
         logger.info("redis, %d agent(s), %d slots, %d replica(s) up", cfg.agents, total_slots, cfg.replicas)
-        yield Cluster(processes, ports)
+        yield Cluster(processes, ports, server.url)
 
 
 # --- measuring ---------------------------------------------------------------------------------------
@@ -164,9 +165,10 @@ class Reading:
     cpu_s: dict[str, float]
     rss_mb: dict[str, float]
     machine_busy_s: float
+    redis_commands: int  # processed by redis-server so far (round trips are what the relay is made of)
 
     @classmethod
-    def take(cls, processes: dict[str, psutil.Process]) -> Reading:
+    def take(cls, processes: dict[str, psutil.Process], redis_url: str) -> Reading:
         cpu_s, rss_mb = {}, {}
         for label, proc in processes.items():
             with contextlib.suppress(psutil.Error):
@@ -175,7 +177,12 @@ class Reading:
                 rss_mb[label] = proc.memory_info().rss / 2**20
         machine = psutil.cpu_times()
         busy = sum(machine) - machine.idle - getattr(machine, "iowait", 0.0)
-        return cls(time.monotonic(), cpu_s, rss_mb, busy)
+        client = redis.Redis.from_url(redis_url)
+        try:
+            commands = int(client.info("stats")["total_commands_processed"])
+        finally:
+            client.close()
+        return cls(time.monotonic(), cpu_s, rss_mb, busy, commands)
 
 
 def cpu_percent(start: Reading, end: Reading) -> dict[str, float]:
@@ -279,7 +286,7 @@ async def drive(cfg: LoadConfig, cl: Cluster) -> tuple[Run, Reading, Reading, Re
     run = Run(cfg, [SessionStats(i, i % cfg.replicas) for i in range(cfg.sessions)])
     run.samples = [Samples() for _ in range(cfg.replicas)]
     urls = [f"ws://127.0.0.1:{port}/ws" for port in cl.ports]
-    idle = Reading.take(cl.processes)
+    idle = Reading.take(cl.processes, cl.redis_url)
     stop = asyncio.Event()
     async with asyncio.TaskGroup() as tg:
         tg.create_task(_watch_loop_lag(run, stop))
@@ -289,9 +296,9 @@ async def drive(cfg: LoadConfig, cl: Cluster) -> tuple[Run, Reading, Reading, Re
         await _until_streaming(run, cfg.ramp_s + cfg.start_timeout_s)
         logger.info("%d session(s) streaming; measuring for %.0f s", len(run.stats), cfg.duration_s)
         watched = cl.processes | {"clients": psutil.Process()}
-        start, window_start = Reading.take(watched), time.time()
+        start, window_start = Reading.take(watched, cl.redis_url), time.time()
         await _monitor(run, cfg.duration_s, cfg.progress_interval_s)
-        end, run.window = Reading.take(watched), (window_start, time.time())
+        end, run.window = Reading.take(watched, cl.redis_url), (window_start, time.time())
         stop.set()
         logger.info("window over; sessions leave")
     return run, idle, start, end
@@ -306,6 +313,7 @@ def summarize_run(
     cfg, (w0, w1) = run.cfg, run.window
     window_s = w1 - w0
     received = [s for samples in run.samples for s in samples.between(w0, w1)]
+    chunks = max(len(received), 1)
     latency = percentiles([ms for _at, ms, _size in received])
     per_replica_min = [min(c[r] for c in run.streaming) if run.streaming else 0 for r in range(cfg.replicas)]
     cpu = cpu_percent(start, end)
@@ -349,7 +357,8 @@ def summarize_run(
         },
         "cpu_percent_of_one_core": cpu,
         # CPU per relayed chunk: steadier than latency on a shared machine (others' load delays, not costs)
-        "cpu_ms_per_chunk": {k: round(v * 10 * window_s / max(len(received), 1), 3) for k, v in cpu.items()},
+        "cpu_ms_per_chunk": {k: round(v * 10 * window_s / chunks, 3) for k, v in cpu.items()},
+        "redis_commands_per_chunk": round((end.redis_commands - start.redis_commands) / chunks, 2),
         "rss_mb": {k: round(v, 1) for k, v in end.rss_mb.items()},
         "rss_mb_idle": {k: round(v, 1) for k, v in idle.rss_mb.items()},
         "per_session": {
@@ -408,14 +417,31 @@ def run_load(cfg: LoadConfig, results_dir: Path = RESULTS_DIR) -> tuple[Path, di
     return path, numbers, run
 
 
+_FLAGS = {
+    "sessions_per_replica": "websocket clients per replica",
+    "replicas": "dreamverse-server --redis processes",
+    "agents": "worker agent processes (slots split evenly, plus spare ones)",
+    "duration_s": "measurement window, from when every session streams",
+    "ramp_s": "sessions connect evenly spread over this long",
+    "start_timeout_s": "longest wait, after the ramp, for every session to stream",
+    "speed": "playback speed of the agents' slots (1: video speed)",
+    "width": "geometry of the pre-encoded segment",
+    "height": "geometry of the pre-encoded segment",
+    "num_frames": "frames of the pre-encoded segment",
+    "progress_interval_s": "seconds between progress lines",
+    "agent_ttl_s": "replicas' and agents' --agent-ttl-s",
+    "ticket_ttl_s": "replicas' --ticket-ttl-s",
+    "redis_timeout_s": "replicas' and agents' --redis-timeout-s",
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     defaults = LoadConfig()
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    for name in ("sessions_per_replica", "replicas", "agents", "duration_s", "ramp_s", "start_timeout_s",
-                 "speed", "width", "height", "num_frames", "progress_interval_s", "agent_ttl_s",
-                 "ticket_ttl_s", "redis_timeout_s"):  # fmt: skip
+    for name, help_text in _FLAGS.items():
         default = getattr(defaults, name)
-        parser.add_argument("--" + name.replace("_", "-"), type=type(default), default=default)
+        flag = "--" + name.replace("_", "-")
+        parser.add_argument(flag, type=type(default), default=default, help=f"{help_text} [{default}]")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
