@@ -19,6 +19,7 @@ from dreamverse.workers.remote.keys import Keys
 from dreamverse.workers.remote.lease import CHECK_EVERY_S, RemoteLeaseConfig
 
 logger = logging.getLogger(__name__)
+MAX_REDIS_CONNECTIONS = 10_000  # Redis's own default `maxclients`
 
 
 def redis_queue(settings: Settings, redis: Redis) -> RedisSlotQueue:
@@ -40,13 +41,25 @@ def redis_queue(settings: Settings, redis: Redis) -> RedisSlotQueue:
     return RedisSlotQueue(redis, Keys(cluster.redis_prefix), queue, lease)
 
 
+def redis_client(settings: Settings) -> Redis:
+    """The replica's one Redis client (a connection pool shared by its sessions and its poll loop)."""
+    cluster = settings.cluster
+    assert cluster.redis is not None
+    return Redis.from_url(
+        cluster.redis,
+        socket_timeout=cluster.redis_timeout_s,
+        socket_connect_timeout=cluster.redis_timeout_s,
+        # Each streaming session's blocking XREAD holds a connection; redis-py caps a pool at 100 by default,
+        # which refused the 100th session of benchmarks/load.py ("Too many connections").
+        max_connections=MAX_REDIS_CONNECTIONS,
+    )
+
+
 async def start_redis_slots(settings: Settings, stack: contextlib.AsyncExitStack) -> RedisSlotQueue:
     """Connect lazily (the server listens even while Redis is down; /readyz says so) and start polling."""
     cluster = settings.cluster
     assert cluster.redis is not None
-    redis = Redis.from_url(
-        cluster.redis, socket_timeout=cluster.redis_timeout_s, socket_connect_timeout=cluster.redis_timeout_s
-    )
+    redis = redis_client(settings)
     stack.push_async_callback(redis.aclose)
     slots = redis_queue(settings, redis)
     await slots.start()

@@ -201,7 +201,8 @@ async def run_agent(config: AgentConfig, pool: WorkerPool) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    redis = Redis.from_url(config.redis_url, socket_timeout=config.timeout_s)
+    # One connection per slot publishing at once (redis-py's default cap of 100 is too few for a big agent).
+    redis = Redis.from_url(config.redis_url, socket_timeout=config.timeout_s, max_connections=10_000)
     try:
         await Agent(config, pool, redis).run(stop)
     finally:
