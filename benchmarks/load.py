@@ -321,12 +321,14 @@ def summarize_run(
     machine_busy_s = end.machine_busy_s - start.machine_busy_s
     errors = [e for st in run.stats for e in st.errors]
     dirty = sum(st.duplicates + st.out_of_order + st.unstamped for st in run.stats)
+    restarts = sum(st.restarts for st in run.stats)
     replicas = [f"replica{i}" for i in range(cfg.replicas)]
     meets = (
         min(per_replica_min) >= TARGET_SESSIONS_PER_REPLICA
         and latency.get("p99", math.inf) <= TARGET_P99_MS
         and not errors
         and dirty == 0
+        and restarts == 0
     )
     return {
         "meets_target": meets,
@@ -354,6 +356,7 @@ def summarize_run(
             "duplicates": sum(st.duplicates for st in run.stats),
             "out_of_order": sum(st.out_of_order for st in run.stats),
             "unstamped": sum(st.unstamped for st in run.stats),
+            "segments_restarted": restarts,  # failovers: a slot lost (overload: heartbeats or tickets late)
         },
         "cpu_percent_of_one_core": cpu,
         # CPU per relayed chunk: steadier than latency on a shared machine (others' load delays, not costs)

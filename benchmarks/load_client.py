@@ -7,7 +7,9 @@ Redis, the replica's XREAD, the rollout, the socket's outbox, the websocket and 
 
 Order: each frame's stamp names its segment and its index in the segment; the client checks that segments
 follow each other and chunks arrive 0, 1, 2… within one, and that `media_segment_complete` counts as many
-chunks as arrived. A chunk seen twice is a duplicate; any other surprise is out of order.
+chunks as arrived. A chunk seen twice is a duplicate; any other surprise is out of order. After
+`segment_restarted` (failover: the slot was lost) the segment's chunks start again from 0; restarts are
+counted on their own.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ class SessionStats:
     duplicates: int = 0
     out_of_order: int = 0
     unstamped: int = 0
+    restarts: int = 0  # `segment_restarted`: the slot was lost (its agent or its ticket expired), a failover
     errors: list[str] = field(default_factory=list)
     assigned_at: float | None = None  # unix s of `gpu_assigned`
     first_chunk_at: float | None = None
@@ -69,6 +72,11 @@ class _Order:
         is_next = self.segment is None or segment_idx == self.segment + 1
         self.segment, self.next_chunk = segment_idx, 0
         return is_next
+
+    def restart(self, segment_idx: int) -> None:
+        """`segment_idx` is rendered again: what arrived of it is void, its chunks come again from 0."""
+        self.seen = {key for key in self.seen if key[0] < segment_idx}
+        self.segment, self.next_chunk = segment_idx - 1, 0
 
     def chunk(self, segment_idx: int, chunk_idx: int) -> str | None:
         """None if this is the chunk expected; else "duplicate" or "out_of_order"."""
@@ -153,6 +161,9 @@ def _on_event(event: dict[str, Any], now: float, order: _Order, stats: SessionSt
         case "media_init":
             if not order.media_init(int(event["segment_idx"]) - 1):  # the wire counts segments from 1
                 stats.out_of_order += 1
+        case "segment_restarted":
+            stats.restarts += 1
+            order.restart(int(event["segment_idx"]) - 1)
         case "media_segment_complete":
             stats.segments_complete += 1
             if event["chunks"] != order.next_chunk:

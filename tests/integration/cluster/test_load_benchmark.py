@@ -39,7 +39,14 @@ def test_a_small_load_run_relays_every_chunk_once_in_order_and_writes_its_json(t
     written = json.loads(path.read_text(encoding="utf-8"))
     assert written["name"] == "load" and written["settings"]["sessions"] == 6
     assert written["numbers"] == json.loads(json.dumps(numbers))
-    assert numbers["errors"] == {"count": 0, "first": [], "duplicates": 0, "out_of_order": 0, "unstamped": 0}
+    assert numbers["errors"] == {
+        "count": 0,
+        "first": [],
+        "duplicates": 0,
+        "out_of_order": 0,
+        "unstamped": 0,
+        "segments_restarted": 0,
+    }
     assert {st.replica for st in run.stats} == {0, 1}
     for st in run.stats:
         assert st.is_clean, st
@@ -70,3 +77,7 @@ def test_a_stamp_survives_the_trip_and_order_catches_repeats_and_skips() -> None
         "out_of_order",
     ]
     assert not order.media_init(2)  # segment 1 skipped
+
+    order.restart(2)  # `segment_restarted`: segment 2 comes again from its first chunk
+    assert order.media_init(2)
+    assert [order.chunk(2, 0), order.chunk(2, 1)] == [None, None]
