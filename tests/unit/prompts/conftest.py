@@ -34,8 +34,11 @@ def make_settings(fake_server: tuple[FakeOpenAI, str], tmp_path: Path) -> Any:
             "llm_providers": [
                 {"name": n, "base_url": f"{base}/{n}/v1", "model": f"model-{n}"} for n in names
             ],
-            "llm_timeout_s": 0.5,
-            "llm_total_timeout_s": 5.0,
+            # Generous: a test that wants a timeout scripts a slow reply and sets its own short
+            # `llm_timeout_s`. At 0.5 s, answers of the local fake timed out on a loaded machine
+            # (`pytest -n 2` beside other work) and success-path tests failed.
+            "llm_timeout_s": 5.0,
+            "llm_total_timeout_s": 10.0,
             "llm_retries": 0,
             "llm_retry_backoff_s": 0.01,
             "prompt_system_dir": tmp_path / "system_prompts",
