@@ -1,12 +1,18 @@
 """Soak: bounded connect / stream / leave churn against a real server process; memory and descriptors.
 
-    .venv/bin/python -m benchmarks.soak [--sessions 400] [--concurrency 6] [--sample-interval-s 1]
+    .venv/bin/python -m benchmarks.soak [--sessions 800] [--warmup 100] [--checkpoint-every 50]
 
 The server runs as its own process (`dreamverse.runtime.cli`, synthetic generator, small segments); clients
 cycle through four behaviours: stream a segment and `leave`, drop the TCP connection mid-stream (no close
-frame), drop it right after `session_ready`, and `leave` while queued. Every `--sample-interval-s` the RSS
-and open descriptors of the runtime and of each worker are sampled. Flatness is judged at idle points (no
-session left): once after the warm-up sessions and once at the end; `growth` is the difference.
+frame), drop it right after `session_ready`, and `leave` while queued. Every `--sample-interval-s` the RSS,
+threads and open descriptors of the runtime and of each worker are sampled.
+
+Flatness is judged at idle checkpoints (no session left): after the warm-up sessions, then after every
+`--checkpoint-every` sessions. A leak grows with the session count; glibc keeping freed heap pages grows
+only while the peak grows, and levels off. So the verdict fits a line to the runtime's RSS at the
+checkpoints of the second half of the post-warm-up sessions and asks its slope to stay under
+`RSS_SLOPE_BOUND_MB_PER_100` (5 KB a session; the session leak fixed in issue 9 held about 75 KB each),
+and descriptors and processes to stay within `FDS_SPREAD_BOUND` / constant over that half.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import contextlib
 import itertools
 import json
 import logging
+import statistics
 import sys
 import threading
 import time
@@ -33,6 +40,8 @@ from benchmarks.processes import child_process, server_args, server_ready
 
 logger = logging.getLogger("benchmarks.soak")
 
+RSS_SLOPE_BOUND_MB_PER_100 = 0.5  # runtime RSS over the second half, MB per 100 sessions
+FDS_SPREAD_BOUND = 2  # max - min open descriptors (runtime, workers) over the second half
 BEHAVIOURS = ("stream_and_leave", "drop_mid_stream", "drop_before_init", "leave_while_queued")
 _SERVER_FLAGS = {
     "width": 256,
@@ -53,6 +62,7 @@ class Sample:
     sessions_done: int
     runtime_rss_mb: float
     runtime_fds: int
+    runtime_threads: int
     workers_rss_mb: float
     workers_fds: int
     processes: int
@@ -63,13 +73,49 @@ class SoakResult:
     sessions: int
     behaviours: dict[str, int]
     seconds: float
+    warmup: int = 0
     samples: list[Sample] = field(default_factory=list)
-    idle_after_warmup: Sample | None = None
-    idle_at_end: Sample | None = None
+    checkpoints: list[Sample] = field(default_factory=list)  # idle: after warm-up, then every few sessions
+
+    @property
+    def idle_after_warmup(self) -> Sample:
+        return self.checkpoints[0]
+
+    @property
+    def idle_at_end(self) -> Sample:
+        return self.checkpoints[-1]
+
+    def second_half(self) -> list[Sample]:
+        middle = self.warmup + (self.sessions - self.warmup) / 2
+        return [c for c in self.checkpoints if c.sessions_done >= middle]
+
+    def verdict(self) -> dict[str, Any]:
+        """Flat when the second half's RSS slope, descriptor spread and process count stay in bounds."""
+        half = self.second_half()
+        if len(half) < 2:
+            raise ValueError("too few checkpoints in the second half; lower --checkpoint-every")
+        slope = _slope_per_100(half, [c.runtime_rss_mb for c in half])
+        workers_slope = _slope_per_100(half, [c.workers_rss_mb for c in half])
+        fds_spread = max(_spread([c.runtime_fds for c in half]), _spread([c.workers_fds for c in half]))
+        processes = {c.processes for c in half}
+        is_flat = (
+            max(slope, workers_slope) < RSS_SLOPE_BOUND_MB_PER_100
+            and fds_spread <= FDS_SPREAD_BOUND
+            and len(processes) == 1
+        )
+        return {
+            "checkpoints_in_second_half": len(half),
+            "runtime_rss_slope_mb_per_100_sessions": slope,
+            "workers_rss_slope_mb_per_100_sessions": workers_slope,
+            "rss_slope_bound_mb_per_100_sessions": RSS_SLOPE_BOUND_MB_PER_100,
+            "fds_spread": fds_spread,
+            "fds_spread_bound": FDS_SPREAD_BOUND,
+            "processes": sorted(processes),
+            "flat": is_flat,
+        }
 
     def growth(self) -> dict[str, float]:
         first, last = self.idle_after_warmup, self.idle_at_end
-        assert first is not None and last is not None
         return {
             "runtime_rss_mb": round(last.runtime_rss_mb - first.runtime_rss_mb, 2),
             "runtime_fds": last.runtime_fds - first.runtime_fds,
@@ -77,6 +123,15 @@ class SoakResult:
             "workers_fds": last.workers_fds - first.workers_fds,
             "processes": last.processes - first.processes,
         }
+
+
+def _slope_per_100(checkpoints: list[Sample], values: list[float]) -> float:
+    fit = statistics.linear_regression([c.sessions_done for c in checkpoints], values)
+    return round(fit.slope * 100, 3)
+
+
+def _spread(values: list[int]) -> int:
+    return max(values) - min(values)
 
 
 def measure(server: psutil.Process, started: float, done: int) -> Sample:
@@ -92,6 +147,7 @@ def measure(server: psutil.Process, started: float, done: int) -> Sample:
         sessions_done=done,
         runtime_rss_mb=round(server.memory_info().rss / 2**20, 2),
         runtime_fds=server.num_fds(),
+        runtime_threads=server.num_threads(),
         workers_rss_mb=round(workers_rss / 2**20, 2),
         workers_fds=workers_fds,
         processes=1 + len(children),
@@ -185,27 +241,32 @@ class Sampler:
 
 
 async def soak(
-    port: int, sessions: int, concurrency: int, warmup: int, interval_s: float, idle_timeout_s: float
+    port: int,
+    sessions: int,
+    concurrency: int,
+    warmup: int,
+    interval_s: float,
+    idle_timeout_s: float,
+    checkpoint_every: int = 50,
 ) -> SoakResult:
     """Sessions that drop before their first message live until `idle_timeout_s`: the idle points wait."""
     plan = list(itertools.islice(itertools.cycle(BEHAVIOURS), sessions))
-    result = SoakResult(sessions, {b: plan.count(b) for b in BEHAVIOURS}, 0.0)
+    result = SoakResult(sessions, {b: plan.count(b) for b in BEHAVIOURS}, 0.0, warmup)
     url = f"ws://127.0.0.1:{port}/ws"
     idle_wait_s = idle_timeout_s + 30
     with (
         server_process(port, idle_timeout_s=idle_timeout_s) as server,
         Sampler(server, interval_s, result) as sampler,
     ):
-        await churn(url, plan[:warmup], concurrency, 0)
-        await wait_idle(port, idle_wait_s)
-        sampler.done = warmup
-        result.idle_after_warmup = sampler.now()
-        for start in range(warmup, sessions, concurrency * 4):
-            batch = plan[start : start + concurrency * 4]
-            await churn(url, batch, concurrency, start)
-            sampler.done = start + len(batch)
-        await wait_idle(port, idle_wait_s)
-        result.idle_at_end = sampler.now()
+        bounds = [0, *range(warmup, sessions, checkpoint_every), sessions]
+        for start, end in itertools.pairwise(bounds):
+            for first in range(start, end, concurrency * 4):
+                batch = plan[first : min(first + concurrency * 4, end)]
+                await churn(url, batch, concurrency, first)
+                sampler.done = first + len(batch)
+            await wait_idle(port, idle_wait_s)
+            result.checkpoints.append(sampler.now())
+            logger.info("checkpoint %s", result.checkpoints[-1])
         result.seconds = round(sampler.now().t_s, 1)
     return result
 
@@ -215,9 +276,10 @@ def main(argv: list[str] | None = None) -> int:
     from tests.support.server import free_port
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sessions", type=int, default=400)
+    parser.add_argument("--sessions", type=int, default=800)
     parser.add_argument("--concurrency", type=int, default=6)
-    parser.add_argument("--warmup", type=int, default=40, help="sessions before the first idle sample")
+    parser.add_argument("--warmup", type=int, default=100, help="sessions before the first idle checkpoint")
+    parser.add_argument("--checkpoint-every", type=int, default=50, help="sessions between idle checkpoints")
     parser.add_argument("--sample-interval-s", type=float, default=1.0)
     parser.add_argument("--idle-timeout-s", type=float, default=120.0, help="the server's --idle-timeout-s")
     args = parser.parse_args(argv)
@@ -230,21 +292,22 @@ def main(argv: list[str] | None = None) -> int:
             args.warmup,
             args.sample_interval_s,
             args.idle_timeout_s,
+            args.checkpoint_every,
         )
     )
     numbers = {
         "sessions": result.sessions,
         "behaviours": result.behaviours,
         "seconds": result.seconds,
+        "verdict": result.verdict(),
         "growth_after_warmup": result.growth(),
-        "idle_after_warmup": asdict(result.idle_after_warmup) if result.idle_after_warmup else None,
-        "idle_at_end": asdict(result.idle_at_end) if result.idle_at_end else None,
+        "checkpoints": [asdict(c) for c in result.checkpoints],
         "samples": [asdict(s) for s in result.samples],
     }
     settings = {**vars(args), "server": _SERVER_FLAGS}
     path = write_result("soak", settings, numbers, use_gpu=False)
-    logger.info("growth after warm-up: %s -> %s", result.growth(), path)
-    return 0
+    logger.info("verdict %s; growth after warm-up %s -> %s", result.verdict(), result.growth(), path)
+    return 0 if result.verdict()["flat"] else 1
 
 
 if __name__ == "__main__":
