@@ -1,20 +1,9 @@
-# A CUDA image that runs dreamverse-server as an unprivileged user. Weights are mounted read-only, never
-# downloaded at run time. Build once:
-#   docker build -t dreamverse .
-# Roles (listening beyond loopback needs an auth token; browsers need their origin listed):
-#   server (GPU, LTX-2):
-#     docker run --gpus all -p 8009:8009 -v /models:/models:ro -e DREAMVERSE_AUTH_TOKEN="$TOKEN" dreamverse \
-#       --host 0.0.0.0 --model ltx2 --checkpoint /models/ltx-2-19b-distilled.safetensors \
-#       --text-encoder /models/gemma-3-12b --allowed-origins https://studio.example.com
-#   mock server (no GPU: the real protocol and media from the synthetic generator):
-#     docker run -p 8009:8009 -e DREAMVERSE_AUTH_TOKEN="$TOKEN" --entrypoint /opt/venv/bin/dreamverse-mock-server \
-#       dreamverse --host 0.0.0.0
-#   scale-out (README "Scale-out"): replicas without GPUs, worker agents on the GPU hosts, one Redis:
-#     docker run -p 8009:8009 -e DREAMVERSE_AUTH_TOKEN="$TOKEN" dreamverse --host 0.0.0.0 \
-#       --redis redis://redis:6379/0
-#     docker run --gpus all -v /models:/models:ro --entrypoint /opt/venv/bin/dreamverse-worker dreamverse \
-#       --redis redis://redis:6379/0 --model ltx2 --checkpoint /models/ltx-2-19b-distilled.safetensors \
-#       --text-encoder /models/gemma-3-12b
+# One CUDA image for every role (server, mock server, worker agent), run as an unprivileged user. Weights
+# are mounted read-only, never downloaded at run time. Build with `docker build -t dreamverse .`; the
+# `docker run` line for each role is in README.md ("Container"). The default entrypoint is the server; the
+# other roles pick theirs with `--entrypoint /opt/venv/bin/dreamverse-mock-server` or
+# `--entrypoint /opt/venv/bin/dreamverse-worker` (the worker agent serves no HTTP: run it with
+# `--no-healthcheck`).
 # The base image is pinned by its full tag; pin its digest too where your registry mirror allows
 # (`docker buildx imagetools inspect nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04`).
 ARG BASE_IMAGE=nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04

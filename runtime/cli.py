@@ -37,6 +37,23 @@ _MOCK_HIDDEN = {
 }
 
 
+_DESCRIPTIONS = {
+    "dreamverse-server": "Real-time, steerable video generation: serves the websocket API and the workspace.",
+    "dreamverse-mock-server": (
+        "The Dreamverse runtime with the synthetic generator: the real protocol and media, no model."
+    ),
+    "dreamverse-worker": (
+        "A GPU host's worker agent: registers its workers in Redis and serves segments for every replica."
+    ),
+}
+
+
+def parser_for(prog: str) -> argparse.ArgumentParser:
+    """The flags of a console script: `dreamverse-server`, `dreamverse-mock-server` or `dreamverse-worker`."""
+    hidden = _MOCK_HIDDEN if prog == "dreamverse-mock-server" else ()
+    return build_parser(prog, _DESCRIPTIONS[prog], hidden)
+
+
 def build_parser(prog: str, description: str, hidden: Iterable[str] = ()) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=prog, description=description)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -137,10 +154,7 @@ def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None, fixed: d
 
 
 def server_main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser(
-        "dreamverse-server",
-        "Real-time, steerable video generation: serves the websocket API and the workspace.",
-    )
+    parser = parser_for("dreamverse-server")
     settings = _parse(parser, argv, {})
     configure_logging(settings.server.log_level)
     model = settings.model.model
@@ -151,11 +165,7 @@ def server_main(argv: Sequence[str] | None = None) -> int:
 
 
 def mock_server_main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser(
-        "dreamverse-mock-server",
-        "The Dreamverse runtime with the synthetic generator: the real protocol and media, no model.",
-        hidden=_MOCK_HIDDEN,
-    )
+    parser = parser_for("dreamverse-mock-server")
     settings = _parse(parser, argv, {"model": "synthetic"})
     configure_logging(settings.server.log_level)
     return _serve(settings, f"Dreamverse mock server {__version__} (synthetic generator)")
@@ -171,10 +181,7 @@ def worker_main(argv: Sequence[str] | None = None) -> int:
     from dreamverse.workers.remote.agent import AgentConfig, run_agent
     from dreamverse.workers.supervisor import WorkerPool
 
-    parser = build_parser(
-        "dreamverse-worker",
-        "A GPU host's worker agent: registers its workers in Redis and serves segments for every replica.",
-    )
+    parser = parser_for("dreamverse-worker")
     settings = _parse(parser, argv, {})
     configure_logging(settings.server.log_level)
     cluster = settings.cluster
