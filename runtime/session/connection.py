@@ -184,18 +184,28 @@ async def _serve(
     try:
         while True:
             receive = asyncio.ensure_future(reader.next_message())
-            done, _ = await asyncio.wait({receive, ended, gone}, return_when=asyncio.FIRST_COMPLETED)
-            if receive not in done:
+            await asyncio.wait({receive, ended, gone}, return_when=asyncio.FIRST_COMPLETED)
+            # `receive`'s own exception is never raised here: its traceback would then hold this frame,
+            # which holds `receive`, a reference cycle that keeps the session until a full gc pass.
+            if not receive.done():
                 receive.cancel()
-                with contextlib.suppress(asyncio.CancelledError, _Disconnected):
-                    await receive
+                await asyncio.wait({receive})
+                _retrieve(receive)
                 return session.close_code
+            if isinstance(receive.exception(), _Disconnected):
+                raise _Disconnected
             msg = receive.result()
             if msg is not None:
                 await _handle(session, msg, is_first=False)
     finally:
         ended.cancel()
         gone.cancel()
+
+
+def _retrieve(task: asyncio.Future[c.ClientMessage | None]) -> None:
+    """Mark a finished read as seen: after the session ended, its message or disconnect does not matter."""
+    if not task.cancelled():
+        task.exception()
 
 
 async def _handle(session: Session, msg: c.ClientMessage, *, is_first: bool) -> CloseCode | None:

@@ -20,6 +20,7 @@ import contextlib
 import logging
 import secrets
 import time
+import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -63,6 +64,17 @@ from dreamverse.runtime.settings import Settings
 logger = logging.getLogger(__name__)
 
 
+def _weak_send(session: Session) -> Callable[[s.ServerEvent], Awaitable[None]]:
+    """`session.send` for the session's own parts: a bound method would tie them into a reference cycle."""
+    ref = weakref.ref(session)
+
+    async def send(event: s.ServerEvent) -> None:
+        if (alive := ref()) is not None:
+            await alive.send(event)
+
+    return send
+
+
 class Session:
     def __init__(
         self,
@@ -80,7 +92,7 @@ class Session:
         self.services = services
         self.machine = SessionMachine(max_pending_prompts=settings.session.max_pending_prompts)
         self.state = self.machine.state
-        self.prompts = PromptDirector(self.state, services, self.send)
+        self.prompts = PromptDirector(self.state, services, _weak_send(self))
         self.lease: Lease | None = None
         self.attachment: Attachment | None = None
         self.closed = asyncio.Event()
@@ -101,17 +113,18 @@ class Session:
         self.checkpointer = checkpointer
         self.restored: Captured | None = None  # taken over from another replica, not rendering yet
         self.handed_off = False  # another replica took it over: what it holds in Redis is theirs now
-        self._directive_handlers: dict[type[Any], Callable[[Any], Awaitable[None]]] = {
-            RequestSlot: self._on_request_slot,
-            StartRollout: self._on_start_rollout,
-            ContinueRollout: self._on_continue_rollout,
-            StopRollout: self._on_stop_rollout,
-            PreparePrompt: self._on_prepare_prompt,
-            RewriteRollout: self._on_rewrite,
-            ForkRollout: self._on_fork,
-            SwitchRollout: self._on_switch,
-            Wake: self._on_wake,
-            Close: self._on_close,
+        # Unbound functions (a table of bound methods would tie the session into a reference cycle)
+        self._directive_handlers: dict[type[Any], Callable[[Session, Any], Awaitable[None]]] = {
+            RequestSlot: Session._on_request_slot,
+            StartRollout: Session._on_start_rollout,
+            ContinueRollout: Session._on_continue_rollout,
+            StopRollout: Session._on_stop_rollout,
+            PreparePrompt: Session._on_prepare_prompt,
+            RewriteRollout: Session._on_rewrite,
+            ForkRollout: Session._on_fork,
+            SwitchRollout: Session._on_switch,
+            Wake: Session._on_wake,
+            Close: Session._on_close,
         }
 
     # --- sockets ------------------------------------------------------------------------------------
@@ -203,6 +216,8 @@ class Session:
             await self.branches.close()
             if self.checkpointer is not None:
                 await self.checkpointer.session_ended(self)
+            # Each rollout points back at its session; a cancelled rollout task's traceback holds its frames.
+            self.rollout = self._parked_rollout = self._rollout_task = None
             logger.info("session %s ended", self.id)
 
     def close(self, code: CloseCode, reason: str) -> None:
@@ -239,7 +254,7 @@ class Session:
         """Send the events and carry out the directives, in the order the machine gave them."""
         for out in outputs:
             if isinstance(out, Directive):
-                await self._directive_handlers[type(out)](out)
+                await self._directive_handlers[type(out)](self, out)
             else:
                 await self.send(out)
 

@@ -173,24 +173,29 @@ class SessionMachine:
     def __init__(self, *, max_pending_prompts: int, state: SessionState | None = None) -> None:
         self.state = state or SessionState()
         self._max_pending = max_pending_prompts
-        self._handlers: dict[type[Any], tuple[frozenset[Phase], Callable[[Any], list[Output]]]] = {
-            c.SessionInitV2: (frozenset(Phase) - {Phase.CLOSED}, self._on_init),
-            c.ProjectInitV1: (frozenset(Phase) - {Phase.CLOSED}, self._on_init),
-            c.SimpleGenerate: (frozenset(Phase) - {Phase.CLOSED}, self._on_simple_generate),
-            c.AppendPrompt: (_ACTIVE, self._on_append_prompt),
-            c.RewriteSeedPrompts: (_ACTIVE, self._on_rewrite),
-            c.SetEnhancement: (_ACTIVE, self._on_set_enhancement),
-            c.SetAutoExtension: (_ACTIVE, self._on_set_auto_extension),
-            c.SetLoopGeneration: (_ACTIVE, self._on_set_loop_generation),
-            c.SetGenerationPaused: (_ACTIVE, self._on_set_paused),
-            c.SetRewriteModel: (_ACTIVE, self._on_set_rewrite_model),
-            c.SetRewriteTemperature: (_ACTIVE, self._on_set_rewrite_temperature),
-            c.ResetToSeedPrompts: (_WITH_SLOT, self._on_reset_to_seeds),
-            c.RestartGeneration: (_WITH_SLOT, self._on_restart),
-            c.EndProjectKeepSession: (_ACTIVE, self._on_end_project),
-            c.Leave: (frozenset(Phase), self._on_leave),
-            c.ForkFromSegment: (_WITH_SLOT, self._on_fork),
-            c.SwitchBranch: (_WITH_SLOT, self._on_switch_branch),
+        # Unbound functions, called with `self`: a table of bound methods would be a reference cycle,
+        # left to the cycle collector when the session ends.
+        cls = type(self)
+        self._handlers: dict[
+            type[Any], tuple[frozenset[Phase], Callable[[SessionMachine, Any], list[Output]]]
+        ] = {
+            c.SessionInitV2: (frozenset(Phase) - {Phase.CLOSED}, cls._on_init),
+            c.ProjectInitV1: (frozenset(Phase) - {Phase.CLOSED}, cls._on_init),
+            c.SimpleGenerate: (frozenset(Phase) - {Phase.CLOSED}, cls._on_simple_generate),
+            c.AppendPrompt: (_ACTIVE, cls._on_append_prompt),
+            c.RewriteSeedPrompts: (_ACTIVE, cls._on_rewrite),
+            c.SetEnhancement: (_ACTIVE, cls._on_set_enhancement),
+            c.SetAutoExtension: (_ACTIVE, cls._on_set_auto_extension),
+            c.SetLoopGeneration: (_ACTIVE, cls._on_set_loop_generation),
+            c.SetGenerationPaused: (_ACTIVE, cls._on_set_paused),
+            c.SetRewriteModel: (_ACTIVE, cls._on_set_rewrite_model),
+            c.SetRewriteTemperature: (_ACTIVE, cls._on_set_rewrite_temperature),
+            c.ResetToSeedPrompts: (_WITH_SLOT, cls._on_reset_to_seeds),
+            c.RestartGeneration: (_WITH_SLOT, cls._on_restart),
+            c.EndProjectKeepSession: (_ACTIVE, cls._on_end_project),
+            c.Leave: (frozenset(Phase), cls._on_leave),
+            c.ForkFromSegment: (_WITH_SLOT, cls._on_fork),
+            c.SwitchBranch: (_WITH_SLOT, cls._on_switch_branch),
         }
 
     def apply(self, msg: c.ClientMessage) -> list[Output]:
@@ -202,7 +207,7 @@ class SessionMachine:
             raise UnexpectedMessage(
                 f"{msg.type} is not accepted while {self.state.phase.value}; expected: {expected}"
             )
-        return handler(msg)
+        return handler(self, msg)
 
     # --- driver-side transitions (called by the session, not by messages) -------------------------
 
