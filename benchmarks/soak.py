@@ -23,12 +23,15 @@ import contextlib
 import itertools
 import json
 import logging
+import os
 import statistics
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -36,6 +39,7 @@ import psutil
 import websockets
 from websockets.asyncio.client import ClientConnection
 
+from benchmarks import heap_probe
 from benchmarks.processes import child_process, server_args, server_ready
 
 logger = logging.getLogger("benchmarks.soak")
@@ -76,6 +80,8 @@ class SoakResult:
     warmup: int = 0
     samples: list[Sample] = field(default_factory=list)
     checkpoints: list[Sample] = field(default_factory=list)  # idle: after warm-up, then every few sessions
+    heap_after_warmup: dict[str, Any] = field(default_factory=dict)  # the runtime's, from `heap_probe`
+    heap_at_end: dict[str, Any] = field(default_factory=dict)  # … and then trimmed: `rss_after_trim_mb`
 
     @property
     def idle_after_warmup(self) -> Sample:
@@ -124,6 +130,19 @@ class SoakResult:
             "processes": last.processes - first.processes,
         }
 
+    def heap(self) -> dict[str, Any]:
+        """Memory in use vs freed memory glibc keeps, after warm-up and at the end (trimmed last)."""
+        first, last = self.heap_after_warmup, self.heap_at_end
+        summary: dict[str, Any] = {"after_warmup": first, "at_end": last}
+        if "malloc_in_use_mb" in first and "rss_after_trim_mb" in last:
+            summary["malloc_in_use_growth_mb"] = round(
+                last["malloc_in_use_mb"] - first["malloc_in_use_mb"], 2
+            )
+            summary["python_blocks_growth"] = last["python_blocks"] - first["python_blocks"]
+            summary["rss_released_by_trim_mb"] = round(last["rss_mb"] - last["rss_after_trim_mb"], 2)
+            summary["rss_growth_after_trim_mb"] = round(last["rss_after_trim_mb"] - first["rss_mb"], 2)
+        return summary
+
 
 def _slope_per_100(checkpoints: list[Sample], values: list[float]) -> float:
     fit = statistics.linear_regression([c.sessions_done for c in checkpoints], values)
@@ -155,9 +174,10 @@ def measure(server: psutil.Process, started: float, done: int) -> Sample:
 
 
 @contextlib.contextmanager
-def server_process(port: int, **flags: Any) -> Iterator[psutil.Process]:
-    """The runtime as its own process, ready to serve."""
-    args = server_args(port, {**_SERVER_FLAGS, **flags})
+def server_process(port: int, heap_log: Path, **flags: Any) -> Iterator[psutil.Process]:
+    """The runtime as its own process (under `heap_probe`, which writes to `heap_log`), ready to serve."""
+    python, _, _, *server_flags = server_args(port, {**_SERVER_FLAGS, **flags})  # python -m dreamverse…
+    args = [python, "-m", "benchmarks.heap_probe", str(heap_log), *server_flags]
     with child_process(args, lambda: server_ready(port), name="the soak server") as server:
         yield server
 
@@ -255,7 +275,8 @@ async def soak(
     url = f"ws://127.0.0.1:{port}/ws"
     idle_wait_s = idle_timeout_s + 30
     with (
-        server_process(port, idle_timeout_s=idle_timeout_s) as server,
+        tempfile.TemporaryDirectory(prefix="dreamverse-soak-") as tmp,
+        server_process(port, heap_log := Path(tmp) / "heap.jsonl", idle_timeout_s=idle_timeout_s) as server,
         Sampler(server, interval_s, result) as sampler,
     ):
         bounds = [0, *range(warmup, sessions, checkpoint_every), sessions]
@@ -267,6 +288,11 @@ async def soak(
             await wait_idle(port, idle_wait_s)
             result.checkpoints.append(sampler.now())
             logger.info("checkpoint %s", result.checkpoints[-1])
+            if len(result.checkpoints) == 1:
+                result.heap_after_warmup = await asyncio.to_thread(
+                    heap_probe.ask, server.pid, heap_log, trim=False
+                )
+        result.heap_at_end = await asyncio.to_thread(heap_probe.ask, server.pid, heap_log, trim=True)
         result.seconds = round(sampler.now().t_s, 1)
     return result
 
@@ -301,10 +327,12 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": result.seconds,
         "verdict": result.verdict(),
         "growth_after_warmup": result.growth(),
+        "heap": result.heap(),
         "checkpoints": [asdict(c) for c in result.checkpoints],
         "samples": [asdict(s) for s in result.samples],
     }
-    settings = {**vars(args), "server": _SERVER_FLAGS}
+    allocator_env = {k: v for k, v in os.environ.items() if k.startswith("MALLOC_") or k == "GLIBC_TUNABLES"}
+    settings = {**vars(args), "server": _SERVER_FLAGS, "allocator_env": allocator_env}
     path = write_result("soak", settings, numbers, use_gpu=False)
     logger.info("verdict %s; growth after warm-up %s -> %s", result.verdict(), result.growth(), path)
     return 0 if result.verdict()["flat"] else 1

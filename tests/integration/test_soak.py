@@ -31,3 +31,5 @@ async def test_churn_leaves_memory_and_descriptors_flat() -> None:
     assert verdict["fds_spread"] <= FDS_SPREAD_BOUND, verdict
     # Too few sessions for the RSS slope (the full soak judges it); a leak of a session's size shows here.
     assert growth["runtime_rss_mb"] < 8 and growth["workers_rss_mb"] < 8, growth
+    heap = result.heap()
+    assert heap["at_end"]["rss_after_trim_mb"] > 0 and abs(heap["malloc_in_use_growth_mb"]) < 8, heap
