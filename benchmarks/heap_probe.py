@@ -4,7 +4,8 @@
 
 Runs `dreamverse-server`; on SIGUSR1 it appends one JSON line to OUT.jsonl: RSS, glibc's heap figures
 (`mallinfo2`: bytes in use, bytes free but kept), Python's allocated blocks and threads. On SIGUSR2 it does
-the same, then calls `malloc_trim(0)` (glibc hands free pages back to the kernel) and adds the RSS after it.
+the same, then runs a full gc pass (what it finds was garbage waiting for one; the figures after it are
+`after_gc`), then calls `malloc_trim(0)` (glibc hands free pages back to the kernel) and adds the RSS after.
 RSS that a trim gives back was free memory kept by the allocator, not memory the program still holds.
 glibc only (Linux); elsewhere the heap figures are absent.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 import json
 import os
 import signal
@@ -58,6 +60,7 @@ def figures(libc: Any) -> dict[str, Any]:
         heap["malloc_in_use_mb"] = round((info.uordblks + info.hblkhd) / 2**20, 2)
         heap["malloc_free_kept_mb"] = round(info.fordblks / 2**20, 2)
     heap["python_blocks"] = sys.getallocatedblocks()
+    heap["gc_full_passes"] = gc.get_stats()[2]["collections"]
     heap["threads"] = threading.active_count()
     return heap
 
@@ -68,6 +71,8 @@ def install(out: Path) -> None:
     def write(signum: int, _frame: FrameType | None) -> None:
         heap = {"t": time.time(), **figures(libc)}
         if signum == signal.SIGUSR2 and libc is not None:
+            heap["gc_unreachable"] = gc.collect()  # garbage still waiting for the collector's full pass
+            heap["after_gc"] = figures(libc)
             libc.malloc_trim(0)
             heap["rss_after_trim_mb"] = rss_mb()
         with out.open("a", encoding="utf-8") as handle:

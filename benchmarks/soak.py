@@ -141,6 +141,11 @@ class SoakResult:
             summary["python_blocks_growth"] = last["python_blocks"] - first["python_blocks"]
             summary["rss_released_by_trim_mb"] = round(last["rss_mb"] - last["rss_after_trim_mb"], 2)
             summary["rss_growth_after_trim_mb"] = round(last["rss_after_trim_mb"] - first["rss_mb"], 2)
+            after_gc = last["after_gc"]
+            summary["python_blocks_growth_after_gc"] = after_gc["python_blocks"] - first["python_blocks"]
+            summary["malloc_in_use_growth_after_gc_mb"] = round(
+                after_gc["malloc_in_use_mb"] - first["malloc_in_use_mb"], 2
+            )
         return summary
 
 
