@@ -104,8 +104,10 @@ for step in "$@"; do
     sp-sweep)
         # sp 1 and sp 2 at once on disjoint GPUs (own memory, own NVLink pair; the host has cores to spare)
         sp_run 1280x704-sp1 0 150 --width 1280 --height 704 &
+        first=$!
         sp_run 1280x704-sp2 1,2 150 --width 1280 --height 704 --sp-size 2 &
-        wait
+        # by pid: a bare `wait` also waits for the log's tee (a process substitution) and never returns
+        wait "$first" $!
         sp_run 1920x1088-sp2 0,1 150 --width 1920 --height 1088 --vae-tiling --sp-size 2
         sp_run 1280x704-sp4 0,1,2,3 120 --width 1280 --height 704 --sp-size 4
         sp_run 1920x1088-sp4 0,1,2,3 150 --width 1920 --height 1088 --vae-tiling --sp-size 4
