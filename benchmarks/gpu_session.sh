@@ -13,8 +13,8 @@
 # gpu-tests (`pytest -m gpu tests/generator/test_gpu.py`; needs .whl/test/: pytest-asyncio, and pytest 9.2 +
 # pluggy + iniconfig for an image whose pytest is older than 8.4); sequence parallelism (issues 12, 15; 4 GPUs
 # for all of it, 2 for the first half): sp-tests (test_gpu_sequence_parallel.py, tiny over NCCL, 2 and 4
-# ranks vs one GPU) and sp-sweep (19B random weights, eager bf16, attention auto (each backend that runs is
-# timed at load, the fastest taken; one that fails is skipped), one warm-up segment then
+# ranks vs one GPU) and sp-sweep (19B random weights, eager bf16, attention auto at 1280x704 (each backend
+# that runs is timed at load, the fastest taken) and cuDNN at 1920x1088, one warm-up segment then
 # segment 0 + one continuation per run, `--lean`: 1280x704 on 1 GPU and on 2 GPUs at once on disjoint GPUs,
 # then 1920x1088 on 2, then 1280x704 and 1920x1088 on 4; 1920x1088 decodes in VAE tiles to fit 80 GB;
 # each run writes $OUT/sp-<geometry>-sp<N>.json after every segment, then $OUT/sp-summary.json has the
@@ -108,9 +108,11 @@ for step in "$@"; do
         sp_run 1280x704-sp2 1,2 150 --width 1280 --height 704 --sp-size 2 &
         # by pid: a bare `wait` also waits for the log's tee (a process substitution) and never returns
         wait "$first" $!
-        sp_run 1920x1088-sp2 0,1 150 --width 1920 --height 1088 --vae-tiling --sp-size 2
+        # cuDNN named at 1920x1088: `auto` checks each backend against math SDPA, whose 4-head reference at
+        # 32,640 tokens materialises 2 x 17 GB of scores beside 43 GB of weights
+        sp_run 1920x1088-sp2 0,1 150 --width 1920 --height 1088 --vae-tiling --attention cudnn --sp-size 2
         sp_run 1280x704-sp4 0,1,2,3 120 --width 1280 --height 704 --sp-size 4
-        sp_run 1920x1088-sp4 0,1,2,3 150 --width 1920 --height 1088 --vae-tiling --sp-size 4
+        sp_run 1920x1088-sp4 0,1,2,3 150 --width 1920 --height 1088 --vae-tiling --attention cudnn --sp-size 4
         python3 -m benchmarks.sequence_parallel "$OUT/sp-summary.json" "$OUT"/sp-*-sp*.json
         rc=$? ;;
     fp8-linear)
