@@ -98,7 +98,7 @@ for step in "$@"; do
     sp-tests)
         pytest_setup
         PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 DREAMVERSE_GPU_REPORT="$OUT/gpu-tests.jsonl" \
-            timeout "$(limit 150)" python3 -m pytest -p pytest_asyncio.plugin -p pytest_timeout \
+            timeout "$(limit 120)" python3 -m pytest -p pytest_asyncio.plugin -p pytest_timeout \
             -p no:cacheprovider -m gpu tests/generator/test_gpu_sequence_parallel.py -q
         rc=$? ;;
     sp-sweep)
