@@ -104,7 +104,15 @@ def _seq_to_heads(x: torch.Tensor, sizes: list[int], layout: ShardLayout) -> tor
     # rows grouped by destination rank (its head group), each group this rank's tokens
     send = x.reshape(batch, local, n, heads // n, dim).permute(2, 1, 0, 3, 4).reshape(n * local, batch, -1)
     got = funcol.all_to_all_single(send.contiguous(), sizes, [local] * n, layout.group)
-    return got.reshape(sum(sizes), batch, heads // n, dim).permute(1, 0, 2, 3)
+    return _batch_first(got.reshape(sum(sizes), batch, heads // n, dim))
+
+
+def _batch_first(x: torch.Tensor) -> torch.Tensor:
+    """(S, B, ...) → (B, S, ...) with the strides of a freshly made tensor (a view when B == 1), as the
+    attention kernels get them on one GPU (cuDNN reads the strides of every dimension)."""
+    if x.shape[1] == 1:
+        return x.view(1, x.shape[0], *x.shape[2:])
+    return x.transpose(0, 1).contiguous()
 
 
 def _heads_to_seq(x: torch.Tensor, sizes: list[int], layout: ShardLayout) -> torch.Tensor:
@@ -144,7 +152,7 @@ def gather_tokens(local: torch.Tensor, sizes: list[int], layout: ShardLayout) ->
     batch, count, channels = local.shape
     send = local.transpose(0, 1).repeat(layout.size, 1, 1)  # (N * S_rank, B, C)
     got = funcol.all_to_all_single(send.contiguous(), sizes, [count] * layout.size, layout.group)
-    return got.reshape(sum(sizes), batch, channels).transpose(0, 1)
+    return _batch_first(got.reshape(sum(sizes), batch, channels))
 
 
 class SequenceParallelForward:
