@@ -6,7 +6,8 @@ Starts a real redis-server, `--agents` worker agents (`benchmarks.load_agent`: t
 slots replaying one pre-encoded synthetic segment at video speed: the relay is measured, not generation),
 `--replicas` `dreamverse-server --redis` processes, and sessions-per-replica x replicas websocket clients in
 this process, spread round-robin over the replicas and connecting over `--ramp-s`. Once every session
-streams (or `--start-timeout-s` has passed) the measurement window of `--duration-s` begins. Measured in it:
+streams (or `--start-timeout-s` has passed) and `--warmup-s` more have passed (the ramp's start-up backlog
+drains), the measurement window of `--duration-s` begins. Measured in it:
 relay latency of each chunk received (agent hand-off to client receipt; `benchmarks.load_client` defines
 it) as p50/p95/p99/max; chunks and bytes per second; the fewest sessions streaming at once (a session
 streams at a moment if a chunk reached it in the 2 s before); CPU (percent of one core) and RSS of every
@@ -64,6 +65,7 @@ class LoadConfig:
     replicas: int = 1
     agents: int = 2
     duration_s: float = 60.0
+    warmup_s: float = 15.0  # streamed but not measured: the ramp's start-up backlog drains first
     ramp_s: float = 10.0
     start_timeout_s: float = 90.0
     speed: float = 1.0  # playback speed of the agents' slots (1: video speed)
@@ -91,7 +93,7 @@ class LoadConfig:
             "redis_prefix": PREFIX,
             "host": "127.0.0.1",
             "segment_cap": 1000,
-            "max_session_s": self.ramp_s + self.start_timeout_s + self.duration_s + 300,
+            "max_session_s": self.ramp_s + self.start_timeout_s + self.warmup_s + self.duration_s + 300,
             "queue_cap": self.sessions,
             "log_level": "warning",
             "agent_ttl_s": self.agent_ttl_s,
@@ -294,7 +296,9 @@ async def drive(cfg: LoadConfig, cl: Cluster) -> tuple[Run, Reading, Reading, Re
             session = stream_session(urls[st.replica], st, run.samples[st.replica], stop)
             tg.create_task(_after(cfg.ramp_s * st.index / cfg.sessions, session))
         await _until_streaming(run, cfg.ramp_s + cfg.start_timeout_s)
-        logger.info("%d session(s) streaming; measuring for %.0f s", len(run.stats), cfg.duration_s)
+        logger.info("%d session(s) streaming; warming up for %.0f s", len(run.stats), cfg.warmup_s)
+        await asyncio.sleep(cfg.warmup_s)
+        logger.info("measuring for %.0f s", cfg.duration_s)
         watched = cl.processes | {"clients": psutil.Process()}
         start, window_start = Reading.take(watched, cl.redis_url), time.time()
         await _monitor(run, cfg.duration_s, cfg.progress_interval_s)
@@ -424,7 +428,8 @@ _FLAGS = {
     "sessions_per_replica": "websocket clients per replica",
     "replicas": "dreamverse-server --redis processes",
     "agents": "worker agent processes (slots split evenly, plus spare ones)",
-    "duration_s": "measurement window, from when every session streams",
+    "duration_s": "measurement window, after the warm-up",
+    "warmup_s": "streamed but not measured, from when every session streams",
     "ramp_s": "sessions connect evenly spread over this long",
     "start_timeout_s": "longest wait, after the ramp, for every session to stream",
     "speed": "playback speed of the agents' slots (1: video speed)",

@@ -22,6 +22,7 @@ def test_a_small_load_run_relays_every_chunk_once_in_order_and_writes_its_json(t
         replicas=2,
         agents=2,
         duration_s=6,
+        warmup_s=0,
         ramp_s=1,
         width=256,
         height=160,
