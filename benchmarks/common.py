@@ -115,9 +115,14 @@ def versions(ffmpeg_path: str = "ffmpeg") -> dict[str, Any]:
 def git_info(root: Path = REPO_ROOT) -> dict[str, Any]:
     """HEAD commit and which tracked files differ from it (untracked files are ignored).
 
-    Where the tree is a copy without `.git` (the lent GPU machine), `$BENCH_GIT_COMMIT` names the commit.
+    `$BENCH_GIT_COMMIT`, when set, names the commit and wins: the lent GPU machine gets a copy of the tree
+    whose `.git` may be a stale one (a run on 2026-11-26 recorded an old HEAD, "dirty", for code at another
+    commit), so a status against it would say nothing true.
     """
-    commit = _run(["git", "rev-parse", "HEAD"], cwd=root) or os.environ.get("BENCH_GIT_COMMIT")
+    named = os.environ.get("BENCH_GIT_COMMIT")
+    if named:
+        return {"commit": named.strip(), "dirty": None, "dirty_files": [], "source": "BENCH_GIT_COMMIT"}
+    commit = _run(["git", "rev-parse", "HEAD"], cwd=root)
     status = _run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root)
     changed = [line[3:] for line in status.splitlines() if line.strip()] if status is not None else None
     return {
