@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import logging
 import secrets
 import time
 import weakref
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from dreamverse.runtime.capacity import Lease, Slots
@@ -226,11 +227,12 @@ class Session:
             self.close_code = code
             self.closed.set()
 
-    def spawn(self, coro: Awaitable[Any], name: str) -> asyncio.Task[Any]:
+    def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
         assert self._tg is not None, "session is not running"
         task = self._tg.create_task(self._guard(coro), name=f"{name}-{self.id}")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(lambda _: _close_unstarted(coro))
         return task
 
     async def _guard(self, coro: Awaitable[Any]) -> None:
@@ -560,3 +562,10 @@ class Session:
             attached.cancel()
             closed.cancel()
         return self._attached.is_set() and not self.closed.is_set()
+
+
+def _close_unstarted(coro: Coroutine[Any, Any, Any]) -> None:
+    """A task cancelled before its first step (the session ended right after spawning it) never awaited
+    `coro`: close it, or Python warns "coroutine … was never awaited" when it is collected."""
+    if inspect.getcoroutinestate(coro) == inspect.CORO_CREATED:
+        coro.close()
