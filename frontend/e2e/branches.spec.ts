@@ -4,7 +4,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { expect, type Locator, type Page, test } from "@playwright/test";
-import { liveVideo, step, typePrompt, waitForPlayback } from "./helpers";
+import { leaveSession, liveVideo, step, typePrompt, waitForPlayback } from "./helpers";
 
 // The mock server's geometry (playwright.config.ts): 49 frames at 24 fps, 9 of them overlap in a continuation.
 const FIRST_FRAMES = 49;
@@ -12,15 +12,7 @@ const NEXT_FRAMES = 40;
 const FPS = 24;
 const AAC_FRAME_S = 1024 / 24000;
 
-test.afterEach(async ({ page }) => {
-  const leave = page.getByRole("button", { name: "Leave" });
-  if (!(await leave.isVisible().catch(() => false))) return;
-  await leave.click();
-  await page
-    .getByRole("dialog", { name: "Leave the session?" })
-    .getByRole("button", { name: "Leave" })
-    .click();
-});
+test.afterEach(async ({ page }) => leaveSession(page));
 
 interface Probe {
   frames: number;

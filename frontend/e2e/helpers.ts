@@ -68,3 +68,15 @@ export function promptRows(page: Page) {
 export async function rowTexts(page: Page): Promise<string[]> {
   return await page.locator(".prompt-window .window-row .row-text").allTextContents();
 }
+
+/** Ends the session if one is open, so the next test gets the GPU at once (no resume grace to wait out). */
+export async function leaveSession(page: Page): Promise<void> {
+  const leave = page.getByRole("button", { name: "Leave" });
+  if (!(await leave.isVisible().catch(() => false))) return;
+  await leave.click();
+  await page
+    .getByRole("dialog", { name: "Leave the session?" })
+    .getByRole("button", { name: "Leave" })
+    .click();
+  await expect(page.getByTestId("status")).toContainText("The session has ended");
+}

@@ -6,19 +6,9 @@ import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { expect, test, type WebSocketRoute } from "@playwright/test";
-import { liveVideo, promptRows, rowTexts, step, typePrompt, waitForPlayback } from "./helpers";
+import { leaveSession, liveVideo, promptRows, rowTexts, step, typePrompt, waitForPlayback } from "./helpers";
 
-// Each test ends its session, so the next one gets the GPU at once (no resume grace to wait out).
-test.afterEach(async ({ page }) => {
-  const leave = page.getByRole("button", { name: "Leave" });
-  if (!(await leave.isVisible().catch(() => false))) return;
-  await leave.click();
-  await page
-    .getByRole("dialog", { name: "Leave the session?" })
-    .getByRole("button", { name: "Leave" })
-    .click();
-  await expect(page.getByTestId("status")).toContainText("The session has ended");
-});
+test.afterEach(async ({ page }) => leaveSession(page));
 
 const DOCS_SCREENSHOT = fileURLToPath(new URL("../../docs/img/workspace.png", import.meta.url));
 
