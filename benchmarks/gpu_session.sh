@@ -9,7 +9,8 @@
 # auto): pipeline-fast and pipeline-fast-720 (stock baseline first, speed-up ratio, per-stage TFLOP/s; 768x512
 # and 1280x704), streaming-fast and streaming-fast-720 (6 segments end to end); gpu-speed-tests
 # (tests/generator/test_gpu_speed.py + test_nvfp4.py); gpu-replay-tests (test_gpu_replay.py: replay and fork
-# within the stated tolerance);
+# within the stated tolerance); profile-fast and profile-fast-720 (benchmarks/profile_segment.py: one
+# continuation's GPU kernel time per stage and kind, compiled FP8 without graphs so kernels show one by one);
 # gpu-tests (`pytest -m gpu tests/generator/test_gpu.py`; needs .whl/test/: pytest-asyncio, and pytest 9.2 +
 # pluggy + iniconfig for an image whose pytest is older than 8.4); sequence parallelism (issues 12, 15; 4 GPUs
 # for all of it, 2 for the first half): sp-tests (test_gpu_sequence_parallel.py, tiny over NCCL, 2 and 4
@@ -159,6 +160,13 @@ for step in "$@"; do
     streaming-fast-720)
         timeout "$(limit 420)" python3 -m benchmarks.streaming --model ltx2 --checkpoint random \
             --segments 6 --ffmpeg "$FFMPEG" --compile --quantization fp8 --cuda-graphs --width 1280 --height 704
+        rc=$? ;;
+    profile-fast|profile-fast-720)
+        size="--width 768 --height 512"
+        [ "$step" = profile-fast-720 ] && size="--width 1280 --height 704"
+        # shellcheck disable=SC2086  # two flags
+        timeout "$(limit 300)" python3 -m benchmarks.profile_segment --checkpoint random --compile \
+            --quantization fp8 $size
         rc=$? ;;
     pipeline-compiled)
         timeout "$(limit 420)" python3 -m benchmarks.pipeline --checkpoint random --no-baseline --repeats "$REPEATS" --compile
