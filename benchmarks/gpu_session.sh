@@ -185,5 +185,5 @@ if [ -d "$TORCHINDUCTOR_CACHE_DIR" ]; then
     tar czf /tmp/inductor-cache.tgz -C /tmp inductor-cache
     size=$(stat -c %s /tmp/inductor-cache.tgz)
     echo "inductor cache: $((size / 1048576)) MiB"
-    [ "$size" -lt 20000000 ] && cp /tmp/inductor-cache.tgz "$OUT/"
+    [ "$size" -lt 24000000 ] && cp /tmp/inductor-cache.tgz "$OUT/"
 fi

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import torch
+from torch._C._autograd import DeviceType
 from torch.autograd.profiler_util import FunctionEvent
 from torch.profiler import ProfilerActivity, profile, record_function
 
@@ -51,20 +52,15 @@ def kind_of(kernel: str) -> str:
     return "other"
 
 
-def _descendants(event: FunctionEvent) -> Iterable[FunctionEvent]:
-    stack = list(event.cpu_children)
-    while stack:
-        child = stack.pop()
-        yield child
-        stack.extend(child.cpu_children)
-
-
-def _kernels(event: FunctionEvent) -> list[tuple[str, float]]:
-    """(name, µs) of every GPU kernel launched inside `event`'s range."""
-    found: list[tuple[str, float]] = []
-    for each in (event, *_descendants(event)):
-        found.extend((k.name, float(k.duration)) for k in getattr(each, "kernels", []))
-    return found
+def _kernels(stage: FunctionEvent, events: Iterable[FunctionEvent]) -> list[tuple[str, float]]:
+    """(name, µs) of every GPU kernel that started inside `stage`'s range: the stage ends with a device
+    synchronize and the next one starts after it, so no kernel of another stage falls in."""
+    start, end = stage.time_range.start, stage.time_range.end
+    return [
+        (event.name, float(event.time_range.end - event.time_range.start))
+        for event in events
+        if event.device_type == DeviceType.CUDA and start <= event.time_range.start < end
+    ]
 
 
 def summarize_stage(kernels: list[tuple[str, float]], wall_s: float, top: int = 12) -> dict[str, Any]:
@@ -152,10 +148,11 @@ def main() -> None:
             torch.cuda.synchronize(device)
     total_s = time.perf_counter() - started
     stages: dict[str, Any] = {}
-    for event in prof.events():
-        if event.name.startswith("stage::"):
+    events = list(prof.events())
+    for event in events:
+        if event.name.startswith("stage::") and event.device_type == DeviceType.CPU:
             label = event.name.removeprefix("stage::")
-            stages[label] = summarize_stage(_kernels(event), walls.get(label, 0.0))
+            stages[label] = summarize_stage(_kernels(event, events), walls.get(label, 0.0))
     for label, numbers in stages.items():
         logger.info(
             "%s: wall %.1f ms, GPU busy %.1f ms, %s",
