@@ -11,6 +11,8 @@
 # (tests/generator/test_gpu_speed.py + test_nvfp4.py); gpu-replay-tests (test_gpu_replay.py: replay and fork
 # within the stated tolerance); profile-fast and profile-fast-720 (benchmarks/profile_segment.py: one
 # continuation's GPU kernel time per stage and kind, compiled FP8 without graphs so kernels show one by one);
+# decode-ab and decode-ab-720 (benchmarks/decode.py: stock video decode vs 2-D reflect padding, pinned copy,
+# compiled decoder, same latents, frames compared);
 # gpu-tests (`pytest -m gpu tests/generator/test_gpu.py`; needs .whl/test/: pytest-asyncio, and pytest 9.2 +
 # pluggy + iniconfig for an image whose pytest is older than 8.4); sequence parallelism (issues 12, 15; 4 GPUs
 # for all of it, 2 for the first half): sp-tests (test_gpu_sequence_parallel.py, tiny over NCCL, 2 and 4
@@ -164,6 +166,12 @@ for step in "$@"; do
     streaming-fast-720)
         timeout "$(limit 420)" python3 -m benchmarks.streaming --model ltx2 --checkpoint random \
             --segments 6 --ffmpeg "$FFMPEG" --compile --quantization fp8 --cuda-graphs --width 1280 --height 704
+        rc=$? ;;
+    decode-ab|decode-ab-720)
+        size="--width 768 --height 512"
+        [ "$step" = decode-ab-720 ] && size="--width 1280 --height 704"
+        # shellcheck disable=SC2086  # two flags
+        timeout "$(limit 240)" python3 -m benchmarks.decode $size
         rc=$? ;;
     profile-fast|profile-fast-720)
         size="--width 768 --height 512"

@@ -10,6 +10,7 @@ import logging
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import torch
@@ -43,10 +44,12 @@ from dreamverse.generator.ltx2.parallel import ShardLayout, default_group, enabl
 from dreamverse.generator.ltx2.pipeline import DistilledPipeline, SegmentPlan
 from dreamverse.generator.ltx2.schedules import get_schedule
 from dreamverse.generator.ltx2.snapshot import SnapshotScope, load_carry, save_carry
+from dreamverse.generator.ltx2.video_decode import fast_reflect_padding, frames_to_host
 from dreamverse.generator.spec import GeneratorSpec
 
 logger = logging.getLogger(__name__)
 
+Frames = TypeVar("Frames", np.ndarray, torch.Tensor)
 CARRY_KEY = "ltx2"
 WARMUP_LOOKAHEAD = 24  # continuations scanned for distinct audio lengths (they cycle with period 3 at 24 fps)
 FULL_SIZE_DEFAULTS = (768, 512, 121)  # GeneratorSpec's defaults; "tiny" swaps them for its own
@@ -93,7 +96,8 @@ def resolve_settings(spec: GeneratorSpec, config: ModelConfig) -> StreamSettings
     )
 
 
-def center_crop(frames: np.ndarray, width: int, height: int) -> np.ndarray:
+def center_crop(frames: Frames, width: int, height: int) -> Frames:
+    """The centred `width` x `height` window of (F, H, W, 3) frames (a view)."""
     top, left = (frames.shape[1] - height) // 2, (frames.shape[2] - width) // 2
     return frames[:, top : top + height, left : left + width]
 
@@ -246,12 +250,13 @@ class LTX2Generator(VideoGenerator):
         self._timings = seconds
         yield AudioTrack(samples=track, sample_rate=rate)
         mark = time.perf_counter()
-        frames = self.pipeline.decode_video(latents.video)
+        frames = self.pipeline.decode_video_frames(latents.video)
+        tail = frames[-self.config.pipeline.overlap_frames :].cpu().numpy()  # waits for the decode
         seconds["video_decode"] = time.perf_counter() - mark
-        self._remember(state, request.segment_idx, frames, latents.audio, timing)
+        self._remember(state, request.segment_idx, tail, latents.audio, timing)
         played = center_crop(frames[timing.play_from_frame :], self.settings.width, self.settings.height)
-        for start in range(0, played.shape[0], self.settings.chunk_frames):
-            yield VideoFrames(frames=played[start : start + self.settings.chunk_frames])
+        for chunk in frames_to_host(played, self.settings.chunk_frames):
+            yield VideoFrames(frames=chunk)
         self._timings = seconds
 
     def save_state(self, state: StreamState) -> bytes:
@@ -274,11 +279,11 @@ class LTX2Generator(VideoGenerator):
         return state
 
     def _remember(
-        self, state: StreamState, idx: int, frames: np.ndarray, audio: torch.Tensor, timing: SegmentTiming
+        self, state: StreamState, idx: int, tail: np.ndarray, audio: torch.Tensor, timing: SegmentTiming
     ) -> None:
         prefix = self.config.pipeline.audio_prefix_latent_frames
         state.carry[CARRY_KEY] = Carry(
-            tail_frames=frames[-self.config.pipeline.overlap_frames :].copy(),
+            tail_frames=tail.copy(),
             audio_tail=audio[:, -prefix:].clone(),
             video_time_offset_s=timing.video_time_offset_s,
             audio_latent_frames=timing.audio_latent_frames,
@@ -334,6 +339,7 @@ def apply_speedups(generator: LTX2Generator, spec: GeneratorSpec) -> None:
     plan, torch.compile, CUDA graphs and sequence parallelism (`benchmarks/pipeline.py` runs diffusers'
     stock baseline on the unmodified model first, then calls this)."""
     check_speedups(spec, generator.pipeline.device)
+    fast_reflect_padding(generator.pipeline.c.vae)  # the same frames, sooner (`video_decode.py`)
     transformer = generator.pipeline.c.transformer
     device = generator.pipeline.device
     if spec.quantization == "fp8":

@@ -26,6 +26,7 @@ from dreamverse.generator.ltx2.config import ModelConfig
 from dreamverse.generator.ltx2.pipeline import DistilledPipeline, SegmentLatents, SegmentPlan
 from dreamverse.generator.ltx2.schedules import DISTILLED_8_3
 from dreamverse.generator.ltx2.streaming_pipeline import LTX2Generator, build_ltx2_generator
+from dreamverse.generator.ltx2.video_decode import fast_reflect_padding, frames_to_host
 from dreamverse.generator.spec import GeneratorSpec
 from tests.support.gpu import capture_latents, full_float32, relative_error, report
 
@@ -209,3 +210,22 @@ def test_prequantized_float8_linear_on_cuda(fresh_cuda: None) -> None:
     error = relative_error(got.reshape(-1, 2048), want)
     report("prequantized_float8_linear_on_cuda", relative_error=error)
     assert got.dtype == torch.bfloat16 and error < 2**-8
+
+
+def test_fast_decode_on_cuda_gives_the_stock_frames_through_pinned_memory(fresh_cuda: None) -> None:
+    """`video_decode.py` on the GPU: the 2-D reflect padding decodes the stock frames bit for bit, and the
+    frames reach numpy through page-locked chunks unchanged."""
+    generator = build_ltx2_generator(
+        GeneratorSpec(model="tiny", device="cuda", dtype="bfloat16"), speedups=False
+    )
+    pipeline = generator.pipeline
+    channels = pipeline.c.vae.config.latent_channels
+    latents = torch.randn(1, channels, 3, 4, 6, generator=torch.Generator().manual_seed(1)).cuda()
+    stock = pipeline.decode_video_frames(latents)
+    assert fast_reflect_padding(pipeline.c.vae) > 0
+    fast = pipeline.decode_video_frames(latents)
+    assert torch.equal(fast, stock)
+    chunks = list(frames_to_host(fast[:, 2:-2], chunk=4))
+    assert all(isinstance(c.base, torch.Tensor) and c.base.is_pinned() for c in chunks)
+    np.testing.assert_array_equal(np.concatenate(chunks), stock[:, 2:-2].cpu().numpy())
+    report("fast_decode_on_cuda", frames=int(fast.shape[0]), chunks=len(chunks))
