@@ -2,8 +2,9 @@
 
 Files are in fastText's format, one prompt a line: `__label__<safe|sexual|hate|minors> <prompt as written>`.
 `train.txt` trains the shipped model (`python -m dreamverse.safety.dataset LABEL < prompts` appends to it).
-`heldout.txt`, `heldout_2.txt` and `heldout_3.txt` were written apart from it and are never trained on; they
-only give the numbers in `safety/README.md` (which says how far each was kept from choosing anything).
+`heldout.txt`, `heldout_2.txt` and `heldout_3.txt` were written apart from it and are never trained on; since
+2026-11-26 they are tuning data (their misses were read to decide what to fix), and the blind number is a
+fourth file's (`safety/README.md` says how each was used).
 `benign_check.txt` is neither: benign prompts the shipped model must not block.
 """
 
@@ -20,7 +21,7 @@ from dreamverse.safety.classifier import LABEL_PREFIX
 DATA_DIR = Path(__file__).resolve().parent / "data"
 TRAIN_PATH = DATA_DIR / "train.txt"
 HELDOUT_PATH = DATA_DIR / "heldout.txt"
-# Written later, for the minors rule; safety/README.md says what each file was and was not used for.
+# Written later, for the minors rule; all three are tuning data now (safety/README.md).
 HELDOUT_2_PATH = DATA_DIR / "heldout_2.txt"
 HELDOUT_3_PATH = DATA_DIR / "heldout_3.txt"
 HELDOUT_PATHS = (HELDOUT_PATH, HELDOUT_2_PATH, HELDOUT_3_PATH)

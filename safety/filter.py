@@ -14,13 +14,17 @@ from dreamverse.safety.classifier import (
     dolma_prepare,
 )
 from dreamverse.safety.lexicon import lexicon_category
-from dreamverse.safety.minors import mentions_minor, sexualizes_minor
+from dreamverse.safety.minors import mentions_minor, sexualizes_minor, without_minors
 from dreamverse.safety.settings import SafetySettings
 from dreamverse.safety.text import normalize
 
 logger = logging.getLogger(__name__)
 
 CATEGORIES = ("sexual", "hate", "minors")
+# What the rest of a prompt the model calls `minors` must score once the child is taken out (see
+# `SafetyFilter._more_than_a_child`). Chosen by 5-fold cross-validation on `data/train.txt` alone: at 0.05
+# `minors` precision rose from 0.919 to 0.943 and recall fell from 0.850 to 0.832 (5 of 280 prompts).
+MINORS_EVIDENCE = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,9 +41,10 @@ class SafetyFilter:
     """Runs every classifier on a prompt; blocks when any category reaches its threshold.
 
     `minors` is a category of the model (grooming, school-age framing) and also what a `sexual` block
-    becomes when the prompt names someone under 18 (`minors.mentions_minor`). Unambiguous terms (explicit
-    sexual words, slurs, calls to kill a group; `lexicon.py`) and a minor named next to sexual, intimate or
-    undressing context (`minors.sexualizes_minor`) block even when the model scores low.
+    becomes when the prompt names someone under 18 (`minors.mentions_minor`). The model's `minors` blocks
+    only when something besides the named child is evidence (`_more_than_a_child`). Unambiguous terms
+    (explicit sexual words, slurs, calls to kill a group; `lexicon.py`) and a minor named next to sexual,
+    intimate or undressing context (`minors.sexualizes_minor`) block even when the model scores low.
 
     `check` is synchronous and takes well under a millisecond (`benchmarks/safety.py`), so the runtime may
     call it on the event loop. `from_settings` loads model files: call it through `asyncio.to_thread`.
@@ -90,25 +95,38 @@ class SafetyFilter:
         """Classify one prompt. Blocked when a category's probability reaches its threshold."""
         if not self.enabled:
             return ALLOWED
-        worst: tuple[float, str] | None = None  # (margin over threshold, category) of a block
-        best_score, best_category = 0.0, None
-        for classifier in self.classifiers:
-            for category, score in classifier.scores(text).items():
-                threshold = self.thresholds.get(category, 1.0)
-                if score >= threshold and (worst is None or score - threshold > worst[0]):
-                    worst = (score - threshold, category)
-                    best_score, best_category = score, category
-                elif worst is None and score > best_score:
-                    best_score = score
+        scores = self._scores(text)
         normalized = normalize(text)
         listed = lexicon_category(normalized, sexualizes_minor(normalized))
-        if worst is None and listed is None:
-            return SafetyVerdict(blocked=False, category=None, score=best_score)
-        if worst is None:
-            best_category, best_score = listed, 1.0
-        if listed == "minors" or (best_category == "sexual" and mentions_minor(normalized)):
-            best_category = "minors"  # sexual content that involves anyone under 18
-        return SafetyVerdict(blocked=True, category=best_category, score=best_score)
+        blocking = {c: p for c, p in scores.items() if p >= self.thresholds.get(c, 1.0)}
+        if "minors" in blocking and listed is None and not self._more_than_a_child(normalized):
+            del blocking["minors"]
+        if blocking:  # the category furthest over its threshold
+            category = max(blocking, key=lambda c: blocking[c] - self.thresholds.get(c, 1.0))
+            score = blocking[category]
+        elif listed is not None:
+            category, score = listed, 1.0
+        else:
+            return SafetyVerdict(blocked=False, category=None, score=max(scores.values(), default=0.0))
+        if listed == "minors" or (category == "sexual" and mentions_minor(normalized)):
+            category = "minors"  # sexual content that involves anyone under 18
+        return SafetyVerdict(blocked=True, category=category, score=score)
+
+    def _scores(self, text: str) -> dict[str, float]:
+        """Each category's highest probability over the classifiers."""
+        scores: dict[str, float] = {}
+        for classifier in self.classifiers:
+            for category, score in classifier.scores(text).items():
+                scores[category] = max(score, scores.get(category, 0.0))
+        return scores
+
+    def _more_than_a_child(self, normalized: str) -> bool:
+        """Whether a model's `minors` score rests on more than the child it names: the prompt with every
+        minor replaced by "someone" still scores `sexual` or `minors` at MINORS_EVIDENCE or more. A model
+        trained on a few hundred `minors` prompts, all of which name a child, learns that a child is evidence
+        by itself ("a kid doing homework" scored 0.8); "make the kid moan" keeps its evidence in "moan"."""
+        rest = self._scores(without_minors(normalized))
+        return max(rest.get("sexual", 0.0), rest.get("minors", 0.0)) >= MINORS_EVIDENCE
 
     def describe(self) -> dict[str, object]:
         """For `/status` and `/readyz`: which models are loaded and the thresholds."""

@@ -17,27 +17,38 @@ _SEXUAL = (
     r"gangbang\w*|threesome|creampie|cumshot\w*|cum|jizz|ejaculat\w*|erection|genitals?|penis|penises|"
     r"vagina\w*|pussies|cocks|dicks|clit\w*|titties|boobs|dildos?|fuck\w*|"
     r"having sex|have sex|has sex|sex scene|sex tape|sex video|sex acts?|sexual acts?|intercourse|"
-    r"oral sex|anal sex|anal|nsfw|nudes|xxx|stripteases?|lap dance|sexually|molest\w*|rape|raped|raping|"
-    r"rapes|fondl\w*|hentai|topless"
+    r"oral sex|anal sex|anal|nsfw|xxx|stripteases?|lap dance|sexually|molest\w*|rape|raped|raping|"
+    r"rapes|fondl\w*|hentai|topless|"
+    # slang for sex acts and porn genres ("bukkake udon" and "bukkake soba" are noodle dishes)
+    r"bukkake(?! (?:udon|soba|noodles?))|milfs?|rimjobs?|footjobs?|titjobs?|titfuck\w*|deepthroat\w*|"
+    r"face ?sitting|gloryholes?|glory holes?|camgirls?|cumshots?|jerk\w* off|jack\w* off|"
+    r"wank\w*|doggy ?style|reverse cowgirl|dick pics?|sex toys?|sex slaves?|sex dolls?|butt ?plugs?"
 )
 _MINOR_SEXUAL = r"child porn|cp|pthc|loli|lolicon|shota|shotacon|jailbait|pedo\w*|paedo\w*|hebephil\w*"
 _SLURS = (
     r"nigger\w*|niggas?|kikes?|faggots?|fags?|chinks?|spics?|wetbacks?|beaners?|ragheads?|towelheads?|"
     r"sand niggers?|trannies|tranny|dykes?|coons?|gooks?|pakis?|retards?|kaffirs?|queers? should"
 )
+# Groups as nouns in the plural (or "... people"): "burn the black toast", "hang the white sheets" and "shoot
+# the arab horses" name no group. A possessive ("the women's final") is not the group either.
 _GROUP = (
-    r"jews?|jewish people|muslims?|blacks?|black people|gays?|gay people|immigrants?|mexicans?|arabs?|"
-    r"asians?|gypsies|roma|christians?|whites?|white people|women|trans people|refugees|hindus?|sikhs?|"
-    r"the invaders|that race|their race|the race"
+    r"jews?|jewish people|muslims|muslim people|blacks|black people|gays|gay people|gay men|lesbians|"
+    r"homosexuals|immigrants?|migrants|foreigners|mexicans|latinos|arabs|asians|chinese people|gypsies|"
+    r"roma|christians|catholics|whites|white people|women|trans people|transgender people|"
+    r"disabled people|the disabled|refugees|hindus|sikhs|the invaders|that race|their race|the race"
 )
 _VIOLENCE = (
-    r"kill|gas|hang|lynch|burn|exterminate|shoot|execute|eradicate|slaughter|wipe out|genocide|death to"
+    r"kill|gas|hang|lynch|burn|exterminate|shoot|execute|eradicate|slaughter|wipe out|genocide|death to|"
+    r"drown|murder|massacre|butcher|behead|annihilate|stab|bomb|torch|hunt down|sterilize|enslave"
 )
+# Between the verb and the group only determiners and insults: "kill all the filthy immigrants", not "a
+# fashion shoot with asian models".
+_BETWEEN = r"all|every|each|the|those|these|them|of|off|out|down|filthy|dirty|damn|fucking|stinking|last"
 
 _SEXUAL_TERM = re.compile(rf"\b(?:{_SEXUAL})\b")
 _MINOR_TERM = re.compile(rf"\b(?:{_MINOR_SEXUAL})\b")
 _SLUR = re.compile(rf"\b(?:{_SLURS})\b")
-_HATE_VIOLENCE = re.compile(rf"\b(?:{_VIOLENCE})\b(?: \w+){{0,3}} (?:all |every |the )?(?:{_GROUP})\b")
+_HATE_VIOLENCE = re.compile(rf"\b(?:{_VIOLENCE})(?: (?:{_BETWEEN})){{0,3}} (?:{_GROUP})\b(?! s\b)")
 
 
 def has_sexual_term(normalized: str) -> bool:

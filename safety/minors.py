@@ -39,10 +39,19 @@ _WORDS = (
     r"grandchild|grandchildren|granddaughter|granddaughters|grandson|grandsons|"
     r"(?<!dilated )(?<!grown )(?<!adult )(?<!college )(?<!university )(?<!mature )(?:pupil|student)s?|"
     rf"(?:{_ORDINALS}) grader?s?|(?:middle|grade|high) schoolers?|"
-    r"middle school\w*|elementary school|primary school|preschool\w*|kindergart\w*|"
-    r"loli|lolita|shota|jailbait|jail bait|pedo\w*|paedo\w*"
+    r"middle school\w*|elementary school|primary school|preschool\w*|kindergart\w*"
 )
+# places only children have: a sexual act set there is framed as school age
+_PLACES = (
+    r"summer camp|sleepovers?|slumber part(?:y|ies)|daycare|day care|school bus|recess|school uniforms?|"
+    r"schoolyard"
+)
+_ABUSER_WORDS = r"loli|lolita|shota|jailbait|jail bait|pedo\w*|paedo\w*"  # name a minor and sexualise at once
+_WORDS += f"|{_PLACES}|{_ABUSER_WORDS}"
 _MINOR_WORD = re.compile(rf"\b(?:{_WORDS})\b")
+# "a teen boy", "an 11 year old girl": the noun after a minor word or an age is the same child
+_DESCRIBED_CHILD = re.compile(r"\bsomeone (?:boy|girl)s?\b")
+_PERSON_OR_PLACE = re.compile(rf"\b(?:{_WORDS.removesuffix(f'|{_ABUSER_WORDS}')})\b")
 _NUMBER = rf"\d{{1,2}}|{'|'.join(_AGE_WORDS)}"
 # "12 year old", "a 9yo", "aged 13", "a boy of twelve", "just turned 15", "her 14th birthday"
 _AGE = re.compile(
@@ -70,7 +79,9 @@ _CONTEXT = (
     r"strip(?:s|ped|ping)?(?: naked| nude| off| down| for| in front|$)|"
     r"clothes off|"
     r"(?:take|takes|taking|took|taken) off (?:his|her|their|your|my) (?:clothes|underwear|panties|pants)|"
-    r"without (?:any )?clothes|no clothes on|lingerie|panties|"
+    r"without (?:any )?clothes|no clothes on|lingerie|panties|onlyfans|"
+    # sexual posing
+    r"spread(?:s|ing)? (?:\w+ )?(?:legs|thighs)|legs (?:spread|apart)|suggestive\w*|"
     # touching, exposure, voyeurism
     r"(?:touch|touches|touching|touched|rub|rubs|rubbing|rubbed|grab\w*|feel\w*) (?:\w+ ){0,3}"
     r"(?:privates|private parts|private areas?|crotch|genitals?|genitalia|between (?:his|her|their) legs)|"
@@ -98,6 +109,14 @@ def mentions_minor(normalized: str) -> bool:
         if (int(age) if age.isdigit() else _AGE_WORDS.index(age) + 1) < ADULT_AGE:
             return True
     return False
+
+
+def without_minors(normalized: str) -> str:
+    """The prompt with every child, age under 18 and children's place replaced by "someone": what is left
+    says whether anything but the child made a model call it `minors` (see `SafetyFilter.check`). Words
+    that sexualise by themselves ("loli", "jailbait") stay."""
+    masked = _AGE.sub("someone", _PERSON_OR_PLACE.sub("someone", normalized))
+    return _DESCRIBED_CHILD.sub("someone", masked)
 
 
 def sexualizes_minor(normalized: str) -> bool:

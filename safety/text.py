@@ -2,7 +2,10 @@ r"""Text normalisation shared by training and inference, so both see the same to
 
 Obfuscation is undone before classification: Unicode compatibility forms and look-alike letters from other
 scripts ("s\u0435\u0445" with Cyrillic e and x), invisible characters, leetspeak inside words ("p0rn", "s3x",
-"n!gg@"), letters spelled apart ("s e x", "p.o.r.n") and stretched letters ("seeeex", "pooorn").
+"n!gg@"), letters masked with an asterisk ("f*ck", "p*rn"), letters spelled apart ("s e x", "p.o.r.n",
+"a s e x tape" keeps its article), ages spelled apart ("a 9 y o", "10 y.o.") and stretched letters ("seeeex",
+"pooorn"). A few spellings made up to get past filters ("seggs", "pr0n", "unalive") become the word they
+stand for.
 """
 
 from __future__ import annotations
@@ -11,8 +14,11 @@ import re
 import unicodedata
 
 _WHITESPACE = re.compile(r"\s+")
-# Separators between tokens; the leetspeak symbols survive this split so they can be mapped inside words.
-_SEPARATORS = re.compile(r"[^\w@$!|+]+")
+# Separators between tokens; the leetspeak symbols and the mask `*` survive this split so they can be mapped
+# inside words.
+_SEPARATORS = re.compile(r"[^\w@$!|+*]+")
+# "9 y o", "10 y.o.", "12 y/o": the age abbreviation spelled apart, joined before the letters are split up.
+_AGE_APART = re.compile(r"\b(\d{1,2}) ?y ?[./]? ?o\b\.?")
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"))
 # Cyrillic and Greek letters that look like Latin ones (after lowercasing).
 _HOMOGLYPHS = str.maketrans(
@@ -26,15 +32,39 @@ _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t
 _NUMBER_WITH_UNIT = re.compile(r"^\d+[a-z]{0,3}$")  # 1080p, 4k, 60fps, 3d, 2nd
 _STRETCHED = re.compile(r"(\w)\1{2,}")  # three or more of the same letter
 _SPELLED_APART_MIN = 3  # "s e x": a run of this many single-character tokens is one word
+_ARTICLES = ("a", "i")  # one-letter English words: "a s e x tape" is "a sex tape", not "asex tape"
+# Words that masking (`*`) most often hides, and the vowel the mask stands for is found by trying these.
+_MASKED_WORDS = frozenset(
+    ("fuck", "fucking", "fucked", "porn", "porno", "sex", "sexy", "nude", "nudes", "naked", "cock", "dick",
+     "cunt", "pussy", "slut", "whore", "tits", "nigger", "niggers", "nigga", "kike", "kikes", "spic", "spics",
+     "fag", "fags", "faggot", "faggots", "chink", "chinks", "rape", "raped", "cum", "jew", "jews")
+)  # fmt: skip
+# Spellings made up to get past word filters, and the word each stands for.
+_EVASIONS = {"seggs": "sex", "segs": "sex", "secks": "sex", "sexx": "sex", "pron": "porn", "nekkid": "naked",
+             "nekid": "naked", "nood": "nude", "noods": "nudes", "noodz": "nudes", "nudez": "nudes",
+             "unalive": "kill", "unalived": "killed"}  # fmt: skip
+
+
+def _unmask(token: str) -> str:
+    """Undo a mask: "f*ck" is "fuck", the word masking usually hides; otherwise the mask is dropped."""
+    stripped = token.strip("*")
+    if "*" not in stripped:
+        return stripped
+    for vowel in "aeiou":
+        candidate = stripped.replace("*", vowel)
+        if candidate.translate(_LEET) in _MASKED_WORDS:
+            return candidate
+    return stripped.replace("*", "")
 
 
 def _unleet(token: str) -> str:
     if token.isalpha():  # the common case: a plain word
-        return token
-    token = token.strip("!|+")  # sentence punctuation, not a letter, at either end ("football!")
+        return _EVASIONS.get(token, token)
+    token = _unmask(token).strip("!|+")  # sentence punctuation, not a letter, at either end ("football!")
     if any(c.isalpha() for c in token) and not token.isalpha() and not _NUMBER_WITH_UNIT.match(token):
         token = token.translate(_LEET)
-    return "".join(c for c in token if c.isalnum() or c == "_")
+    token = "".join(c for c in token if c.isalnum() or c == "_")
+    return _EVASIONS.get(token, token)
 
 
 def _join_spelled_apart(tokens: list[str]) -> list[str]:
@@ -46,6 +76,8 @@ def _join_spelled_apart(tokens: list[str]) -> list[str]:
         if len(token) == 1:
             run.append(token)
             continue
+        if len(run) > _SPELLED_APART_MIN and run[0] in _ARTICLES:
+            joined.append(run.pop(0))
         joined.extend(["".join(run)] if len(run) >= _SPELLED_APART_MIN else run)
         run = []
         if token:
@@ -56,6 +88,7 @@ def _join_spelled_apart(tokens: list[str]) -> list[str]:
 def normalize(text: str) -> str:
     """Lowercase words with obfuscation undone, separated by single spaces (fastText splits on spaces)."""
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).lower().translate(_HOMOGLYPHS)
+    text = _AGE_APART.sub(r"\1yo ", text)
     tokens = [t for t in _SEPARATORS.split(text) if t]
     tokens = [t for t in (_unleet(t) for t in _join_spelled_apart(tokens)) if t]
     return _STRETCHED.sub(r"\1", " ".join(tokens))

@@ -5,8 +5,8 @@
 non-sexual contexts, words sharing sub-words with unsafe ones). `safety/data/unsafe_check.txt` holds short,
 clearly unsafe prompts with their category, including the exact strings other tests rely on. Neither file is
 trained on. The bar is zero: no benign prompt blocked, no unsafe prompt missed. The lists are small enough
-that one failure is a real regression to look at (the highest benign score is 0.45, "a naked tree in
-winter"; the lowest unsafe score is 0.74), not noise to budget for.
+that one failure is a real regression to look at (the highest benign score is 0.38, "a striped shirt drying
+on a clothesline"; the lowest unsafe score is 0.87), not noise to budget for.
 """
 
 from __future__ import annotations

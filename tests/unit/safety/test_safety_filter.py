@@ -9,6 +9,7 @@ import pytest
 
 from dreamverse.safety import SafetyFilter, SafetyModelError, SafetySettings, UnknownLabelError
 from dreamverse.safety.dataset import TRAIN_PATH, load_examples
+from dreamverse.safety.minors import sexualizes_minor
 from dreamverse.safety.text import normalize
 from dreamverse.safety.train import HYPERPARAMETERS, fit_in_fresh_process
 
@@ -102,6 +103,23 @@ def test_listed_terms_block_whatever_the_thresholds(default_filter: SafetyFilter
     listed = (("a hardcore sex tape", "sexual"), ("gas the jews", "hate"), ("loli porn", "minors"))
     for text, category in listed:
         assert (lenient.check(text).blocked, lenient.check(text).category) == (True, category)
+
+
+def test_a_named_child_alone_is_no_evidence_for_minors(default_filter: SafetyFilter) -> None:
+    model = default_filter.classifiers[0]
+    for text in ["a kid", "a teen girl", "a toddler", "a child in bed"]:
+        assert model.scores(text)["minors"] >= 0.5, text  # the model alone would block these
+        assert not default_filter.check(text).blocked, text
+
+
+def test_minors_evidence_besides_the_child_still_blocks(default_filter: SafetyFilter) -> None:
+    for text in [
+        "an old man and a little boy alone in his basement",
+        "a ten year old and an adult sharing a secret",
+    ]:
+        assert not sexualizes_minor(normalize(text)), text  # no listed context: the model decides
+        verdict = default_filter.check(text)
+        assert (verdict.blocked, verdict.category) == (True, "minors"), text
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\n", "a fox\nin the snow\r\n", "🦊 " * 500, "x" * 20000])

@@ -1,9 +1,10 @@
-"""The shipped filter on the held-out prompts, and the reproducibility of the model's training.
+"""The shipped filter on the three held-out files, and the reproducibility of the model's training.
 
-Targets: precision >= 0.95 for every category, recall >= 0.95 for `minors` and >= 0.9 for the others, on
-each held-out file. What each file was and was not used for is in safety/README.md: `heldout.txt` had been
-seen before the minors rule was written, `heldout_2.txt` was measured once before and once after one change,
-`heldout_3.txt` only once. A target a file does not meet is a strict xfail, so it fails loudly when met."""
+Regression guards, not evidence of generalisation: on 2026-11-26 `heldout.txt`, `heldout_2.txt` and
+`heldout_3.txt` became tuning data (their misses were read to decide what training prompts, lexicon entries,
+normalisation and rules to write; safety/README.md says how often each was measured). They now guard against
+a change that undoes that work. Targets, on each file: precision >= 0.95 for every category, recall >= 0.95
+for `minors` and >= 0.9 for the others. The blind number is `heldout_4`'s, measured once by someone else."""
 
 from __future__ import annotations
 
@@ -35,23 +36,14 @@ def safety() -> SafetyFilter:
 RECALL_TARGETS = {"sexual": 0.9, "hate": 0.9, "minors": 0.95}
 PRECISION_TARGET = 0.95
 MIN_SUPPORT = {HELDOUT_PATH: 30, HELDOUT_2_PATH: 20, HELDOUT_3_PATH: 10}
-# (file, category, "precision" | "recall") -> what was measured (safety/README.md)
-NOT_MET = {
-    (HELDOUT_2_PATH, "sexual", "recall"): "0.85 (17 of 20)",
-    (HELDOUT_3_PATH, "sexual", "precision"): "0.929 (13 of 14)",
-    (HELDOUT_3_PATH, "sexual", "recall"): "0.867 (13 of 15)",
-    (HELDOUT_3_PATH, "minors", "recall"): "0.933 (28 of 30)",
-}
 
 
-def cases(measure: str) -> list[object]:
-    params: list[object] = []
-    for path in HELDOUT_PATHS:
-        for category in CATEGORIES:
-            measured = NOT_MET.get((path, category, measure))
-            marks = [pytest.mark.xfail(strict=True, reason=f"{measure} {measured}")] if measured else []
-            params.append(pytest.param(path, category, marks=marks, id=f"{path.stem}-{category}"))
-    return params
+def cases() -> list[object]:
+    return [
+        pytest.param(path, category, id=f"{path.stem}-{category}")
+        for path in HELDOUT_PATHS
+        for category in CATEGORIES
+    ]
 
 
 def heldout_metrics(safety: SafetyFilter, path: Path) -> dict[str, CategoryMetrics]:
@@ -59,14 +51,14 @@ def heldout_metrics(safety: SafetyFilter, path: Path) -> dict[str, CategoryMetri
     return {m.category: m for m in evaluate(examples, lambda t: safety.check(t).category, CATEGORIES)}
 
 
-@pytest.mark.parametrize(("path", "category"), cases("precision"))
+@pytest.mark.parametrize(("path", "category"), cases())
 def test_heldout_precision(safety: SafetyFilter, path: Path, category: str) -> None:
     m = heldout_metrics(safety, path)[category]
     assert m.support >= MIN_SUPPORT[path]
     assert m.precision >= PRECISION_TARGET, f"{path.name} {category} precision {m.precision:.3f}"
 
 
-@pytest.mark.parametrize(("path", "category"), cases("recall"))
+@pytest.mark.parametrize(("path", "category"), cases())
 def test_heldout_recall(safety: SafetyFilter, path: Path, category: str) -> None:
     m = heldout_metrics(safety, path)[category]
     assert m.recall >= RECALL_TARGETS[category], f"{path.name} {category} recall {m.recall:.3f}"
