@@ -33,7 +33,7 @@ from dreamverse.generator.spec import GeneratorSpec
 
 logger = logging.getLogger("benchmarks.profile_segment")
 
-STAGES = ("stage1", "upsample", "stage2", "decode_audio", "decode_video")
+STAGES = ("stage1", "upsample", "stage2", "decode_audio", "decode_video_frames")
 KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("nccl", ("nccl",)),
     ("attention", ("fmha", "flash", "attention", "cudnn_generated_fort_native_sdpa", "sdpa")),

@@ -44,7 +44,7 @@ from dreamverse.generator.ltx2.parallel import ShardLayout, default_group, enabl
 from dreamverse.generator.ltx2.pipeline import DistilledPipeline, SegmentPlan
 from dreamverse.generator.ltx2.schedules import get_schedule
 from dreamverse.generator.ltx2.snapshot import SnapshotScope, load_carry, save_carry
-from dreamverse.generator.ltx2.video_decode import fast_reflect_padding, frames_to_host
+from dreamverse.generator.ltx2.video_decode import compile_video_decoder, fast_reflect_padding, frames_to_host
 from dreamverse.generator.spec import GeneratorSpec
 
 logger = logging.getLogger(__name__)
@@ -362,6 +362,7 @@ def apply_speedups(generator: LTX2Generator, spec: GeneratorSpec) -> None:
         generator.attention_plan = plan
     if spec.compile:
         compile_transformer(transformer)
+        compile_video_decoder(generator.pipeline.c.vae)
         generator.compiled = True
     if spec.cuda_graphs:
         generator.pipeline.forward = GraphedForward(transformer)

@@ -16,6 +16,7 @@ from dreamverse.generator.ltx2.config import ModelConfig
 from dreamverse.generator.ltx2.pipeline import DistilledPipeline, SegmentPlan
 from dreamverse.generator.ltx2.schedules import DISTILLED_8_3
 from dreamverse.generator.ltx2.streaming_pipeline import build_ltx2_generator, compile_transformer
+from dreamverse.generator.ltx2.video_decode import compile_video_decoder
 from dreamverse.generator.spec import GeneratorSpec
 
 CPU = torch.device("cpu")
@@ -50,10 +51,15 @@ def test_spec_compile_compiles_and_warms_a_continuation(monkeypatch: pytest.Monk
         calls.append(transformer)
         compile_transformer(transformer, backend="eager")  # type: ignore[arg-type]
 
+    def eager_decoder(vae: torch.nn.Module) -> None:
+        calls.append(vae)
+        compile_video_decoder(vae, backend="eager")
+
     monkeypatch.setattr(streaming_pipeline, "compile_transformer", eager_compile)
+    monkeypatch.setattr(streaming_pipeline, "compile_video_decoder", eager_decoder)
     generator = build_ltx2_generator(GeneratorSpec(model="tiny", device="cpu", dtype="float32", compile=True))
     assert generator.compiled
-    assert calls == [generator.pipeline.c.transformer]
+    assert calls == [generator.pipeline.c.transformer, generator.pipeline.c.vae]
     rendered: list[int] = []
     original = generator.render_segment
 
@@ -70,3 +76,15 @@ def test_spec_compile_compiles_and_warms_a_continuation(monkeypatch: pytest.Monk
     parts = list(generator.render_segment(state, SegmentRequest(prompt="a kite", segment_idx=0)))
     assert isinstance(parts[0], AudioTrack)
     assert all(isinstance(part, VideoFrames) for part in parts[1:])
+
+
+def test_the_compiled_video_decoder_gives_the_eager_frames(tiny_config: ModelConfig) -> None:
+    pipeline = DistilledPipeline(
+        build_random_components(tiny_config, seed=0), tiny_config.pipeline, DISTILLED_8_3, CPU
+    )
+    channels = pipeline.c.vae.config.latent_channels
+    latents = torch.randn(1, channels, 3, 4, 6, generator=torch.Generator().manual_seed(2))
+    want = pipeline.decode_video_frames(latents)
+    compile_video_decoder(pipeline.c.vae, backend="eager")
+    assert pipeline.c.vae.decoder._compiled_call_impl is not None
+    assert torch.equal(pipeline.decode_video_frames(latents), want)
