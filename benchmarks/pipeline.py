@@ -20,9 +20,11 @@ random features of Gemma's shape; the JSON says so).
 `--sp-size N` runs the generator sequence-parallel on N ranks, one process and GPU each (NCCL; gloo with
 `--device cpu`), through `benchmarks/sequence_parallel.py`; rank 0 writes the JSON, with every rank's peak
 memory per segment. The stock baseline is single-GPU and is skipped. Text encoding, upsampling and the
-decodes run whole on every rank (the serial part). `--lean` skips the stock baseline, the FLOP count (two
-eager segments), the decode autotuner A/B and the peak-TFLOP/s measurement, for runs that only need
-seconds; `--vae-tiling` decodes video with diffusers' spatial tiles (bounds decode memory at 1920x1088).
+decodes run whole on every rank (the serial part), and so does a stage with fewer video tokens than
+`--sp-min-tokens` (default 8192: at 1280x704 stage 1 whole, stage 2 split). `--lean` skips the stock
+baseline, the FLOP count (two eager segments), the decode autotuner A/B and the peak-TFLOP/s measurement,
+for runs that only need seconds; `--vae-tiling` decodes video with diffusers' spatial tiles (bounds decode
+memory at 1920x1088).
 With `--out` the JSON is rewritten after every timed segment (`"complete": false` until the end), so a run
 cut short still leaves what it measured. `--reference-json` adds scaling efficiency against earlier runs.
 
@@ -93,6 +95,12 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument(
         "--sp-size", type=int, default=1, help="sequence-parallel ranks (GeneratorSpec.sp_size)"
+    )
+    parser.add_argument(
+        "--sp-min-tokens",
+        type=int,
+        default=GeneratorSpec.sp_min_tokens,
+        help="split only stages with this many video tokens (GeneratorSpec.sp_min_tokens)",
     )
     parser.add_argument(
         "--lean", action="store_true", help="skip the stock baseline, FLOP count, decode A/B and peak TFLOP/s"
@@ -344,7 +352,9 @@ def _describe(args: argparse.Namespace, generator: LTX2Generator, load_s: float)
         "dtype": args.dtype,
         "device": args.device,
         "sp_size": args.sp_size,
-        "sequence_parallel": "Ulysses over heads (generator/ltx2/parallel.py); decodes whole on every rank"
+        "sp_min_tokens": args.sp_min_tokens,
+        "sequence_parallel": "Ulysses over heads (generator/ltx2/parallel.py) for stages of sp_min_tokens "
+        "video tokens or more; smaller stages and the decodes run whole on every rank"
         if args.sp_size > 1
         else None,
         "compile": "static (dynamic=False)" if args.compile_static else args.compile,
@@ -376,6 +386,7 @@ def run(args: argparse.Namespace, rank: int = 0) -> None:
         cuda_graphs=args.cuda_graphs,
         attention=args.attention,
         sp_size=args.sp_size,
+        sp_min_tokens=args.sp_min_tokens,
     )
     # the transformer as loaded: the stock baseline and the FLOP count see it before any speed-up
     (generator, load_s) = _timed(lambda: build_ltx2_generator(spec, speedups=False), device)

@@ -30,7 +30,17 @@ if TYPE_CHECKING:  # torch is imported where it runs: the summary needs none (se
 logger = logging.getLogger("benchmarks.sequence_parallel")
 
 RankMain = Callable[[argparse.Namespace, int], None]  # (args with args.device set, rank)
-COMPARED = ("model", "geometry", "schedule", "dtype", "compile", "quantization", "attention", "vae_tiling")
+COMPARED = (
+    "model",
+    "geometry",
+    "schedule",
+    "dtype",
+    "compile",
+    "quantization",
+    "cuda_graphs",
+    "attention",
+    "vae_tiling",
+)
 
 
 def _free_port() -> int:

@@ -29,5 +29,8 @@ class GeneratorSpec:
     # sequence-parallel ranks (generator/ltx2/parallel.py's contract): > 1 needs torch.distributed initialized
     # with this world size, every rank building the same spec on its own device
     sp_size: int = 1
+    # sequence parallelism splits only forwards with at least this many video tokens; smaller ones run whole
+    # on every rank (1280x704: stage 1's 3,520 whole, stage 2's 14,080 split)
+    sp_min_tokens: int = 8192
     synthetic_latency_ms: int = 0  # synthetic only: extra time per segment, spread over its frames
     synthetic_fail_prompt: str | None = None  # synthetic only: a segment whose prompt has this text raises

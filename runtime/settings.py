@@ -97,6 +97,13 @@ class ModelSettings(BaseSettings):
         description="GPUs per worker slot (sequence parallelism, one process per GPU): `--gpus 0,1,2,3 "
         "--sp-size 2` makes two slots of two GPUs; must divide the number of GPUs.",
     )
+    sp_min_tokens: int = Field(
+        8192,
+        ge=0,
+        description="Sequence parallelism splits a transformer stage only from this many video tokens; "
+        "smaller stages run whole on every GPU of the group (at 1280x704: stage 1, 3,520 tokens, whole; "
+        "stage 2, 14,080, split).",
+    )
     dtype: Literal["float32", "bfloat16", "float16"] = Field("bfloat16", description="Model compute dtype.")
     width: int = Field(768, gt=0, description="Output width in pixels (multiple of 32 for LTX-2).")
     height: int = Field(512, gt=0, description="Output height in pixels (multiple of 32 for LTX-2).")
@@ -140,6 +147,7 @@ class ModelSettings(BaseSettings):
             cuda_graphs=self.cuda_graphs,
             attention=self.attention,
             sp_size=self.sp_size,
+            sp_min_tokens=self.sp_min_tokens,
             synthetic_latency_ms=self.latency,
             synthetic_fail_prompt=self.synthetic_fail_prompt,
         )

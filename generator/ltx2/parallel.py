@@ -11,12 +11,21 @@ CONTRACT (what callers such as a multi-GPU worker rely on)
       NVLink path uses CUDA IPC, which a per-process `CUDA_VISIBLE_DEVICES` of one GPU can rule out
       (NVIDIA/nccl#129), leaving a slower transport. A caller that needs several groups in one world passes
       an explicit group: `enable_sequence_parallel(generator, group)` on a generator built with `sp_size=1`.
-    * Only the transformer's forward is split. Text encoding, noise, the Euler updates, upsampling and the
-      VAE/audio decodes run whole on every rank (decode is the serial part; see `benchmarks/pipeline.py`).
+    * Only the transformer's forward is split, and only where it pays: a forward with fewer video tokens than
+      `GeneratorSpec.sp_min_tokens` runs whole on every rank (identical inputs, identical outputs, no
+      collective at all). Split all-to-alls cost ~770 NCCL launches a forward, which at 1280x704's stage 1
+      (3,520 tokens) cost more than the halved compute saves (H200, eager: 2.46 -> 4.10 s), while stage 2
+      (14,080) scaled 1.73x. Text encoding, noise, the Euler updates, upsampling and the VAE/audio decodes
+      run whole on every rank (decode is the serial part; see `benchmarks/pipeline.py`).
     * Every transformer attention needs its head count divisible by the group size (LTX-2: 32 heads, so 2,
       4, 8, ...). Token counts need not be: shards differ by at most one token.
-    * Not combined with CUDA graphs (refused). With `compile=True` the collectives sit inside the compiled
-      blocks (functional collectives, which dynamo can trace); that combination is untested so far.
+    * With `compile=True` the collectives sit inside the compiled blocks (functional collectives, which
+      dynamo traces; CPU-tested with gloo, also with fp8 linears, which quantize per token and so run on a
+      shard as on the whole). With `cuda_graphs=True` the whole per-rank step (slice, local forward with its
+      all-to-alls, gather) is one captured graph per input signature (`graphs.GraphedForward` wraps
+      `SequenceParallelForward`): its eager warm-up run initializes the NCCL communicator before capture,
+      and every rank captures and replays the same signatures in the same order (SPMD). A stage that runs
+      whole captures no collective. Enable sequence parallelism before wrapping the forward in graphs.
 
 How. Inside one transformer forward, the video tokens and the audio tokens are each cut into contiguous
 shards, one per rank, together with everything that is per token: the per-token timesteps (sigma * mask of
@@ -89,6 +98,8 @@ class ShardLayout:
     rank: int
     size: int
     group: dist.ProcessGroup
+    min_tokens: int = 0  # a forward with fewer video tokens runs whole on every rank
+    split: bool = True  # whether the current forward is split (the attentions read it)
     tokens: dict[str, list[int]] = field(default_factory=dict)  # modality -> shard lengths
 
     def bounds(self, modality: Modality) -> tuple[int, int]:
@@ -138,6 +149,8 @@ class UlyssesAttention:
     def __call__(
         self, query: torch.Tensor, key: torch.Tensor, value: torch.Tensor, attend: LocalAttention
     ) -> torch.Tensor:
+        if not self.layout.split:  # a forward below `min_tokens`: whole sequences on every rank already
+            return attend(query, key, value)
         q_sizes, k_sizes = self.layout.tokens[self.query], self.layout.tokens[self.key]
         q = _seq_to_heads(query, q_sizes, self.layout)
         k = _seq_to_heads(key, k_sizes, self.layout)
@@ -157,7 +170,8 @@ def gather_tokens(local: torch.Tensor, sizes: list[int], layout: ShardLayout) ->
 
 class SequenceParallelForward:
     """Call it like the transformer (keyword arguments, `return_dict=False`): cuts the video and audio
-    tokens and what is per token into this rank's shard, runs `forward` on it, gathers both outputs."""
+    tokens and what is per token into this rank's shard, runs `forward` on it, gathers both outputs; a
+    forward with fewer than `layout.min_tokens` video tokens runs `forward` whole instead."""
 
     def __init__(self, forward: TransformerForward, layout: ShardLayout) -> None:
         self.forward = forward
@@ -166,6 +180,9 @@ class SequenceParallelForward:
     def __call__(self, **kwargs: Any) -> tuple[torch.Tensor, torch.Tensor]:
         layout = self.layout
         video_tokens, audio_tokens = kwargs["hidden_states"].shape[1], kwargs["audio_hidden_states"].shape[1]
+        layout.split = video_tokens >= layout.min_tokens
+        if not layout.split:
+            return self.forward(**kwargs)
         layout.tokens = {
             "video": shard_sizes(video_tokens, layout.size),
             "audio": shard_sizes(audio_tokens, layout.size),
@@ -201,14 +218,17 @@ def default_group(sp_size: int) -> dist.ProcessGroup:
     return group
 
 
-def enable_sequence_parallel(generator: LTX2Generator, group: dist.ProcessGroup) -> ShardLayout:
-    """Split `generator`'s transformer forward over `group` (call after the attention plan is installed and
-    after compile; before any forward). Returns the layout the attentions share."""
+def enable_sequence_parallel(
+    generator: LTX2Generator, group: dist.ProcessGroup, min_tokens: int = 0
+) -> ShardLayout:
+    """Split `generator`'s transformer forwards of `min_tokens` video tokens or more over `group` (call
+    after the attention plan is installed, before CUDA graphs wrap the forward and before any forward).
+    Returns the layout the attentions share."""
     pipeline = generator.pipeline
-    if generator.graphs is not None:
-        raise GeneratorConfigError("sequence parallelism does not run under CUDA graphs (cuda_graphs=False)")
+    if generator.graphs is not None:  # the graphs would hold the local forward only, not slice and gather
+        raise GeneratorConfigError("enable sequence parallelism before CUDA graphs wrap the forward")
     size = dist.get_world_size(group)
-    layout = ShardLayout(rank=dist.get_rank(group), size=size, group=group)
+    layout = ShardLayout(rank=dist.get_rank(group), size=size, group=group, min_tokens=min_tokens)
     transformer = pipeline.c.transformer
     if generator.attention_plan is None:  # the CPU default: route through the plan's SDPA fallback
         generator.attention_plan = AttentionPlan()
@@ -226,5 +246,10 @@ def enable_sequence_parallel(generator: LTX2Generator, group: dist.ProcessGroup)
             attention.processor._parallel_config = UlyssesAttention(layout, query, key)
     pipeline.forward = SequenceParallelForward(pipeline.forward or transformer, layout)
     generator.sequence_parallel = layout
-    logger.info("sequence parallel: rank %d of %d (Ulysses over heads)", layout.rank, size)
+    logger.info(
+        "sequence parallel: rank %d of %d (Ulysses over heads) for forwards of %d video tokens or more",
+        layout.rank,
+        size,
+        min_tokens,
+    )
     return layout

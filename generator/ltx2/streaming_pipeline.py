@@ -323,8 +323,8 @@ def check_speedups(spec: GeneratorSpec, device: torch.device) -> None:
     """Refuse, before loading anything, a spec whose speed-ups cannot run on `device`."""
     if spec.sp_size < 1:
         raise GeneratorConfigError(f"sp_size must be at least 1, got {spec.sp_size}")
-    if spec.sp_size > 1 and spec.cuda_graphs:
-        raise GeneratorConfigError("sequence parallelism (sp_size > 1) does not run under CUDA graphs")
+    if spec.sp_min_tokens < 0:
+        raise GeneratorConfigError(f"sp_min_tokens must not be negative, got {spec.sp_min_tokens}")
     if spec.quantization == "fp8":
         if spec.dtype != "bfloat16":
             raise GeneratorConfigError(f"quantization 'fp8' needs dtype bfloat16, got {spec.dtype!r}")
@@ -364,10 +364,10 @@ def apply_speedups(generator: LTX2Generator, spec: GeneratorSpec) -> None:
         compile_transformer(transformer)
         compile_video_decoder(generator.pipeline.c.vae)
         generator.compiled = True
-    if spec.cuda_graphs:
-        generator.pipeline.forward = GraphedForward(transformer)
     if spec.sp_size > 1:
-        enable_sequence_parallel(generator, default_group(spec.sp_size))
+        enable_sequence_parallel(generator, default_group(spec.sp_size), spec.sp_min_tokens)
+    if spec.cuda_graphs:  # around the sequence-parallel step: slice, local forward, all-to-alls, gather
+        generator.pipeline.forward = GraphedForward(generator.pipeline.forward or transformer)
 
 
 def compile_transformer(

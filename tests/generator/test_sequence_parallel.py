@@ -62,6 +62,18 @@ def test_sequence_parallel_stream_equals_single_process(
     assert_same_stream(got, single_process, exact=ranks == 2)
 
 
+def test_a_stage_below_the_threshold_runs_whole_without_collectives(
+    single_process: dict[str, torch.Tensor],
+) -> None:
+    # tiny: stage 1 has 8 video tokens, stage 2 has 32; the threshold sits between them
+    got = run_ranks(2, "cpu", torch.float32, RANK_TIMEOUT_S, sp_min_tokens=16, count_collectives=True)
+    counts = {name: int(got.pop(name)) for name in list(got) if name.startswith("collectives_at_")}
+    # 2 segments x (8 + 3 steps); stage 2 per forward: 4 attentions x (3 + 1) all-to-alls x 2 blocks + 2
+    # gathers, so 34 a step
+    assert counts == {"collectives_at_8_video_tokens": 0, "collectives_at_32_video_tokens": 2 * 3 * 34}
+    assert_same_stream(got, single_process, exact=True)
+
+
 def test_shards_cover_every_token_once() -> None:
     assert shard_sizes(27, 4) == [7, 7, 7, 6]
     assert shard_sizes(8, 4) == [2, 2, 2, 2]
@@ -72,9 +84,9 @@ def test_sequence_parallel_needs_an_initialized_group() -> None:
         build_tiny_generator("cpu", torch.float32, sp_size=2)
 
 
-def test_sequence_parallel_refuses_cuda_graphs_and_bad_sizes() -> None:
+def test_sequence_parallel_refuses_bad_sizes() -> None:
     cpu = torch.device("cpu")
-    with pytest.raises(GeneratorConfigError, match="CUDA graphs"):
-        check_speedups(GeneratorSpec(model="tiny", sp_size=2, cuda_graphs=True), cpu)
     with pytest.raises(GeneratorConfigError, match="sp_size"):
         check_speedups(GeneratorSpec(model="tiny", sp_size=0), cpu)
+    with pytest.raises(GeneratorConfigError, match="sp_min_tokens"):
+        check_speedups(GeneratorSpec(model="tiny", sp_size=2, sp_min_tokens=-1), cpu)

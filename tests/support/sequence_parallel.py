@@ -12,6 +12,7 @@ import socket
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -21,7 +22,12 @@ from dreamverse.generator.ltx2.components import build_random_components
 from dreamverse.generator.ltx2.config import ModelConfig, load_model_config
 from dreamverse.generator.ltx2.pipeline import DistilledPipeline
 from dreamverse.generator.ltx2.schedules import DISTILLED_8_3
-from dreamverse.generator.ltx2.streaming_pipeline import LTX2Generator, apply_speedups, resolve_settings
+from dreamverse.generator.ltx2.streaming_pipeline import (
+    LTX2Generator,
+    apply_speedups,
+    compile_transformer,
+    resolve_settings,
+)
 from dreamverse.generator.spec import GeneratorSpec
 from tests.support.gpu import capture_latents, full_float32
 
@@ -31,6 +37,7 @@ HEADS = 4
 # CUDA cannot be forked once initialized, so GPU ranks are spawned.
 _FORK = multiprocessing.get_context("fork")
 _SPAWN = multiprocessing.get_context("spawn")
+_DTYPE_NAMES: dict[torch.dtype, Any] = {torch.float32: "float32", torch.bfloat16: "bfloat16"}
 
 
 def tiny_sp_config(heads: int = HEADS) -> ModelConfig:
@@ -44,15 +51,24 @@ def tiny_sp_config(heads: int = HEADS) -> ModelConfig:
     return dataclasses.replace(config, components={**config.components, "transformer": transformer})
 
 
-def build_tiny_generator(device: str, dtype: torch.dtype, sp_size: int) -> LTX2Generator:
-    """The 4-head tiny generator with seeded weights; `sp_size > 1` needs torch.distributed initialized."""
+def build_tiny_generator(
+    device: str, dtype: torch.dtype, sp_size: int, compile_backend: str | None = None, **options: Any
+) -> LTX2Generator:
+    """The 4-head tiny generator with seeded weights; `sp_size > 1` needs torch.distributed initialized.
+    Every forward is split unless `options` (more `GeneratorSpec` fields) set `sp_min_tokens`;
+    `compile_backend` compiles the blocks with that dynamo backend (the CPU's cheap stand-in for
+    `compile=True`, whose inductor would take minutes on two busy cores)."""
     config = tiny_sp_config()
-    spec = GeneratorSpec(model="tiny", device=device, sp_size=sp_size, attention="sdpa")
+    options = {"sp_min_tokens": 0, "attention": "sdpa", **options}
+    spec = GeneratorSpec(model="tiny", device=device, dtype=_DTYPE_NAMES[dtype], sp_size=sp_size, **options)
     # seeded on the CPU, then moved: the same weights on every rank's GPU whatever its RNG does
     components = build_random_components(config, seed=0, dtype=dtype).to(device, dtype)
     pipeline = DistilledPipeline(components, config.pipeline, DISTILLED_8_3, torch.device(device))
     generator = LTX2Generator(pipeline, config, resolve_settings(spec, config))
     apply_speedups(generator, spec)
+    if compile_backend is not None:
+        compile_transformer(pipeline.c.transformer, backend=compile_backend)
+        generator.compiled = True
     return generator
 
 
@@ -79,6 +95,32 @@ def render_stream(generator: LTX2Generator, segments: int = 2) -> dict[str, torc
     return out
 
 
+def count_collectives(generator: LTX2Generator) -> dict[int, int]:
+    """From now on, how many all-to-alls each transformer forward of the (sequence-parallel) generator
+    issues, summed by the forward's video token count (the collective is looked up at call time, so
+    replacing it on the module catches every one)."""
+    from dreamverse.generator.ltx2 import parallel
+
+    counts: dict[int, int] = {}
+    current = [0]
+    original = parallel.funcol.all_to_all_single
+    forward = generator.pipeline.forward
+    assert forward is not None
+
+    def counted(*args: Any, **kwargs: Any) -> torch.Tensor:
+        counts[current[0]] = counts.get(current[0], 0) + 1
+        return original(*args, **kwargs)
+
+    def recorded(**kwargs: Any) -> tuple[torch.Tensor, torch.Tensor]:
+        current[0] = kwargs["hidden_states"].shape[1]
+        counts.setdefault(current[0], 0)
+        return forward(**kwargs)
+
+    parallel.funcol.all_to_all_single = counted  # type: ignore[assignment]
+    generator.pipeline.forward = recorded
+    return counts
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -86,7 +128,9 @@ def _free_port() -> int:
         return port
 
 
-def _rank_main(rank: int, world: int, port: int, device_type: str, dtype: torch.dtype, out: str) -> None:
+def _rank_main(
+    rank: int, world: int, port: int, device_type: str, dtype: torch.dtype, out: str, options: dict[str, Any]
+) -> None:
     import torch.distributed as dist
 
     torch.set_num_threads(1)
@@ -96,8 +140,13 @@ def _rank_main(rank: int, world: int, port: int, device_type: str, dtype: torch.
         torch.cuda.set_device(rank)
     dist.init_process_group(backend, init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=world)
     try:
+        counting = options.pop("count_collectives", False)
         with full_float32() if device_type == "cuda" else contextlib.nullcontext():
-            result = render_stream(build_tiny_generator(device, dtype, world))
+            generator = build_tiny_generator(device, dtype, world, **options)
+            counts = count_collectives(generator) if counting else {}
+            result = render_stream(generator)
+        for tokens, count in counts.items():
+            result[f"collectives_at_{tokens}_video_tokens"] = torch.tensor(count)
         if rank == 0:
             torch.save(result, out)
     finally:
@@ -115,14 +164,17 @@ def _wait(procs: list[multiprocessing.process.BaseProcess], timeout_s: float) ->
         time.sleep(0.05)
 
 
-def run_ranks(world: int, device_type: str, dtype: torch.dtype, timeout_s: float) -> dict[str, torch.Tensor]:
-    """`render_stream` on `world` ranks (gloo on the CPU, NCCL with one GPU a rank); rank 0's result."""
+def run_ranks(
+    world: int, device_type: str, dtype: torch.dtype, timeout_s: float, **options: Any
+) -> dict[str, torch.Tensor]:
+    """`render_stream` on `world` ranks (gloo on the CPU, NCCL with one GPU a rank) of the generator
+    `build_tiny_generator(..., **options)` builds; rank 0's result."""
     port = _free_port()
     with tempfile.TemporaryDirectory() as folder:
         out = os.path.join(folder, "rank0.pt")
         context = _SPAWN if device_type == "cuda" else _FORK
         procs = [
-            context.Process(target=_rank_main, args=(rank, world, port, device_type, dtype, out))
+            context.Process(target=_rank_main, args=(rank, world, port, device_type, dtype, out, options))
             for rank in range(world)
         ]
         for proc in procs:
