@@ -32,5 +32,7 @@ class GeneratorSpec:
     # sequence parallelism splits only forwards with at least this many video tokens; smaller ones run whole
     # on every rank (1280x704: stage 1's 3,520 whole, stage 2's 14,080 split)
     sp_min_tokens: int = 8192
+    # with cuda_graphs: capture split stages (their NCCL all-to-alls) too; False runs them outside the graphs
+    sp_graph_collectives: bool = True
     synthetic_latency_ms: int = 0  # synthetic only: extra time per segment, spread over its frames
     synthetic_fail_prompt: str | None = None  # synthetic only: a segment whose prompt has this text raises

@@ -104,6 +104,11 @@ class ModelSettings(BaseSettings):
         "smaller stages run whole on every GPU of the group (at 1280x704: stage 1, 3,520 tokens, whole; "
         "stage 2, 14,080, split).",
     )
+    sp_graph_collectives: bool = Field(
+        True,
+        description="With `--cuda-graphs` and `--sp-size` > 1, capture split stages, their NCCL all-to-alls "
+        "included, in the graphs; `--no-sp-graph-collectives` runs split stages outside the graphs.",
+    )
     dtype: Literal["float32", "bfloat16", "float16"] = Field("bfloat16", description="Model compute dtype.")
     width: int = Field(768, gt=0, description="Output width in pixels (multiple of 32 for LTX-2).")
     height: int = Field(512, gt=0, description="Output height in pixels (multiple of 32 for LTX-2).")
@@ -148,6 +153,7 @@ class ModelSettings(BaseSettings):
             attention=self.attention,
             sp_size=self.sp_size,
             sp_min_tokens=self.sp_min_tokens,
+            sp_graph_collectives=self.sp_graph_collectives,
             synthetic_latency_ms=self.latency,
             synthetic_fail_prompt=self.synthetic_fail_prompt,
         )

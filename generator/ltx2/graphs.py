@@ -6,7 +6,9 @@ fixed per geometry, except the audio token count of a continuation, which cycles
 frames, 24 fps), and the timestep layout (one value, or one per token when tokens are conditioning): each
 distinct signature gets its own graph, captured the first time it is seen (warm-up renders every signature
 the stream will need, see `LTX2Generator.warmup`). All graphs share one memory pool: they never run at once,
-and each graph's outputs are consumed before the next replay.
+and each graph's outputs are consumed before the next replay. Under sequence parallelism the wrapped forward
+is the whole per-rank step (`parallel.SequenceParallelForward`), NCCL all-to-alls included; `capture` can
+leave some signatures (the split ones) uncaptured, run as they are.
 """
 
 from __future__ import annotations
@@ -50,9 +52,15 @@ class GraphedForward:
     inputs into that graph's buffers and replay it. Outputs are views of the graph's memory, valid until the
     next call. `captures` counts captures, so a caller can check that a stream captured nothing new."""
 
-    def __init__(self, forward: TransformerForward, warmup_runs: int = 1) -> None:
+    def __init__(
+        self,
+        forward: TransformerForward,
+        warmup_runs: int = 1,
+        capture: Callable[[dict[str, Any]], bool] | None = None,
+    ) -> None:
         self.forward = forward
         self.warmup_runs = warmup_runs
+        self.capture = capture  # which calls to capture (by their keyword arguments); None: all
         self.captures = 0
         self.capture_s = 0.0
         self._graphs: dict[Signature, _Captured] = {}
@@ -63,6 +71,8 @@ class GraphedForward:
         return list(self._graphs)
 
     def __call__(self, **kwargs: Any) -> tuple[torch.Tensor, torch.Tensor]:
+        if self.capture is not None and not self.capture(kwargs):
+            return self.forward(**kwargs)
         key = signature(kwargs)
         captured = self._graphs.get(key)
         if captured is None:

@@ -26,6 +26,8 @@ CONTRACT (what callers such as a multi-GPU worker rely on)
       `SequenceParallelForward`): its eager warm-up run initializes the NCCL communicator before capture,
       and every rank captures and replays the same signatures in the same order (SPMD). A stage that runs
       whole captures no collective. Enable sequence parallelism before wrapping the forward in graphs.
+      `GeneratorSpec.sp_graph_collectives=False` keeps split stages out of the graphs (run compiled, not
+      captured), a fallback should a driver or NCCL not replay captured all-to-alls.
 
 How. Inside one transformer forward, the video tokens and the audio tokens are each cut into contiguous
 shards, one per rank, together with everything that is per token: the per-token timesteps (sigma * mask of
@@ -177,10 +179,17 @@ class SequenceParallelForward:
         self.forward = forward
         self.layout = layout
 
+    def splits(self, kwargs: dict[str, Any]) -> bool:
+        """Whether a forward with these keyword arguments is split (has collectives)."""
+        return bool(kwargs["hidden_states"].shape[1] >= self.layout.min_tokens)
+
+    def runs_whole(self, kwargs: dict[str, Any]) -> bool:
+        return not self.splits(kwargs)
+
     def __call__(self, **kwargs: Any) -> tuple[torch.Tensor, torch.Tensor]:
         layout = self.layout
         video_tokens, audio_tokens = kwargs["hidden_states"].shape[1], kwargs["audio_hidden_states"].shape[1]
-        layout.split = video_tokens >= layout.min_tokens
+        layout.split = self.splits(kwargs)
         if not layout.split:
             return self.forward(**kwargs)
         layout.tokens = {

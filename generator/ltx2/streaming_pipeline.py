@@ -40,7 +40,12 @@ from dreamverse.generator.ltx2.continuation import (
 )
 from dreamverse.generator.ltx2.fp8 import quantize_blocks_fp8
 from dreamverse.generator.ltx2.graphs import GraphedForward
-from dreamverse.generator.ltx2.parallel import ShardLayout, default_group, enable_sequence_parallel
+from dreamverse.generator.ltx2.parallel import (
+    SequenceParallelForward,
+    ShardLayout,
+    default_group,
+    enable_sequence_parallel,
+)
 from dreamverse.generator.ltx2.pipeline import DistilledPipeline, SegmentPlan
 from dreamverse.generator.ltx2.schedules import get_schedule
 from dreamverse.generator.ltx2.snapshot import SnapshotScope, load_carry, save_carry
@@ -367,7 +372,11 @@ def apply_speedups(generator: LTX2Generator, spec: GeneratorSpec) -> None:
     if spec.sp_size > 1:
         enable_sequence_parallel(generator, default_group(spec.sp_size), spec.sp_min_tokens)
     if spec.cuda_graphs:  # around the sequence-parallel step: slice, local forward, all-to-alls, gather
-        generator.pipeline.forward = GraphedForward(generator.pipeline.forward or transformer)
+        forward = generator.pipeline.forward
+        capture = None
+        if isinstance(forward, SequenceParallelForward) and not spec.sp_graph_collectives:
+            capture = forward.runs_whole
+        generator.pipeline.forward = GraphedForward(forward or transformer, capture=capture)
 
 
 def compile_transformer(

@@ -1,4 +1,5 @@
-"""Sequence parallelism over NCCL: 2 and 4 GPUs (one process each) give the single-GPU stream.
+"""Sequence parallelism over NCCL: 2 and 4 GPUs (one process each) give the single-GPU stream, also with the
+SP step in CUDA graphs (NCCL all-to-alls captured and replayed).
 
 Skipped unless at least 2 CUDA GPUs are visible (the 4-rank case needs 4). The CPU test
 (`test_sequence_parallel.py`) runs the same code over gloo in `make test`; this one runs NCCL's all-to-alls
@@ -11,6 +12,13 @@ the VAE round trip of its overlap frames (3e-6 measured on the CPU at 4 ranks). 
 margin over that and stays 80x under what a token's timestep or RoPE position taken from the wrong shard
 does (8e-3 to 7e-2, measured on the CPU). Frames are uint8: within one level. Each case appends its errors
 to `$DREAMVERSE_GPU_REPORT` before asserting.
+
+Graphed: 2 ranks with `cuda_graphs=True` and `sp_min_tokens=16`, between tiny's stages (8 | 32 video
+tokens): stage 1 runs whole on each rank in a graph without collectives, stage 2 split in a graph that holds
+its NCCL all-to-alls (each captured after one eager warm-up run, which also starts the communicator), over
+segment 0 and a continuation, i.e. graphs replayed for several signatures, 3 replays a stage-2 graph. The
+reference is the same single-GPU eager stream, the tolerance the same: a replay runs the kernels the eager
+step runs. `sp_graph_collectives=False` (the fallback) captures only stage 1 and gives the same stream.
 """
 
 from __future__ import annotations
@@ -23,6 +31,8 @@ import torch
 from tests.support.gpu import full_float32, relative_error, report
 from tests.support.sequence_parallel import build_tiny_generator, render_stream, run_ranks
 
+STAGE1_TOKENS, STAGE2_TOKENS = 8, 32  # tiny's video tokens a forward
+
 pytestmark = [
     pytest.mark.gpu,
     pytest.mark.skipif(
@@ -33,6 +43,7 @@ pytestmark = [
 
 REL = 1e-4
 RANK_TIMEOUT_S = 60.0  # normally ~15 s a case: spawn, NCCL init, two tiny segments
+GRAPHED_RANK_TIMEOUT_S = 90.0  # and a warm-up run and capture per signature; a replay that hangs fails here
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +60,31 @@ def test_sequence_parallel_over_nccl_equals_single_gpu(
     if torch.cuda.device_count() < ranks:
         pytest.skip(f"needs {ranks} GPUs, {torch.cuda.device_count()} visible")
     got = run_ranks(ranks, "cuda", torch.float32, RANK_TIMEOUT_S)
+    assert_close_to_single_gpu(got, single_gpu, "sequence_parallel_nccl", ranks=ranks)
+
+
+@pytest.mark.parametrize("collectives_in_graphs", [True, False])
+def test_graphed_sequence_parallel_equals_single_gpu(
+    single_gpu: dict[str, torch.Tensor], collectives_in_graphs: bool
+) -> None:
+    got = run_ranks(
+        2,
+        "cuda",
+        torch.float32,
+        GRAPHED_RANK_TIMEOUT_S,
+        cuda_graphs=True,
+        sp_min_tokens=(STAGE1_TOKENS + STAGE2_TOKENS) // 2,
+        sp_graph_collectives=collectives_in_graphs,
+    )
+    graphed = set(got.pop("graphed_video_tokens").tolist())
+    assert graphed == ({STAGE1_TOKENS, STAGE2_TOKENS} if collectives_in_graphs else {STAGE1_TOKENS})
+    facts = {"ranks": 2, "collectives_in_graphs": collectives_in_graphs}
+    assert_close_to_single_gpu(got, single_gpu, "sequence_parallel_nccl_graphed", **facts)
+
+
+def assert_close_to_single_gpu(
+    got: dict[str, torch.Tensor], single_gpu: dict[str, torch.Tensor], case: str, **facts: object
+) -> None:
     errors = {
         name: relative_error(got[name], want)
         for name, want in single_gpu.items()
@@ -60,8 +96,8 @@ def test_sequence_parallel_over_nccl_equals_single_gpu(
         if want.dtype == torch.uint8
     }
     report(
-        "sequence_parallel_nccl",
-        ranks=ranks,
+        case,
+        **facts,
         gpu=torch.cuda.get_device_name(0),
         relative_errors=errors,
         frame_max_levels=frame_levels,

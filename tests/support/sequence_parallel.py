@@ -121,6 +121,11 @@ def count_collectives(generator: LTX2Generator) -> dict[int, int]:
     return counts
 
 
+def graphed_video_tokens(signatures: list[Any]) -> set[int]:
+    """The video token counts (`hidden_states.shape[1]`) of the captured forwards' signatures."""
+    return {int(value[0][1]) for sig in signatures for name, value in sig if name == "hidden_states"}
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -140,13 +145,19 @@ def _rank_main(
         torch.cuda.set_device(rank)
     dist.init_process_group(backend, init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=world)
     try:
-        counting = options.pop("count_collectives", False)
+        counting, segments = options.pop("count_collectives", False), options.pop("segments", 2)
         with full_float32() if device_type == "cuda" else contextlib.nullcontext():
             generator = build_tiny_generator(device, dtype, world, **options)
             counts = count_collectives(generator) if counting else {}
-            result = render_stream(generator)
+            result = render_stream(generator, segments)
         for tokens, count in counts.items():
             result[f"collectives_at_{tokens}_video_tokens"] = torch.tensor(count)
+        graphs = generator.graphs
+        if graphs is not None:  # the video token counts of the forwards captured in graphs
+            result["graphed_video_tokens"] = torch.tensor(sorted(graphed_video_tokens(graphs.signatures)))
+        if options.get("compile_backend") is not None:
+            breaks = sum(torch._dynamo.utils.counters["graph_break"].values())
+            result["graph_breaks"] = torch.tensor(breaks)
         if rank == 0:
             torch.save(result, out)
     finally:
