@@ -21,7 +21,13 @@
 # segment 0 + one continuation per run, `--lean`: 1280x704 on 1 GPU and on 2 GPUs at once on disjoint GPUs,
 # then 1920x1088 on 2, then 1280x704 and 1920x1088 on 4; 1920x1088 decodes in VAE tiles to fit 80 GB;
 # each run writes $OUT/sp-<geometry>-sp<N>.json after every segment, then $OUT/sp-summary.json has the
-# scaling efficiencies). BENCH_REPEATS (default 2) timed streams per
+# scaling efficiencies); sp-fast (issue 12's fast path on 2 GPUs, ~7 min on H100s with a cold Inductor cache:
+# `--compile --quantization fp8 --cuda-graphs`, stage 1 whole on every rank and stage 2 split (the default
+# `--sp-min-tokens 8192`), 19B random weights, one stream of 3 segments after the warm-up: 1280x704 on GPU 0,
+# then the same on GPUs 0,1 (`--sp-size 2`, the split stage's NCCL all-to-alls captured in its graphs; if
+# that run fails, once more with `--no-sp-graph-collectives`, split stages compiled but not graphed), then
+# 1920x1088 on 0,1 (VAE tiles, cuDNN attention); $OUT/sp-<geometry>-fast-sp<N>.json, then
+# $OUT/sp-fast-summary.json with the 1 -> 2 GPU scaling at 1280x704). BENCH_REPEATS (default 2) timed streams per
 # pipeline step; BENCH_DEADLINE_S (default 580) seconds after which no step starts and each step's timeout is
 # cut to what is left. `.whl/` holds the runtime's wheels for the image's python 3.12 (not installed there) and
 # an xz-compressed static FFmpeg (imageio-ffmpeg 0.6.0's binary; the wheel itself does not fit in the 64 MiB
@@ -79,7 +85,9 @@ sp_run() {
     CUDA_VISIBLE_DEVICES=$gpus timeout "$(limit "$most")" python3 -m benchmarks.pipeline --lean --repeats 1 \
         --segments 2 --out "$OUT/sp-$name.json" "$@" ${SP_RUN_ARGS:---checkpoint random} 2>&1 \
         | sed -u "s/^/[$name] /"
-    echo "[$name] rc=${PIPESTATUS[0]} (t=$(elapsed) s)"
+    local rc=${PIPESTATUS[0]}
+    echo "[$name] rc=$rc (t=$(elapsed) s)"
+    return "$rc"
 }
 
 touch /tmp/bench-marker
@@ -121,6 +129,23 @@ for step in "$@"; do
         sp_run 1280x704-sp4 0,1,2,3 120 --width 1280 --height 704 --sp-size 4
         sp_run 1920x1088-sp4 0,1,2,3 150 --width 1920 --height 1088 --vae-tiling --attention cudnn --sp-size 4
         python3 -m benchmarks.sequence_parallel "$OUT/sp-summary.json" "$OUT"/sp-*-sp*.json
+        rc=$? ;;
+    sp-fast)
+        fast="--compile --quantization fp8 --cuda-graphs --segments 3"
+        # shellcheck disable=SC2086  # $fast and $fallback are lists of flags
+        sp_run 1280x704-fast-sp1 0 180 --width 1280 --height 704 $fast
+        fallback=""
+        # shellcheck disable=SC2086
+        if ! sp_run 1280x704-fast-sp2 0,1 240 --width 1280 --height 704 --sp-size 2 $fast; then
+            fallback="--no-sp-graph-collectives"
+            echo "[sp-fast] captured all-to-alls failed: again with $fallback"
+            rm -f "$OUT/sp-1280x704-fast-sp2.json"
+            sp_run 1280x704-fast-sp2 0,1 240 --width 1280 --height 704 --sp-size 2 $fast $fallback
+        fi
+        # shellcheck disable=SC2086
+        sp_run 1920x1088-fast-sp2 0,1 240 --width 1920 --height 1088 --vae-tiling --attention cudnn \
+            --sp-size 2 $fast $fallback
+        python3 -m benchmarks.sequence_parallel "$OUT/sp-fast-summary.json" "$OUT"/sp-*-fast-sp*.json
         rc=$? ;;
     fp8-linear)
         timeout "$(limit 150)" python3 -m benchmarks.fp8_linear

@@ -103,6 +103,12 @@ def parse_args() -> argparse.Namespace:
         help="split only stages with this many video tokens (GeneratorSpec.sp_min_tokens)",
     )
     parser.add_argument(
+        "--sp-graph-collectives",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="with --cuda-graphs, capture split stages' all-to-alls too (GeneratorSpec.sp_graph_collectives)",
+    )
+    parser.add_argument(
         "--lean", action="store_true", help="skip the stock baseline, FLOP count, decode A/B and peak TFLOP/s"
     )
     parser.add_argument("--vae-tiling", action="store_true", help="decode video in diffusers' spatial tiles")
@@ -353,6 +359,7 @@ def _describe(args: argparse.Namespace, generator: LTX2Generator, load_s: float)
         "device": args.device,
         "sp_size": args.sp_size,
         "sp_min_tokens": args.sp_min_tokens,
+        "sp_graph_collectives": args.sp_graph_collectives,
         "sequence_parallel": "Ulysses over heads (generator/ltx2/parallel.py) for stages of sp_min_tokens "
         "video tokens or more; smaller stages and the decodes run whole on every rank"
         if args.sp_size > 1
@@ -387,6 +394,7 @@ def run(args: argparse.Namespace, rank: int = 0) -> None:
         attention=args.attention,
         sp_size=args.sp_size,
         sp_min_tokens=args.sp_min_tokens,
+        sp_graph_collectives=args.sp_graph_collectives,
     )
     # the transformer as loaded: the stock baseline and the FLOP count see it before any speed-up
     (generator, load_s) = _timed(lambda: build_ltx2_generator(spec, speedups=False), device)
