@@ -143,7 +143,7 @@ for step in "$@"; do
             sp_run 1280x704-fast-sp2 0,1 240 --width 1280 --height 704 --sp-size 2 $fast $fallback
         fi
         # shellcheck disable=SC2086
-        sp_run 1920x1088-fast-sp2 0,1 240 --width 1920 --height 1088 --vae-tiling --attention cudnn \
+        sp_run 1920x1088-fast-sp2 0,1 300 --width 1920 --height 1088 --vae-tiling --attention cudnn \
             --sp-size 2 $fast $fallback
         python3 -m benchmarks.sequence_parallel "$OUT/sp-fast-summary.json" "$OUT"/sp-*-fast-sp*.json
         rc=$? ;;
