@@ -157,3 +157,37 @@ async def test_a_fork_with_the_original_prompt_replays_the_original_segment() ->
         assert replayed["seed"] == done[2]["seed"]
         assert client.media[3].data == original  # the same state, seed and prompt: the same bytes
         await client.close()
+
+
+async def test_switching_back_to_a_branch_at_its_cap_renders_one_more_segment_and_completes() -> None:
+    """What the branches e2e spec relies on: a branch that reached the segment cap gets exactly one more
+    segment when switched back to (auto-extension writes its prompt), then the rollout completes."""
+    with run_server(segment_cap=3) as server:
+        server.wait_ready()
+        client = await Client.connect(server.ws)
+        await client.next_event()
+        await client.send(
+            {
+                "type": "session_init_v2",
+                "curated_prompts": ["a lighthouse at dawn", "waves rise", "gulls circle"],
+                "enhancement_enabled": False,
+                "auto_extension_enabled": True,
+            }
+        )
+        await completes(client, 3)
+        await client.until("ltx2_stream_complete")
+        await client.send({"type": "fork_from_segment", "segment_idx": 2, "prompt": "a storm breaks"})
+        await completes(client, 1)
+        await client.until("ltx2_stream_complete")
+        await client.send({"type": "switch_branch", "branch_id": "b0"})
+        start_event = await client.until("ltx2_stream_start")
+        assert start_event["generation_segment_cap"] == 4  # the branch's 3 segments and one more
+        seen: list[dict[str, Any]] = []
+        while (event := await client.next_event())["type"] != "ltx2_stream_complete":
+            seen.append(event)
+        done = [(e["segment_idx"], e["branch_id"]) for e in seen if e["type"] == "ltx2_segment_complete"]
+        assert done == [(4, "b0")]
+        assert not [e for e in seen if e["type"] == "prompt_sources_blocked"]  # nobody had to type one
+        tree = [e for e in seen if e["type"] == "branches_updated"][-1]
+        assert len(branch(tree, "b0")["segments"]) == 4 and len(branch(tree, "b1")["segments"]) == 1
+        await client.close()
