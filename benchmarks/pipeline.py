@@ -99,7 +99,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--sp-min-tokens",
         type=int,
-        default=GeneratorSpec.sp_min_tokens,
+        default=GeneratorSpec().sp_min_tokens,
         help="split only stages with this many video tokens (GeneratorSpec.sp_min_tokens)",
     )
     parser.add_argument(

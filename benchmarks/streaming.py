@@ -1,6 +1,8 @@
 """End-to-end streaming benchmark: a real server, a real websocket client, synthetic 768x512 segments.
 
     .venv/bin/python -m benchmarks.streaming [--segments 6] [--width 768] [--height 512] [--frames 121]
+    .venv/bin/python -m benchmarks.streaming --model ltx2 --checkpoint random --gpus 0,1 --sp-size 2 \
+        --compile --quantization fp8 --cuda-graphs --width 1280 --height 704     # one session on a GPU group
 
 Per segment it records, from the client's side of a loopback websocket:
 - first frame produced (the worker's clock, `media_segment_complete.first_frame_unix_ms`) → first fMP4 byte
@@ -18,11 +20,13 @@ import itertools
 import json
 import logging
 import time
+from pathlib import Path
 from typing import Any
 
 import websockets
 
-from benchmarks.common import summarize, write_result
+from benchmarks.common import RESULTS_DIR, summarize, write_result
+from dreamverse.generator.spec import GeneratorSpec
 from tests.support.server import run_server
 
 logger = logging.getLogger("benchmarks.streaming")
@@ -65,7 +69,7 @@ async def _run_client(url: str, segments: int) -> tuple[list[dict[str, Any]], fl
     return rows, sent
 
 
-def main() -> None:
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--segments", type=int, default=6)
     parser.add_argument("--width", type=int, default=768)
@@ -83,7 +87,16 @@ def main() -> None:
     parser.add_argument("--quantization", default="none", choices=["none", "fp8"])
     parser.add_argument("--cuda-graphs", action="store_true", help="CUDA graphs of the denoising step (GPU)")
     parser.add_argument("--attention", default="auto", choices=["auto", "sdpa", "cudnn", "flash", "fa4"])
-    args = parser.parse_args()
+    parser.add_argument("--gpus", default="auto", help="the server's --gpus (`0,1` and --sp-size 2: a group)")
+    parser.add_argument("--sp-size", type=int, default=1, help="GPUs per worker slot (sequence parallelism)")
+    parser.add_argument("--sp-min-tokens", type=int, default=GeneratorSpec().sp_min_tokens)
+    parser.add_argument("--sp-graph-collectives", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR, help="where the JSON goes")
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     settings: dict[str, Any] = {
         "model": args.model,
@@ -99,6 +112,10 @@ def main() -> None:
         "num_frames": args.frames,
         "fps": args.fps,
         "segment_cap": args.segments,
+        "gpus": args.gpus,
+        "sp_size": args.sp_size,
+        "sp_min_tokens": args.sp_min_tokens,
+        "sp_graph_collectives": args.sp_graph_collectives,
     }
     with run_server(**settings) as server:
         server.wait_ready(timeout_s=args.warmup_timeout_s)
@@ -128,6 +145,7 @@ def main() -> None:
         {**settings, "encoder": "libx264 ultrafast baseline, 250 ms fragments"},
         numbers,
         use_gpu=args.model == "ltx2",  # the GPU the worker used (same machine)
+        results_dir=args.results_dir,
     )
     logger.info("prompt → first byte: %s s", numbers["prompt_to_first_byte_s"])
     logger.info("real-time factor (continuations): %s", numbers["real_time_factor"])

@@ -34,6 +34,7 @@ TINY = {
     "num_frames": 17,
     "dtype": "float32",
     "attention": "sdpa",
+    "sp_min_tokens": 0,  # split every forward (tiny's 8 and 32 video tokens would run whole by default)
 }
 
 
