@@ -16,8 +16,8 @@
 # gpu-tests (`pytest -m gpu tests/generator/test_gpu.py`; needs .whl/test/: pytest-asyncio, and pytest 9.2 +
 # pluggy + iniconfig for an image whose pytest is older than 8.4); sequence parallelism (issues 12, 15; 4 GPUs
 # for all of it, 2 for the first half): sp-tests (test_gpu_sequence_parallel.py, tiny over NCCL, 2 and 4
-# ranks vs one GPU) and sp-sweep (19B random weights, eager bf16, attention auto at 1280x704 (each backend
-# that runs is timed at load, the fastest taken) and cuDNN at 1920x1088, one warm-up segment then
+# ranks vs one GPU, and 2 ranks in CUDA graphs) and sp-sweep (19B random weights, eager bf16, attention
+# auto at 1280x704 (each backend that runs is timed at load, the fastest taken) and cuDNN at 1920x1088, one warm-up segment then
 # segment 0 + one continuation per run, `--lean`: 1280x704 on 1 GPU and on 2 GPUs at once on disjoint GPUs,
 # then 1920x1088 on 2, then 1280x704 and 1920x1088 on 4; 1920x1088 decodes in VAE tiles to fit 80 GB;
 # each run writes $OUT/sp-<geometry>-sp<N>.json after every segment, then $OUT/sp-summary.json has the
@@ -27,8 +27,10 @@
 # then the same on GPUs 0,1 (`--sp-size 2`, the split stage's NCCL all-to-alls captured in its graphs; if
 # that run fails, once more with `--no-sp-graph-collectives`, split stages compiled but not graphed), then
 # 1920x1088 on 0,1 (VAE tiles, cuDNN attention); $OUT/sp-<geometry>-fast-sp<N>.json, then
-# $OUT/sp-fast-summary.json with the 1 -> 2 GPU scaling at 1280x704). BENCH_REPEATS (default 2) timed streams per
-# pipeline step; BENCH_DEADLINE_S (default 580) seconds after which no step starts and each step's timeout is
+# $OUT/sp-fast-summary.json with the 1 -> 2 GPU scaling at 1280x704); sp-streaming (the streaming benchmark end
+# to end through the server on one 2-GPU group slot, `--gpus 0,1 --sp-size 2`, the fast path at 1280x704, 6
+# segments; $SP_STREAMING_ARGS adds flags, e.g. `--no-sp-graph-collectives` if sp-fast needed it).
+# BENCH_REPEATS (default 2) timed streams per pipeline step; BENCH_DEADLINE_S (default 580) seconds after which no step starts and each step's timeout is
 # cut to what is left. `.whl/` holds the runtime's wheels for the image's python 3.12 (not installed there) and
 # an xz-compressed static FFmpeg (imageio-ffmpeg 0.6.0's binary; the wheel itself does not fit in the 64 MiB
 # that travels). Results are copied to $OUT (at most 8 files come back); the whole log is $OUT/log.txt.
@@ -113,7 +115,7 @@ for step in "$@"; do
     sp-tests)
         pytest_setup
         PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 DREAMVERSE_GPU_REPORT="$OUT/gpu-tests.jsonl" \
-            timeout "$(limit 120)" python3 -m pytest -p pytest_asyncio.plugin -p pytest_timeout \
+            timeout "$(limit 240)" python3 -m pytest -p pytest_asyncio.plugin -p pytest_timeout \
             -p no:cacheprovider -m gpu tests/generator/test_gpu_sequence_parallel.py -q
         rc=$? ;;
     sp-sweep)
@@ -146,6 +148,12 @@ for step in "$@"; do
         sp_run 1920x1088-fast-sp2 0,1 300 --width 1920 --height 1088 --vae-tiling --attention cudnn \
             --sp-size 2 $fast $fallback
         python3 -m benchmarks.sequence_parallel "$OUT/sp-fast-summary.json" "$OUT"/sp-*-fast-sp*.json
+        rc=$? ;;
+    sp-streaming)
+        # shellcheck disable=SC2086  # SP_STREAMING_ARGS is a list of flags (e.g. --no-sp-graph-collectives)
+        timeout "$(limit 420)" python3 -m benchmarks.streaming --model ltx2 --checkpoint random --segments 6 \
+            --ffmpeg "$FFMPEG" --compile --quantization fp8 --cuda-graphs --width 1280 --height 704 \
+            --gpus 0,1 --sp-size 2 ${SP_STREAMING_ARGS:-}
         rc=$? ;;
     fp8-linear)
         timeout "$(limit 150)" python3 -m benchmarks.fp8_linear
