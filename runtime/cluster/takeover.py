@@ -2,7 +2,8 @@
 client reconnects to, handed off by a replica that is still alive but lost them.
 
     session attaches / starts a rollout / gets a slot   → snapshot now (a new resume token, a new slot)
-    a segment is delivered                              → snapshot once the socket was handed all of it
+    a segment is delivered                              → snapshot once the socket was handed all of it,
+                                                          with the new continuation state (written once)
     a client resumes a session this replica lacks       → `take_over`: claim it with the token, restore it
     another replica claimed a session still held here   → `hand_off` (the watch loop notices)
 
@@ -10,6 +11,9 @@ A snapshot counts a segment as delivered only once the socket writer has handed 
 kernel (which still sends it after a `kill -9`), so a takeover renders again exactly the first segment
 the client has not had whole: nothing is skipped, nothing the client completed is sent twice. Snapshots of
 one session are written in the order they were captured (an older capture never overwrites a newer one).
+A continuation state (up to ~10 MB) goes to Redis once: later snapshots that go on from the same state (the
+same bytes object the rollout holds) name it by its id and send only the small hash. A replica that took
+a session over writes the state it restored once more, under an id of its own.
 """
 
 from __future__ import annotations
@@ -48,6 +52,9 @@ class _Writes:
     captured: int = 0
     saved: int = 0
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    continuation: bytes | None = None  # the last captured continuation state …
+    continuation_id: str | None = None  # … and the id it goes by
+    stored_id: str | None = None  # the continuation state Redis holds for this session
 
 
 class Takeovers:
@@ -71,7 +78,7 @@ class Takeovers:
             return  # nothing to go on with yet: a takeover would find nothing to continue
         writes = self._writes.setdefault(session.id, _Writes())
         writes.captured += 1
-        snapshot = self._snapshot(session)
+        snapshot = self._snapshot(session, writes)
         socket = session.attachment if when_written else None
         self._tg.create_task(self._write(session, writes, writes.captured, snapshot, socket))
 
@@ -84,8 +91,11 @@ class Takeovers:
                 async with redis_call("delete a snapshot", self._config.timeout_s):
                     await self._store.delete(session.id)
 
-    def _snapshot(self, session: Session) -> SessionSnapshot:
+    def _snapshot(self, session: Session, writes: _Writes) -> SessionSnapshot:
         captured = capture(session)
+        if captured.continuation is not writes.continuation:  # a new state: delivered, forked, restored
+            writes.continuation = captured.continuation
+            writes.continuation_id = secrets.token_hex(8) if captured.continuation is not None else None
         lease = session.lease
         rollout = session.rollout
         return SessionSnapshot(
@@ -96,6 +106,7 @@ class Takeovers:
             stream_id=rollout.stream_id if rollout is not None and lease is not None else None,
             next_segment=captured.next_segment,
             state=captured.checkpoint.model_dump(mode="json"),
+            continuation_id=writes.continuation_id,
             continuation=captured.continuation,
         )
 
@@ -114,18 +125,24 @@ class Takeovers:
                 return  # a newer capture was written already, or the session ended meanwhile
             writes.saved = version
             try:
-                is_ours = await self._save(snapshot)
+                is_ours = await self._save(snapshot, writes)
             except CoordinatorUnavailable as exc:
                 logger.warning("session %s: %s", session.id, exc)  # the next write catches up
                 return
         if not is_ours:
             await self._hand_off(session)
 
-    async def _save(self, snapshot: SessionSnapshot) -> bool:
+    async def _save(self, snapshot: SessionSnapshot, writes: _Writes) -> bool:
         size = len(snapshot.model_dump_json()) + len(snapshot.continuation or b"")
         async with redis_call("write a session snapshot", self._config.timeout_s):
             if size <= self._config.max_bytes:
-                return await self._store.save(snapshot)
+                is_stored = (
+                    snapshot.continuation_id is not None and snapshot.continuation_id == writes.stored_id
+                )
+                is_ours = await self._store.save(snapshot, is_continuation_stored=is_stored)
+                writes.stored_id = snapshot.continuation_id if is_ours else None
+                return is_ours
+            writes.stored_id = None
             # an older snapshot would resume at the wrong segment: none is better
             logger.warning(
                 "session %s: a snapshot of %d bytes is over the %d-byte bound; not kept",

@@ -13,8 +13,9 @@
 {p}:lease:{ticket}          string slot id handed to a ticket, until its replica picks it up
 {p}:session:{sid}:events    stream events of one session (agent → whichever replica holds the client)
 {p}:session:{sid}:seq       counter: the sequence number of the session's last event
-{p}:snapshot:{sid}          hash  session snapshot: JSON, owner, token digest, continuation state
+{p}:snapshot:{sid}          hash  session snapshot: JSON, owner, token digest, continuation id
                                   (for a takeover by another replica)
+{p}:snapshot:{sid}:cont     string the continuation state that snapshot goes on from (same TTL)
 """
 
 from __future__ import annotations
@@ -71,6 +72,9 @@ class Keys:
 
     def snapshot(self, session_id: str) -> str:
         return f"{self.prefix}:snapshot:{session_id}"
+
+    def snapshot_continuation(self, session_id: str) -> str:
+        return f"{self.prefix}:snapshot:{session_id}:cont"
 
 
 def slot_id(agent_id: str, gpu_id: int) -> str:

@@ -24,6 +24,7 @@ def snapshot() -> SessionSnapshot:
         stream_id="st1",
         next_segment=3,
         state={"seeds": ["a fox"], "history": [{"segment": 0, "prompt": "a fox"}]},
+        continuation_id="c1",
         continuation=b"\x00carry\xff" * 100,
     )
 
@@ -88,3 +89,54 @@ async def test_a_replica_that_lost_the_session_cannot_overwrite_its_snapshot(red
     mine = snapshot().model_copy(update={"owner": "replica-b", "next_segment": 4})
     assert await store.save(mine)
     assert (await store.load("sess")).next_segment == 4  # type: ignore[union-attr]
+
+
+async def test_the_continuation_state_has_a_key_of_its_own_written_once(redis_client: Redis) -> None:
+    store = SnapshotStore(redis_client, KEYS, ttl_s=60)
+    state_key = KEYS.snapshot_continuation("sess")
+    assert await store.save(snapshot())
+    stored = await redis_client.hgetall(KEYS.snapshot("sess"))
+    assert stored[b"cont_id"] == b"c1" and not any(b"carry" in value for value in stored.values())
+    assert await redis_client.get(state_key) == snapshot().continuation
+    assert 0 < await redis_client.pttl(state_key) <= 60_000
+    # the same state again: only the hash goes out (other bytes under the same id are not sent)
+    again = snapshot().model_copy(update={"next_segment": 4, "continuation": b"not sent"})
+    assert await store.save(again, is_continuation_stored=True)
+    loaded = await store.load("sess")
+    assert loaded is not None and (loaded.next_segment, loaded.continuation) == (4, snapshot().continuation)
+    # the key lost its state (evicted): the bytes are sent after all
+    await redis_client.delete(state_key)
+    assert await store.save(snapshot(), is_continuation_stored=True)
+    assert await redis_client.get(state_key) == snapshot().continuation
+    # a new state replaces it; none removes it
+    newer = snapshot().model_copy(update={"continuation_id": "c2", "continuation": b"newer"})
+    assert await store.save(newer, is_continuation_stored=False)
+    assert (await store.load("sess")).continuation == b"newer"  # type: ignore[union-attr]
+    assert await store.save(snapshot().model_copy(update={"continuation_id": None, "continuation": None}))
+    assert await redis_client.get(state_key) is None
+    assert (await store.load("sess")).continuation is None  # type: ignore[union-attr]
+    await store.save(snapshot())
+    await store.delete("sess")
+    assert await redis_client.exists(KEYS.snapshot("sess"), state_key) == 0
+
+
+async def test_a_snapshot_whose_continuation_state_is_gone_cannot_be_taken_over(redis_client: Redis) -> None:
+    store = SnapshotStore(redis_client, KEYS, ttl_s=60)
+    await store.save(snapshot())
+    await redis_client.delete(KEYS.snapshot_continuation("sess"))  # evicted: the rollout cannot go on
+    assert await store.load("sess") is None
+    with pytest.raises(ResumeFailed, match="has ended"):
+        await store.take_over("sess", "secret-token", "replica-b", "t2")
+    assert await store.owners(["sess"]) == {"sess": "replica-a"}  # it stays with the replica holding it
+
+
+async def test_a_takeover_refreshes_the_continuation_state_and_fences_it(redis_client: Redis) -> None:
+    store = SnapshotStore(redis_client, KEYS, ttl_s=60)
+    await store.save(snapshot())
+    state_key = KEYS.snapshot_continuation("sess")
+    await redis_client.pexpire(state_key, 5_000)
+    await store.take_over("sess", "secret-token", "replica-b", "t2")
+    assert await redis_client.pttl(state_key) > 5_000  # lives as long as the snapshot again
+    stale = snapshot().model_copy(update={"continuation_id": "c9", "continuation": b"stale"})
+    assert not await store.save(stale)  # replica-a lost it: neither the hash nor the state changes
+    assert await redis_client.get(state_key) == snapshot().continuation
