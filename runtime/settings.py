@@ -116,7 +116,9 @@ class ModelSettings(BaseSettings):
     fps: int = Field(24, gt=0, le=120, description="Frames per second.")
     schedule: Literal["8+3"] = Field("8+3", description="Distilled steps: stage 1 + stage 2.")
     quantization: Literal["none", "fp8"] = Field("none", description="Linear-layer quantization.")
-    compile: bool = Field(False, description="torch.compile the transformer blocks and the video decoder during warmup.")
+    compile: bool = Field(
+        False, description="torch.compile the transformer blocks and the video decoder during warmup."
+    )
     cuda_graphs: bool = Field(False, description="CUDA graphs of the denoising step, captured at warmup.")
     attention: Literal["auto", "sdpa", "cudnn", "flash", "fa4"] = Field(
         "auto", description="Video self-attention backend; `auto` times them at load, fastest per stage."
