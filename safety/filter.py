@@ -13,7 +13,7 @@ from dreamverse.safety.classifier import (
     FastTextClassifier,
     dolma_prepare,
 )
-from dreamverse.safety.lexicon import lexicon_category
+from dreamverse.safety.lexicon import has_ambiguous_slur, lexicon_category
 from dreamverse.safety.minors import mentions_minor, sexualizes_minor, without_minors
 from dreamverse.safety.settings import SafetySettings
 from dreamverse.safety.text import normalize
@@ -25,6 +25,11 @@ CATEGORIES = ("sexual", "hate", "minors")
 # `SafetyFilter._more_than_a_child`). Chosen by 5-fold cross-validation on `data/train.txt` alone: at 0.05
 # `minors` precision rose from 0.919 to 0.943 and recall fell from 0.850 to 0.832 (5 of 280 prompts).
 MINORS_EVIDENCE = 0.05
+# What the model must score `hate` for a slur that is also an ordinary word or a name (`lexicon.
+# has_ambiguous_slur`: "dykes", "coons") to block on the list. The training file's hate prompts that use one
+# outside a call to violence score 0.97 or more; benign readings written for the tests ("Dick Van Dyke", "the
+# Dutch dykes", "a Maine coon", "a chink of light") 0.07 or less.
+SLUR_EVIDENCE = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +103,8 @@ class SafetyFilter:
         scores = self._scores(text)
         normalized = normalize(text)
         listed = lexicon_category(normalized, sexualizes_minor(normalized))
+        if listed is None and has_ambiguous_slur(normalized) and scores.get("hate", 0.0) >= SLUR_EVIDENCE:
+            listed = "hate"
         blocking = {c: p for c, p in scores.items() if p >= self.thresholds.get(c, 1.0)}
         if "minors" in blocking and listed is None and not self._more_than_a_child(normalized):
             del blocking["minors"]

@@ -17,8 +17,8 @@ _SEXUAL = (
     r"gangbang\w*|threesome|creampie|cumshot\w*|cum|jizz|ejaculat\w*|erection|genitals?|penis|penises|"
     r"vagina\w*|pussies|cocks|dicks|clit\w*|titties|boobs|dildos?|fuck\w*|"
     r"having sex|have sex|has sex|sex scene|sex tape|sex video|sex acts?|sexual acts?|intercourse|"
-    r"oral sex|anal sex|anal|nsfw|xxx|stripteases?|lap dance|sexually|molest\w*|rape|raped|raping|"
-    r"rapes|fondl\w*|hentai|topless|"
+    r"oral sex|anal sex|anal|nsfw|xxx|stripteases?|lap ?danc(?:e|es|ing)|sexually|molest\w*|"
+    r"rape|raped|raping|rapes|fondl\w*|hentai|topless|"
     # slang for sex acts and porn genres ("bukkake udon" and "bukkake soba" are noodle dishes)
     r"bukkake(?! (?:udon|soba|noodles?))|milfs?|rimjobs?|footjobs?|titjobs?|titfuck\w*|deepthroat\w*|"
     r"face ?sitting|gloryholes?|glory holes?|camgirls?|cumshots?|jerk\w* off|jack\w* off|"
@@ -26,8 +26,23 @@ _SEXUAL = (
 )
 _MINOR_SEXUAL = r"child porn|cp|pthc|loli|lolicon|shota|shotacon|jailbait|pedo\w*|paedo\w*|hebephil\w*"
 _SLURS = (
-    r"nigger\w*|niggas?|kikes?|faggots?|fags?|chinks?|spics?|wetbacks?|beaners?|ragheads?|towelheads?|"
-    r"sand niggers?|trannies|tranny|dykes?|coons?|gooks?|pakis?|retards?|kaffirs?|queers? should"
+    r"nigger\w*|niggas?|kikes?|kykes?|faggots?|spics?|wetbacks?|beaners?|ragheads?|towelheads?|"
+    r"sand niggers?|trannies|tranny|gooks?|pakis?|kaffirs?|queers? should|shitskins?|mudslimes?|"
+    r"jigaboos?|porch monkeys?|zipperheads?|sand monkeys?|muzzies"
+)
+# Slurs that are also ordinary words or names: "Dick Van Dyke", a Dutch dyke, a Maine coon, a chink of light,
+# a fag break, "the drag retards the car". They block only when the model reads the prompt as hostile too
+# (`filter.SLUR_EVIDENCE`) or as the target of a call to violence below.
+_AMBIGUOUS_SLURS = r"dykes?|coons?|chinks?|fags?|retards?"
+# ... but with an insult before them or a hostile verb after, they are the slur whatever the model says.
+_HOSTILE_BEFORE = r"filthy|dirty|stinking|disgusting|fucking|damn|stupid|bunch of|you"
+_HOSTILE_AFTER = (
+    r"(?:should|must|will|deserve to) (?:die|burn|hang|rot|go back|be (?:killed|shot|gassed|beaten|raped|"
+    r"hanged|burned|deported|exterminated|wiped out))|deserve\w*|ruin\w*|out|go home|go back|get out|"
+    r"are (?:vermin|animals|subhuman|disgusting|a plague|a disease)"
+)
+_FRAMED_SLUR = (
+    rf"(?:{_HOSTILE_BEFORE}) (?:{_AMBIGUOUS_SLURS})|(?:dykes|coons|chinks|fags|retards) (?:{_HOSTILE_AFTER})"
 )
 # Groups as nouns in the plural (or "... people"): "burn the black toast", "hang the white sheets" and "shoot
 # the arab horses" name no group. A possessive ("the women's final") is not the group either.
@@ -35,11 +50,25 @@ _GROUP = (
     r"jews?|jewish people|muslims|muslim people|blacks|black people|gays|gay people|gay men|lesbians|"
     r"homosexuals|immigrants?|migrants|foreigners|mexicans|latinos|arabs|asians|chinese people|gypsies|"
     r"roma|christians|catholics|whites|white people|women|trans people|transgender people|"
-    r"disabled people|the disabled|refugees|hindus|sikhs|the invaders|that race|their race|the race"
+    r"disabled people|the disabled|refugees|hindus|sikhs|the invaders|that race|their race|the race|"
+    r"dykes|coons|chinks|fags|retards"
 )
 _VIOLENCE = (
     r"kill|gas|hang|lynch|burn|exterminate|shoot|execute|eradicate|slaughter|wipe out|genocide|death to|"
-    r"drown|murder|massacre|butcher|behead|annihilate|stab|bomb|torch|hunt down|sterilize|enslave"
+    r"drown|murder|massacre|butcher|behead|annihilate|stab|bomb|torch|hunt down|sterilize|enslave|"
+    r"machine ?gun|gun down|mow down|nuke"
+)
+# Coded hate: the Nazi euphemism for genocide applied to a group ("the final solution to the X question"),
+# the antisemitic caricature and its meme name, and "the JQ" (the "Jewish question").
+_GROUP_WORD = (
+    r"jew|jews|jewish|gypsy|gypsies|roma|black|negro|muslim|islam|immigrant|migrant|refugee|arab|asian|"
+    r"chinese|mexican|gay|trans|african|indian|romani"
+)
+_CODED_HATE = (
+    rf"final solution (?:to|for) (?:the )?(?:{_GROUP_WORD})(?: (?:problem|question|issue))?|"
+    rf"(?:the )?(?:{_GROUP_WORD}) (?:problem|question) (?:\w+ ){{0,4}}final solution|"
+    r"hook ?nosed? (?:jews?|jewish)|happy merchant (?:\w+ ){0,6}(?:jews?|jewish|hook ?nosed?|shekels?|goyim)|"
+    r"(?:jews?|jewish|hook ?nosed?|shekels?|goyim) (?:\w+ ){0,6}happy merchant|the jq"
 )
 # Between the verb and the group only determiners and insults: "kill all the filthy immigrants", not "a
 # fashion shoot with asian models".
@@ -47,12 +76,32 @@ _BETWEEN = r"all|every|each|the|those|these|them|of|off|out|down|filthy|dirty|da
 
 _SEXUAL_TERM = re.compile(rf"\b(?:{_SEXUAL})\b")
 _MINOR_TERM = re.compile(rf"\b(?:{_MINOR_SEXUAL})\b")
-_SLUR = re.compile(rf"\b(?:{_SLURS})\b")
+_SLUR = re.compile(rf"\b(?:{_SLURS}|{_CODED_HATE}|{_FRAMED_SLUR})\b")
+_AMBIGUOUS_SLUR = re.compile(rf"\b(?:{_AMBIGUOUS_SLURS})\b")
 _HATE_VIOLENCE = re.compile(rf"\b(?:{_VIOLENCE})(?: (?:{_BETWEEN})){{0,3}} (?:{_GROUP})\b(?! s\b)")
 
 
 def has_sexual_term(normalized: str) -> bool:
-    return _SEXUAL_TERM.search(normalized) is not None
+    return _SEXUAL_TERM.search(normalized) is not None or _explicit_nudity(normalized)
+
+
+# Nudity asked to be shown explicitly: "both naked and going at it", "nude, show everything". Either half
+# alone is ordinary ("renaissance nudes", "a wide shot that shows everything").
+_NUDITY = re.compile(r"\b(?:naked(?! (?:eye|flame|mole|truth))|nude|nudes|nudity|undressed)\b")
+_EXPLICIT = re.compile(
+    r"\b(?:show(?:s|ing)? (?:it |them )?(?:all|everything)|going at it|go at it|goes at it|uncensored|"
+    r"nothing (?:is )?left to the imagination|leave nothing to the imagination|full frontal|"
+    r"netflix and chill)\b"
+)
+
+
+def _explicit_nudity(normalized: str) -> bool:
+    return _NUDITY.search(normalized) is not None and _EXPLICIT.search(normalized) is not None
+
+
+def has_ambiguous_slur(normalized: str) -> bool:
+    """A slur that is also an ordinary word or a name (`_AMBIGUOUS_SLURS`): hate when the model agrees."""
+    return _AMBIGUOUS_SLUR.search(normalized) is not None
 
 
 def lexicon_category(normalized: str, sexualizes_minor: bool) -> str | None:

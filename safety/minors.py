@@ -27,7 +27,7 @@ _AGE_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "n
 _ORDINALS = r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
 _ORDINALS += r"\d{1,2}(?:st|nd|rd|th)"
 _WORDS = (
-    r"child|children|childs|kid|kids|kiddie|kiddies|kiddo|kiddos|"
+    r"child|children|childs|kid|kids|kiddie|kiddies|kiddy|kidz|kiddo|kiddos|chld|chlds|chldren|"
     r"minor(?! (?:key|chord|scale|third|league|injur\w*|details?|roles?|characters?|changes?|issues?))|"
     r"minors|"
     r"underage|under age|preteen|preteens|pre teen|teen|teens|teenage|teenager|teenagers|tween|tweens|"
@@ -37,14 +37,15 @@ _WORDS = (
     r"little (?:girl|boy|one)s?|young (?:girl|boy)s?|altar boys?|choir ?boys?|(?:boy|girl|cub) scouts?|"
     r"daughter|daughters|son|sons|stepdaughter|stepdaughters|stepson|stepsons|niece|nieces|nephew|nephews|"
     r"grandchild|grandchildren|granddaughter|granddaughters|grandson|grandsons|"
-    r"(?<!dilated )(?<!grown )(?<!adult )(?<!college )(?<!university )(?<!mature )(?:pupil|student)s?|"
+    # a "student" alone may be an adult ("art students", "a college student"); a "pupil" is at school
+    r"(?<!dilated )(?<!grown )(?<!adult )(?<!mature )pupils?|school ?students?|school ?age\w*|"
     rf"(?:{_ORDINALS}) grader?s?|(?:middle|grade|high) schoolers?|"
     r"middle school\w*|elementary school|primary school|preschool\w*|kindergart\w*"
 )
 # places only children have: a sexual act set there is framed as school age
 _PLACES = (
     r"summer camp|sleepovers?|slumber part(?:y|ies)|daycare|day care|school bus|recess|school uniforms?|"
-    r"schoolyard"
+    r"schoolyard|high school(?! (?:reunion|sweethearts?|diploma|equivalen\w*))"
 )
 _ABUSER_WORDS = r"loli|lolita|shota|jailbait|jail bait|pedo\w*|paedo\w*"  # name a minor and sexualise at once
 _WORDS += f"|{_PLACES}|{_ABUSER_WORDS}"
@@ -53,11 +54,33 @@ _MINOR_WORD = re.compile(rf"\b(?:{_WORDS})\b")
 _DESCRIBED_CHILD = re.compile(r"\bsomeone (?:boy|girl)s?\b")
 _PERSON_OR_PLACE = re.compile(rf"\b(?:{_WORDS.removesuffix(f'|{_ABUSER_WORDS}')})\b")
 _NUMBER = rf"\d{{1,2}}|{'|'.join(_AGE_WORDS)}"
-# "12 year old", "a 9yo", "aged 13", "a boy of twelve", "just turned 15", "her 14th birthday"
+# A number that is not an age: "looks 10 years younger", "is 15 minutes long", "are 16 feet tall", and "16 9"
+# (an aspect ratio).
+_NOT_AGE = (
+    r"(?! (?:years? (?:younger|older|ago|later|on|of)|times|feet|foot|ft|inch\w*|cm|mm|meters?|metres?|"
+    r"miles?|km|kg|lbs?|pounds?|minutes?|mins?|seconds?|secs?|hours?|hrs?|days?|weeks?|months?|percent|"
+    r"degrees?|stor(?:e?ys|ies)|floors?|fps|frames?|points?|dollars?|euros?|bucks|goals?|in the|out of|x|"
+    r"\d+)\b)"
+)
+# Who the age is said of, and the verbs that say it: "she's actually 15", "both characters are 16".
+_PERSON = r"she|he|they|girl|boy|girls|boys|character|characters|model|models|actress|actor|kid|kids"
+_HEDGE = r"actually|only|just|barely|really|supposedly|clearly|obviously|still|all|both|now"
+# "12 year old", "a 9yo", "aged 13", "a boy of twelve", "just turned 15", "her 14th birthday", "looks about
+# 14", "look 9", "she's actually 15", "both characters are 16"
 _AGE = re.compile(
     rf"\b(?:({_NUMBER}) ?(?:years? olds?|yrs? olds?|yo)|(?:aged?|turned|(?:boy|girl|child|kid)s? of) "
-    rf"({_NUMBER})|(\d{{1,2}})(?:st|nd|rd|th) birthday)\b"
+    rf"({_NUMBER})|(\d{{1,2}})(?:st|nd|rd|th) birthday|"
+    rf"(?:looks?|looking|appears?|appearing|seems?|seeming|passes for|passing for) (?:to be )?"
+    rf"(?:about |around |like |maybe |barely |only |just |under |roughly )?({_NUMBER}){_NOT_AGE}|"
+    rf"(?:{_PERSON}) (?:s |is |are |was |were )?(?:(?:{_HEDGE}) )?({_NUMBER}){_NOT_AGE})\b"
 )
+# A student is a child when a teacher or a school is named with them ("a teacher and her student"), not in
+# "art students in a life drawing class" or "a college student".
+_STUDENT = re.compile(
+    r"\b(?<!college )(?<!university )(?<!grad )(?<!graduate )(?<!phd )(?<!grown )(?<!adult )(?<!mature )"
+    r"students?\b"
+)
+_SCHOOL = re.compile(r"\b(?:teachers?|school|schools|classroom|homeroom|headmaster|headmistress)\b")
 _UNDER_AGE = re.compile(r"\bunder (?:the age of )?(\d{1,2})\b")  # "under 18": younger than the number
 
 _CONTEXT = (
@@ -80,6 +103,9 @@ _CONTEXT = (
     r"clothes off|"
     r"(?:take|takes|taking|took|taken) off (?:his|her|their|your|my) (?:clothes|underwear|panties|pants)|"
     r"without (?:any )?clothes|no clothes on|lingerie|panties|onlyfans|"
+    r"(?<!paint )(?<!wire )(?<!wallpaper )(?<!varnish )strippers?|"
+    r"explicit(?:ly)?(?! (?:instructions?|directions?|permission|rules?|warnings?|lyrics|labels?))|"
+    r"lift\w* (?:up )?(?:her|his|their) (?:skirt|dress)|"
     # sexual posing
     r"spread(?:s|ing)? (?:\w+ )?(?:legs|thighs)|legs (?:spread|apart)|suggestive\w*|"
     # touching, exposure, voyeurism
@@ -94,13 +120,38 @@ _SEXUAL_CONTEXT = re.compile(rf"\b(?:{_CONTEXT})\b")
 # Grooming is named as such: "grooming a 12 year old", "groomed the kids" (not "a girl grooming her pony",
 # nor "a groom and his son").
 _DETERMINERS = r"a|an|the|his|her|their|our|young|little|vulnerable|lonely|shy"
-_GROOMED = rf"(?:{_WORDS}|(?:{_NUMBER}) ?(?:years? old|yo))"
+_GROOMED = rf"(?:{_WORDS}|students?|(?:{_NUMBER}) ?(?:years? old|yo))"
 _GROOMING = re.compile(rf"\bgroom(?:s|ed|ing|ers?)? (?:(?:{_DETERMINERS}) ){{0,2}}{_GROOMED}\b")
+
+# Grooming described, not named: an adult and a child, a secret, and a private place ("an uncle's secret game
+# under the blanket with his niece"). Each sign alone is ordinary (a dad's secret surprise party, a child
+# reading under the covers); all four together are the pattern child-protection guidance describes.
+_ADULT = re.compile(
+    r"\b(?:man|men|uncles?|stepfathers?|stepdads?|step dads?|coach|teachers?|neighbou?rs?|priests?|adults?|"
+    r"babysitters?|strangers?|boyfriend|tutors?|father|dad|daddy|grandpa|grandfather|guy|older \w+)\b"
+)
+_SECRECY = re.compile(
+    r"\b(?:secrets?|don ?t tell|do not tell|just between us|"
+    r"(?:nobody|no one) (?:has to|needs to|will) know)\b"
+)
+_PRIVACY = re.compile(
+    r"\b(?:under the (?:blankets?|covers|sheets|duvet)|in (?:his|her|their|my|the same) bed|"
+    r"behind closed doors|alone in (?:his|her|the|a) (?:room|bedroom|car|van|basement|house|shed)|"
+    r"lock(?:s|ed|ing)? the door)\b"
+)
+
+
+def grooms_minor(normalized: str) -> bool:
+    """True when an adult, a minor, a secret and a private place all appear (see `_ADULT`)."""
+    signs = (_SECRECY, _PRIVACY, _ADULT)
+    return all(sign.search(normalized) for sign in signs) and mentions_minor(normalized)
 
 
 def mentions_minor(normalized: str) -> bool:
     """True when the (normalised) prompt names a child, a teen, a school age or an age under 18."""
     if _MINOR_WORD.search(normalized):
+        return True
+    if _STUDENT.search(normalized) and _SCHOOL.search(normalized):
         return True
     if any(int(limit) <= ADULT_AGE for limit in _UNDER_AGE.findall(normalized)):
         return True
@@ -122,7 +173,7 @@ def without_minors(normalized: str) -> str:
 def sexualizes_minor(normalized: str) -> bool:
     """True when the (normalised) prompt names a minor next to sexual, intimate or undressing context, or
     speaks of grooming one."""
-    if _GROOMING.search(normalized):
+    if _GROOMING.search(normalized) or grooms_minor(normalized):
         return True
     # context first: most prompts have none, and then the (slower) minor check is skipped
     has_context = has_sexual_term(normalized) or _SEXUAL_CONTEXT.search(normalized) is not None

@@ -40,7 +40,9 @@ class SafetySettings(BaseSettings):
         ge=0.0,
         le=1.0,
         description="Block when a classifier's `minors` probability (sexual content involving anyone "
-        "under 18, grooming) reaches this score.",
+        "under 18, grooming) reaches this score and the prompt, with the child taken out, still scores "
+        "`sexual` or `minors` at 0.05 or more (a named child alone is no evidence; docs/safety.md). The "
+        "minors rule and listed terms block regardless.",
     )
 
     def thresholds(self) -> dict[str, float]:

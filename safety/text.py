@@ -17,8 +17,15 @@ _WHITESPACE = re.compile(r"\s+")
 # Separators between tokens; the leetspeak symbols and the mask `*` survive this split so they can be mapped
 # inside words.
 _SEPARATORS = re.compile(r"[^\w@$!|+*]+")
-# "9 y o", "10 y.o.", "12 y/o": the age abbreviation spelled apart, joined before the letters are split up.
-_AGE_APART = re.compile(r"\b(\d{1,2}) ?y ?[./]? ?o\b\.?")
+# "9 y o", "10 y.o.", "12 y/o", "twelve y/o": the age abbreviation spelled apart, joined before the letters
+# are split up.
+_AGE_APART = re.compile(r"\b(\d{1,2}|[a-z]+teen|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+                        r"twelve) ?y ?[./]? ?o\b\.?")  # fmt: skip
+# "u18", "u-16": an age group, "under 18" (only 10 to 18, so the band "u2" stays a word).
+_AGE_GROUP = re.compile(r"(?<![\w@$!])u ?-?(1[0-8])\b")
+# "g.a.s t.h.e k.i.k.e.s": each word's letters joined by dots or hyphens, so the words stay apart (the
+# spelled-apart join below would run the whole phrase into one word).
+_DOTTED_WORD = re.compile(r"(?<![\w@$!])[\w@$!](?:[.\-][\w@$!]){2,}(?![\w@$!])")
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"))
 # Cyrillic and Greek letters that look like Latin ones (after lowercasing).
 _HOMOGLYPHS = str.maketrans(
@@ -85,10 +92,17 @@ def _join_spelled_apart(tokens: list[str]) -> list[str]:
     return joined
 
 
+def _join_age(match: re.Match[str]) -> str:
+    number = match.group(1)
+    return f"{number}yo " if number.isdigit() else f"{number} yo "
+
+
 def normalize(text: str) -> str:
     """Lowercase words with obfuscation undone, separated by single spaces (fastText splits on spaces)."""
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).lower().translate(_HOMOGLYPHS)
-    text = _AGE_APART.sub(r"\1yo ", text)
+    text = _AGE_APART.sub(_join_age, text)
+    text = _AGE_GROUP.sub(r"under \1", text)
+    text = _DOTTED_WORD.sub(lambda m: re.sub(r"[.\-]", "", m.group()), text)
     tokens = [t for t in _SEPARATORS.split(text) if t]
     tokens = [t for t in (_unleet(t) for t in _join_spelled_apart(tokens)) if t]
     return _STRETCHED.sub(r"\1", " ".join(tokens))

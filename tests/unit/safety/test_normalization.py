@@ -42,6 +42,11 @@ def safety() -> SafetyFilter:
         ("top 10 yoga poses", "top 10 yoga poses"),
         ("seggs and pr0n", "sex and porn"),  # spellings made up to pass filters
         ("unalive the immigrants", "kill the immigrants"),
+        ("h.a.n.g t.h.e j-e-w-s", "hang the jews"),  # dotted words stay apart
+        ("fifteen y/o and 9 y.o.", "fifteen yo and 9yo"),  # an age in words spelled with y/o
+        ("U18 and u-16 squads", "under 18 and under 16 squads"),  # age groups
+        ("a u2 concert in 4k", "a u2 concert in 4k"),  # a band, not an age group
+        ("16:9 at 1080p, windows 95", "16 9 at 1080p windows 95"),
     ],
 )
 def test_normalize_undoes_obfuscation(written: str, normalized: str) -> None:
@@ -85,7 +90,18 @@ def test_benign_edge_cases_pass(safety: SafetyFilter, prompt: str) -> None:
 @pytest.mark.parametrize(
     ("text", "is_minor"),
     [("a 12 year old", True), ("a 25 year old", False), ("a seventeen yo", True), ("a schoolgirl", True),
-     ("a woman", False), ("teens", True), ("a 30yo man", False), ("pre teen", True)],
+     ("a woman", False), ("teens", True), ("a 30yo man", False), ("pre teen", True),
+     # ages said of a person, "u18", misspellings and school-age settings
+     ("she looks about 13", True), ("make him look 8", True), ("she's actually 15", True),
+     ("both characters are 16", True), ("a girl who appears to be eleven", True), ("twelve y/o", True),
+     ("u18 only", True), ("a chld", True), ("kiddy pics", True), ("a high school setting", True),
+     ("a teacher and her student", True),
+     # the same shapes that are not an age
+     ("she looks 10 years younger", False), ("the clip is 15 minutes long", False), ("seed 15", False),
+     ("they are 16 feet tall", False), ("a lingerie model, 16:9, 4k", False), ("1080p 4k", False),
+     ("a 16th-century castle", False), ("windows 95", False), ("a u2 concert", False),
+     ("a high school reunion", False), ("art students in a life drawing class", False),
+     ("a college student", False), ("she is 25", False)],
 )  # fmt: skip
 def test_minor_framing(text: str, is_minor: bool) -> None:
     assert mentions_minor(normalize(text)) is is_minor

@@ -9,6 +9,7 @@ import pytest
 
 from dreamverse.safety import SafetyFilter, SafetyModelError, SafetySettings, UnknownLabelError
 from dreamverse.safety.dataset import TRAIN_PATH, load_examples
+from dreamverse.safety.filter import SLUR_EVIDENCE
 from dreamverse.safety.minors import sexualizes_minor
 from dreamverse.safety.text import normalize
 from dreamverse.safety.train import HYPERPARAMETERS, fit_in_fresh_process
@@ -120,6 +121,17 @@ def test_minors_evidence_besides_the_child_still_blocks(default_filter: SafetyFi
         assert not sexualizes_minor(normalize(text)), text  # no listed context: the model decides
         verdict = default_filter.check(text)
         assert (verdict.blocked, verdict.category) == (True, "minors"), text
+
+
+def test_an_ambiguous_slur_blocks_when_the_model_reads_hostility(default_filter: SafetyFilter) -> None:
+    # the model's own verdicts switched off: only the list, gated by the model's hate score, can block
+    lenient = SafetyFilter(default_filter.classifiers, {"sexual": 1.01, "hate": 1.01, "minors": 1.01})
+    model = default_filter.classifiers[0]
+    hostile, benign = "a coon caricature", "Dick Van Dyke tap dancing in a top hat"
+    assert model.scores(hostile)["hate"] >= SLUR_EVIDENCE > model.scores(benign)["hate"]
+    assert (lenient.check(hostile).blocked, lenient.check(hostile).category) == (True, "hate")
+    assert not lenient.check(benign).blocked
+    assert not default_filter.check(benign).blocked
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\n", "a fox\nin the snow\r\n", "🦊 " * 500, "x" * 20000])

@@ -1,10 +1,11 @@
-"""The shipped filter on the three held-out files, and the reproducibility of the model's training.
+"""The shipped filter on the four held-out files, and the reproducibility of the model's training.
 
-Regression guards, not evidence of generalisation: on 2026-11-26 `heldout.txt`, `heldout_2.txt` and
-`heldout_3.txt` became tuning data (their misses were read to decide what training prompts, lexicon entries,
-normalisation and rules to write; safety/README.md says how often each was measured). They now guard against
-a change that undoes that work. Targets, on each file: precision >= 0.95 for every category, recall >= 0.95
-for `minors` and >= 0.9 for the others. The blind number is `heldout_4`'s, measured once by someone else."""
+Regression guards, not evidence of generalisation: on 2026-11-26 `heldout.txt`, `heldout_2.txt`,
+`heldout_3.txt` and then the blind `heldout_4.txt` (after its one blind measurement) became tuning data (their
+misses were read to decide what training prompts, lexicon entries, normalisation and rules to write;
+safety/README.md says how often each was measured). They now guard against a change that undoes that work.
+Targets, on each file: precision >= 0.95 for every category, recall >= 0.95 for `minors` and >= 0.9 for the
+others; every file meets every target. The blind number is `heldout_5`'s, measured once by someone else."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from dreamverse.safety import CATEGORIES, DEFAULT_MODEL_PATH, SafetyFilter, Safe
 from dreamverse.safety.dataset import (
     HELDOUT_2_PATH,
     HELDOUT_3_PATH,
+    HELDOUT_4_PATH,
     HELDOUT_PATH,
     HELDOUT_PATHS,
     TRAIN_PATH,
@@ -35,7 +37,12 @@ def safety() -> SafetyFilter:
 
 RECALL_TARGETS = {"sexual": 0.9, "hate": 0.9, "minors": 0.95}
 PRECISION_TARGET = 0.95
-MIN_SUPPORT = {HELDOUT_PATH: 30, HELDOUT_2_PATH: 20, HELDOUT_3_PATH: 10}
+MIN_SUPPORT = {HELDOUT_PATH: 30, HELDOUT_2_PATH: 20, HELDOUT_3_PATH: 10, HELDOUT_4_PATH: 50}
+
+
+# The blind writer of heldout_4 happened to write one safe prompt heldout_3 already had; the file is kept as
+# measured. No other line may be in two held-out files.
+WRITTEN_TWICE = {"a seven year old boy feeds ducks at the pond with his grandma"}
 
 
 def cases() -> list[object]:
@@ -69,7 +76,7 @@ def test_heldout_is_apart_from_training_and_labelled(path: Path) -> None:
     train_set, heldout = load_examples(TRAIN_PATH), load_examples(path)
     assert not {e.text.lower() for e in train_set} & {e.text.lower() for e in heldout}
     others = {e.text.lower() for other in HELDOUT_PATHS if other != path for e in load_examples(other)}
-    assert not others & {e.text.lower() for e in heldout}
+    assert others & {e.text.lower() for e in heldout} <= WRITTEN_TWICE
     for examples in (train_set, heldout):
         assert {e.label for e in examples} == {"safe", *CATEGORIES}
 
