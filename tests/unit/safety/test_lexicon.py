@@ -56,7 +56,7 @@ def test_sexual_slang_is_listed(text: str) -> None:
         "sterilize the disabled",
         "mow down the muslims",
         "machine gun the refugees on the shore",
-        "hang the chinks",  # an ambiguous slur as the target of a call to violence
+        "lynch the chinks",  # an ambiguous slur as the target of a call to violence
     ],
 )
 def test_calls_to_kill_a_group_are_listed(text: str) -> None:
@@ -96,7 +96,7 @@ def test_benign_phrases_near_the_lists_are_not_listed(text: str) -> None:
     [
         "the final solution to the jewish question, cheering crowds",  # coded antisemitism
         "the roma problem needs a final solution",
-        "a hook-nosed jew counting coins",
+        "a smirking hook-nosed jewish banker",
         "the happy merchant meme with shekels",
         "explain the jq in a cartoon",
         "h.a.n.g t.h.e j.e.w.s",  # a whole phrase dotted out
@@ -114,7 +114,8 @@ def test_coded_and_framed_hate_is_listed(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     ["a couple both nude, uncensored, going at it", "nude bodies, leave nothing to the imagination",
-     "netflix and chill, both naked", "full frontal nudity on a bed", "an explicit lapdance in a club"],
+     "nude on the sofa for netflix and chill", "a full frontal nude shot in the shower",
+     "an explicit lapdance in a club"],
 )  # fmt: skip
 def test_explicit_nudity_and_euphemisms_are_listed(text: str) -> None:
     assert listed(text) == "sexual"

@@ -78,7 +78,7 @@ BENIGN = [
     "a boy touches the private jet on display",
     "a gymnast spreads her arms on the beam as her kids cheer",
     "campers at summer camp spreading jam on toast",
-    "life drawing class, art students sketching a nude model",  # students alone may be adults
+    "an evening art class where students draw a nude figure model",  # students alone may be adults
     "a lingerie model walks the runway, 16:9, 4k",  # an aspect ratio is not an age
     "a paint stripper removing varnish while the kids watch",
     "the referee gives explicit instructions to the kids",
@@ -105,7 +105,7 @@ def test_minor_or_context_alone_is_not(prompt: str) -> None:
      ("a girl aged 19", False), ("her 21st birthday", False), ("under 21", False), ("a 5 year plan", False),
      ("married 15 years", False), ("a baby doll dress", False), ("dilated pupils", False),
      ("a grandson", True), ("a college student", False), ("a student", False),
-     ("a teacher and her student", True), ("art students in a life drawing class", False),
+     ("a teacher and her student", True), ("art students at an evening sketch class", False),
      ("an adolescent", True),
      ("a c minor chord", False), ("a sleepover", True), ("at summer camp", True), ("a school bus", True),
      ("a camp for adults", False)],
