@@ -20,13 +20,13 @@ random features of Gemma's shape; the JSON says so).
 `--sp-size N` runs the generator sequence-parallel on N ranks, one process and GPU each (NCCL; gloo with
 `--device cpu`), through `benchmarks/sequence_parallel.py`; rank 0 writes the JSON, with every rank's peak
 memory per segment. The stock baseline is single-GPU and is skipped. Text encoding, upsampling and the
-decodes run whole on every rank (the serial part), and so does a stage with fewer video tokens than
-`--sp-min-tokens` (default 8192: at 1280x704 stage 1 whole, stage 2 split). `--lean` skips the stock
-baseline, the FLOP count (two eager segments), the decode autotuner A/B and the peak-TFLOP/s measurement,
-for runs that only need seconds; `--vae-tiling` decodes video with diffusers' spatial tiles (bounds decode
-memory at 1920x1088).
-With `--out` the JSON is rewritten after every timed segment (`"complete": false` until the end), so a run
-cut short still leaves what it measured. `--reference-json` adds scaling efficiency against earlier runs.
+audio decode run whole on every rank, and so do the video decode unless `--vae-tiling` (then each rank
+decodes every N-th tile) and a stage with fewer video tokens than `--sp-min-tokens` (default 8192: at
+1280x704 stage 1 whole, stage 2 split). `--lean` skips the stock baseline, the FLOP count (two eager
+segments), the decode autotuner A/B and the peak-TFLOP/s measurement, for runs that only need seconds;
+`--vae-tiling` decodes video with diffusers' spatial tiles (bounds decode memory at 1920x1088). With
+`--out` the JSON is rewritten after every timed segment (`"complete": false` until the end), so a run cut
+short still leaves what it measured. `--reference-json` adds scaling efficiency against earlier runs.
 
     python -m benchmarks.pipeline --checkpoint random --lean --sp-size 2 --width 1280 --height 704
     python -m benchmarks.pipeline --model tiny --device cpu --lean --sp-size 2 --out /tmp/sp2.json
@@ -361,7 +361,8 @@ def _describe(args: argparse.Namespace, generator: LTX2Generator, load_s: float)
         "sp_min_tokens": args.sp_min_tokens,
         "sp_graph_collectives": args.sp_graph_collectives,
         "sequence_parallel": "Ulysses over heads (generator/ltx2/parallel.py) for stages of sp_min_tokens "
-        "video tokens or more; smaller stages and the decodes run whole on every rank"
+        "video tokens or more; smaller stages and the audio decode run whole on every rank; the video decode "
+        "is split by tiles with --vae-tiling, whole otherwise"
         if args.sp_size > 1
         else None,
         "compile": "static (dynamic=False)" if args.compile_static else args.compile,

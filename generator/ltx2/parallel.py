@@ -11,12 +11,12 @@ CONTRACT (what callers such as a multi-GPU worker rely on)
       NVLink path uses CUDA IPC, which a per-process `CUDA_VISIBLE_DEVICES` of one GPU can rule out
       (NVIDIA/nccl#129), leaving a slower transport. A caller that needs several groups in one world passes
       an explicit group: `enable_sequence_parallel(generator, group)` on a generator built with `sp_size=1`.
-    * Only the transformer's forward is split, and only where it pays: a forward with fewer video tokens than
+    * The transformer's forward is split only where it pays: a forward with fewer video tokens than
       `GeneratorSpec.sp_min_tokens` runs whole on every rank (identical inputs, identical outputs, no
       collective at all). Split all-to-alls cost ~770 NCCL launches a forward, which at 1280x704's stage 1
       (3,520 tokens) cost more than the halved compute saves (H200, eager: 2.46 -> 4.10 s), while stage 2
-      (14,080) scaled 1.73x. Text encoding, noise, the Euler updates, upsampling and the VAE/audio decodes
-      run whole on every rank (decode is the serial part; see `benchmarks/pipeline.py`).
+      (14,080) scaled 1.73x. Text encoding, noise, the Euler updates, upsampling, the audio decode and an
+      untiled video decode run whole on every rank (see `benchmarks/pipeline.py`).
     * Every transformer attention needs its head count divisible by the group size (LTX-2: 32 heads, so 2,
       4, 8, ...). Token counts need not be: shards differ by at most one token.
     * With `compile=True` the collectives sit inside the compiled blocks (functional collectives, which
@@ -28,6 +28,8 @@ CONTRACT (what callers such as a multi-GPU worker rely on)
       whole captures no collective. Enable sequence parallelism before wrapping the forward in graphs.
       `GeneratorSpec.sp_graph_collectives=False` keeps split stages out of the graphs (run compiled, not
       captured), a fallback should a driver or NCCL not replay captured all-to-alls.
+    * The video decode is split too when the VAE decodes in tiles (`split_decode.py`: each rank decodes
+      every N-th tile, every rank blends all of them); untiled, it runs whole on every rank.
 
 How. Inside one transformer forward, the video tokens and the audio tokens are each cut into contiguous
 shards, one per rank, together with everything that is per token: the per-token timesteps (sigma * mask of
@@ -70,6 +72,7 @@ import torch.distributed._functional_collectives as funcol
 from dreamverse.generator.errors import GeneratorConfigError
 from dreamverse.generator.ltx2.attention import AttentionPlan, current_plan, install_plan
 from dreamverse.generator.ltx2.graphs import TransformerForward
+from dreamverse.generator.ltx2.split_decode import SplitTiledDecode
 
 if TYPE_CHECKING:
     from dreamverse.generator.ltx2.streaming_pipeline import LTX2Generator
@@ -254,6 +257,7 @@ def enable_sequence_parallel(
                 )
             attention.processor._parallel_config = UlyssesAttention(layout, query, key)
     pipeline.forward = SequenceParallelForward(pipeline.forward or transformer, layout)
+    pipeline.video_decode = SplitTiledDecode(pipeline.c.vae, group)
     generator.sequence_parallel = layout
     logger.info(
         "sequence parallel: rank %d of %d (Ulysses over heads) for forwards of %d video tokens or more",

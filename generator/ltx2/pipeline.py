@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -80,6 +81,8 @@ class DistilledPipeline:
         self.mel_bins = L.latent_mel_bins(components.audio_vae)
         # replaces the transformer's call in both stages (CUDA graphs); None: the transformer itself
         self.forward: TransformerForward | None = None
+        # replaces the video VAE's decode, latents → pixels (a split decode); None: `vae.decode`
+        self.video_decode: Callable[[torch.Tensor], torch.Tensor] | None = None
 
     # -- conditioning -------------------------------------------------------------------------------------
     @torch.no_grad()
@@ -253,7 +256,10 @@ class DistilledPipeline:
         (made uint8 there, so a quarter of the bytes cross to the host)."""
         vae = self.c.vae
         latents = L.denormalize_video(video_latents, vae).to(vae.dtype)
-        pixels: torch.Tensor = vae.decode(latents, None, return_dict=False)[0]
+        if self.video_decode is not None:
+            pixels = self.video_decode(latents)
+        else:
+            pixels = vae.decode(latents, None, return_dict=False)[0]
         frames = ((pixels[0].float() / 2 + 0.5).clamp(0, 1) * 255).round().to(torch.uint8)
         return frames.permute(1, 2, 3, 0).contiguous()
 

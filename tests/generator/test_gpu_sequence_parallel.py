@@ -19,6 +19,9 @@ its NCCL all-to-alls (each captured after one eager warm-up run, which also star
 segment 0 and a continuation, i.e. graphs replayed for several signatures, 3 replays a stage-2 graph. The
 reference is the same single-GPU eager stream, the tolerance the same: a replay runs the kernels the eager
 step runs. `sp_graph_collectives=False` (the fallback) captures only stage 1 and gives the same stream.
+
+Split decode: at 192x128 with small VAE tiles (6), each rank decodes 3 and all blend them
+(`split_decode.py`); the same tolerance against one GPU decoding all 6 tiles.
 """
 
 from __future__ import annotations
@@ -29,7 +32,13 @@ import pytest
 import torch
 
 from tests.support.gpu import full_float32, relative_error, report
-from tests.support.sequence_parallel import build_tiny_generator, render_stream, run_ranks
+from tests.support.sequence_parallel import (
+    SMALL_TILES,
+    TILED,
+    build_tiny_generator,
+    render_stream,
+    run_ranks,
+)
 
 STAGE1_TOKENS, STAGE2_TOKENS = 8, 32  # tiny's video tokens a forward
 
@@ -80,6 +89,17 @@ def test_graphed_sequence_parallel_equals_single_gpu(
     assert graphed == ({STAGE1_TOKENS, STAGE2_TOKENS} if collectives_in_graphs else {STAGE1_TOKENS})
     facts = {"ranks": 2, "collectives_in_graphs": collectives_in_graphs}
     assert_close_to_single_gpu(got, single_gpu, "sequence_parallel_nccl_graphed", **facts)
+
+
+def test_split_tiled_decode_over_nccl_equals_single_gpu() -> None:
+    tiling = {"vae_tiling": SMALL_TILES, "segments": 1, **TILED}
+    got = run_ranks(2, "cuda", torch.float32, RANK_TIMEOUT_S, **tiling)
+    assert int(got.pop("tiles_decoded")) == 3  # rank 0's half of the 6 tiles
+    with full_float32():
+        options = {k: v for k, v in tiling.items() if k != "segments"}
+        want = render_stream(build_tiny_generator("cuda:0", torch.float32, 1, **options), segments=1)
+    torch.cuda.empty_cache()
+    assert_close_to_single_gpu(got, want, "sequence_parallel_nccl_split_decode", ranks=2)
 
 
 def assert_close_to_single_gpu(

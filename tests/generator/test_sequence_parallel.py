@@ -25,7 +25,13 @@ from dreamverse.generator.ltx2.parallel import shard_sizes
 from dreamverse.generator.ltx2.streaming_pipeline import check_speedups
 from dreamverse.generator.spec import GeneratorSpec
 from tests.support.gpu import relative_error
-from tests.support.sequence_parallel import build_tiny_generator, render_stream, run_ranks
+from tests.support.sequence_parallel import (
+    SMALL_TILES,
+    TILED,
+    build_tiny_generator,
+    render_stream,
+    run_ranks,
+)
 
 REL = 1e-5
 RANK_TIMEOUT_S = 240.0
@@ -72,6 +78,20 @@ def test_a_stage_below_the_threshold_runs_whole_without_collectives(
     # gathers, so 34 a step
     assert counts == {"collectives_at_8_video_tokens": 0, "collectives_at_32_video_tokens": 2 * 3 * 34}
     assert_same_stream(got, single_process, exact=True)
+
+
+def test_a_tiled_video_decode_is_split_over_the_ranks() -> None:
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        got = run_ranks(2, "cpu", torch.float32, RANK_TIMEOUT_S, vae_tiling=SMALL_TILES, segments=1, **TILED)
+        reference = build_tiny_generator("cpu", torch.float32, 1, vae_tiling=SMALL_TILES, **TILED)
+        want = render_stream(reference, segments=1)
+    finally:
+        torch.set_num_threads(threads)
+    assert int(got.pop("tiles_decoded")) == 3  # rank 0's half of the 6 tiles of segment 0's one decode
+    assert reference.pipeline.c.vae.use_tiling and want["frames0"].shape[1:3] == (128, 192)
+    assert_same_stream(got, want, exact=True)
 
 
 def test_shards_cover_every_token_once() -> None:

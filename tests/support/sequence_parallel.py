@@ -22,6 +22,7 @@ from dreamverse.generator.ltx2.components import build_random_components
 from dreamverse.generator.ltx2.config import ModelConfig, load_model_config
 from dreamverse.generator.ltx2.pipeline import DistilledPipeline
 from dreamverse.generator.ltx2.schedules import DISTILLED_8_3
+from dreamverse.generator.ltx2.split_decode import SplitTiledDecode
 from dreamverse.generator.ltx2.streaming_pipeline import (
     LTX2Generator,
     apply_speedups,
@@ -38,6 +39,15 @@ HEADS = 4
 _FORK = multiprocessing.get_context("fork")
 _SPAWN = multiprocessing.get_context("spawn")
 _DTYPE_NAMES: dict[torch.dtype, Any] = {torch.float32: "float32", torch.bfloat16: "bfloat16"}
+# a split video decode: 192x128 frames, latents 6x4, tiles of 3x3 latents (96 px) every 2 latents (64 px),
+# 32 px blends, 2 rows of 3 tiles (edge tiles 2 latents wide: the decoder's reflect padding needs 2)
+TILED = {"width": 192, "height": 128}
+SMALL_TILES = {
+    "tile_sample_min_height": 96,
+    "tile_sample_min_width": 96,
+    "tile_sample_stride_height": 64,
+    "tile_sample_stride_width": 64,
+}
 
 
 def tiny_sp_config(heads: int = HEADS) -> ModelConfig:
@@ -52,12 +62,18 @@ def tiny_sp_config(heads: int = HEADS) -> ModelConfig:
 
 
 def build_tiny_generator(
-    device: str, dtype: torch.dtype, sp_size: int, compile_backend: str | None = None, **options: Any
+    device: str,
+    dtype: torch.dtype,
+    sp_size: int,
+    compile_backend: str | None = None,
+    vae_tiling: dict[str, int] | None = None,
+    **options: Any,
 ) -> LTX2Generator:
     """The 4-head tiny generator with seeded weights; `sp_size > 1` needs torch.distributed initialized.
     Every forward is split unless `options` (more `GeneratorSpec` fields) set `sp_min_tokens`;
     `compile_backend` compiles the blocks with that dynamo backend (the CPU's cheap stand-in for
-    `compile=True`, whose inductor would take minutes on two busy cores)."""
+    `compile=True`, whose inductor would take minutes on two busy cores); `vae_tiling` turns the video
+    VAE's tiling on with these `enable_tiling` arguments."""
     config = tiny_sp_config()
     options = {"sp_min_tokens": 0, "attention": "sdpa", **options}
     spec = GeneratorSpec(model="tiny", device=device, dtype=_DTYPE_NAMES[dtype], sp_size=sp_size, **options)
@@ -66,6 +82,8 @@ def build_tiny_generator(
     pipeline = DistilledPipeline(components, config.pipeline, DISTILLED_8_3, torch.device(device))
     generator = LTX2Generator(pipeline, config, resolve_settings(spec, config))
     apply_speedups(generator, spec)
+    if vae_tiling is not None:
+        components.vae.enable_tiling(**vae_tiling)
     if compile_backend is not None:
         compile_transformer(pipeline.c.transformer, backend=compile_backend)
         generator.compiled = True
@@ -152,6 +170,9 @@ def _rank_main(
             result = render_stream(generator, segments)
         for tokens, count in counts.items():
             result[f"collectives_at_{tokens}_video_tokens"] = torch.tensor(count)
+        split_decode = generator.pipeline.video_decode
+        if isinstance(split_decode, SplitTiledDecode) and options.get("vae_tiling") is not None:
+            result["tiles_decoded"] = torch.tensor(split_decode.tiles_decoded)
         graphs = generator.graphs
         if graphs is not None:  # the video token counts of the forwards captured in graphs
             result["graphed_video_tokens"] = torch.tensor(sorted(graphed_video_tokens(graphs.signatures)))
