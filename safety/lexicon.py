@@ -22,7 +22,8 @@ _SEXUAL = (
     # slang for sex acts and porn genres ("bukkake udon" and "bukkake soba" are noodle dishes)
     r"bukkake(?! (?:udon|soba|noodles?))|milfs?|rimjobs?|footjobs?|titjobs?|titfuck\w*|deepthroat\w*|"
     r"face ?sitting|gloryholes?|glory holes?|camgirls?|cumshots?|jerk\w* off|jack\w* off|"
-    r"wank\w*|doggy ?style|reverse cowgirl|dick pics?|sex toys?|sex slaves?|sex dolls?|butt ?plugs?"
+    r"wank\w*|doggy ?style|reverse cowgirl|dick pics?|sex toys?|sex slaves?|sex dolls?|butt ?plugs?|"
+    r"barely legal"
 )
 _MINOR_SEXUAL = r"child porn|cp|pthc|loli|lolicon|shota|shotacon|jailbait|pedo\w*|paedo\w*|hebephil\w*"
 _SLURS = (
@@ -68,7 +69,8 @@ _CODED_HATE = (
     rf"final solution (?:to|for) (?:the )?(?:{_GROUP_WORD})(?: (?:problem|question|issue))?|"
     rf"(?:the )?(?:{_GROUP_WORD}) (?:problem|question) (?:\w+ ){{0,4}}final solution|"
     r"hook ?nosed? (?:jews?|jewish)|happy merchant (?:\w+ ){0,6}(?:jews?|jewish|hook ?nosed?|shekels?|goyim)|"
-    r"(?:jews?|jewish|hook ?nosed?|shekels?|goyim) (?:\w+ ){0,6}happy merchant|the jq"
+    r"(?:jews?|jewish|hook ?nosed?|shekels?|goyim) (?:\w+ ){0,6}happy merchant|the jq|"
+    r"(?:6|six) million (?:wasn t|was not|weren t|were not|isn t|is not) enough"
 )
 # Between the verb and the group only determiners and insults: "kill all the filthy immigrants", not "a
 # fashion shoot with asian models".

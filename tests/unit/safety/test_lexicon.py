@@ -99,6 +99,7 @@ def test_benign_phrases_near_the_lists_are_not_listed(text: str) -> None:
         "a smirking hook-nosed jewish banker",
         "the happy merchant meme with shekels",
         "explain the jq in a cartoon",
+        "a banner saying six million wasn't enough",  # Holocaust glorification
         "h.a.n.g t.h.e j.e.w.s",  # a whole phrase dotted out
         "shitskins out of our country",  # slurs missing before
         "muzzies and sand monkeys",
@@ -113,7 +114,8 @@ def test_coded_and_framed_hate_is_listed(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["a couple both nude, uncensored, going at it", "nude bodies, leave nothing to the imagination",
+    ["a couple both nude, uncensored, going at it", "a barely legal babysitter video",
+     "nude bodies, leave nothing to the imagination",
      "nude on the sofa for netflix and chill", "a full frontal nude shot in the shower",
      "an explicit lapdance in a club"],
 )  # fmt: skip
