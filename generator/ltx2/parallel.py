@@ -21,13 +21,16 @@ CONTRACT (what callers such as a multi-GPU worker rely on)
       4, 8, ...). Token counts need not be: shards differ by at most one token.
     * With `compile=True` the collectives sit inside the compiled blocks (functional collectives, which
       dynamo traces; CPU-tested with gloo, also with fp8 linears, which quantize per token and so run on a
-      shard as on the whole). With `cuda_graphs=True` the whole per-rank step (slice, local forward with its
-      all-to-alls, gather) is one captured graph per input signature (`graphs.GraphedForward` wraps
-      `SequenceParallelForward`): its eager warm-up run initializes the NCCL communicator before capture,
-      and every rank captures and replays the same signatures in the same order (SPMD). A stage that runs
-      whole captures no collective. Enable sequence parallelism before wrapping the forward in graphs.
-      `GeneratorSpec.sp_graph_collectives=False` keeps split stages out of the graphs (run compiled, not
-      captured), a fallback should a driver or NCCL not replay captured all-to-alls.
+      shard as on the whole). Shard sizes are Python ints that dynamo specialises on, so each distinct split
+      (each audio length of a stream) and whole/split compiles its own graph of the blocks: by our count 5
+      compiles at 1280x704 where one GPU needs 2, all in the warm-up. With `cuda_graphs=True` the whole
+      per-rank step (slice, local forward with its all-to-alls, gather) is one captured graph per input
+      signature (`graphs.GraphedForward` wraps `SequenceParallelForward`): its eager warm-up run initializes
+      the NCCL communicator before capture, and every rank captures and replays the same signatures in the
+      same order (SPMD). A stage that runs whole captures no collective. Enable sequence parallelism
+      before wrapping the forward in graphs. `GeneratorSpec.sp_graph_collectives=False` keeps split stages
+      out of the graphs (run compiled, not captured), a fallback should a driver or NCCL not replay captured
+      all-to-alls.
     * The video decode is split too when the VAE decodes in tiles (`split_decode.py`: each rank decodes
       every N-th tile, every rank blends all of them); untiled, it runs whole on every rank.
 
