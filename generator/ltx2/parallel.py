@@ -21,9 +21,9 @@ CONTRACT (what callers such as a multi-GPU worker rely on)
       4, 8, ...). Token counts need not be: shards differ by at most one token.
     * With `compile=True` the collectives sit inside the compiled blocks (functional collectives, which
       dynamo traces; CPU-tested with gloo, also with fp8 linears, which quantize per token and so run on a
-      shard as on the whole). Shard sizes are Python ints that dynamo specialises on, so each distinct split
-      (each audio length of a stream) and whole/split compiles its own graph of the blocks: by our count 5
-      compiles at 1280x704 where one GPU needs 2, all in the warm-up. With `cuda_graphs=True` the whole
+      shard as on the whole). Dynamo specialises on the layout (whole or split, and the shard sizes), so
+      more graphs of the blocks get compiled, all in the warm-up: 6 for the CPU test's two tiny segments
+      where one process compiles 4. With `cuda_graphs=True` the whole
       per-rank step (slice, local forward with its all-to-alls, gather) is one captured graph per input
       signature (`graphs.GraphedForward` wraps `SequenceParallelForward`): its eager warm-up run initializes
       the NCCL communicator before capture, and every rank captures and replays the same signatures in the
