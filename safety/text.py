@@ -19,8 +19,8 @@ _WHITESPACE = re.compile(r"\s+")
 _SEPARATORS = re.compile(r"[^\w@$!|+*]+")
 # "9 y o", "10 y.o.", "12 y/o", "twelve y/o": the age abbreviation spelled apart, joined before the letters
 # are split up.
-_AGE_APART = re.compile(r"\b(\d{1,2}|[a-z]+teen|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
-                        r"twelve) ?y ?[./]? ?o\b\.?")  # fmt: skip
+_AGE_APART = re.compile(r"\b(\d{1,2}|(?:thir|four|fif|six|seven|eigh|nine)teen|one|two|three|four|five|six|"
+                        r"seven|eight|nine|ten|eleven|twelve) ?y ?[./]? ?o\b\.?")  # fmt: skip
 # "u18", "u-16": an age group, "under 18" (only 10 to 18, so the band "u2" stays a word).
 _AGE_GROUP = re.compile(r"(?<![\w@$!])u ?-?(1[0-8])\b")
 # "g.a.s t.h.e k.i.k.e.s": each word's letters joined by dots or hyphens, so the words stay apart (the
