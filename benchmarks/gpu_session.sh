@@ -24,12 +24,12 @@
 # scaling efficiencies); sp-fast (issue 12's fast path on 2 GPUs, ~7 min on H100s with a cold Inductor cache:
 # `--compile --quantization fp8 --cuda-graphs`, stage 1 whole on every rank and stage 2 split (the default
 # `--sp-min-tokens 8192`), 19B random weights, one stream of 3 segments after the warm-up: 1280x704 on GPU 0,
-# then the same on GPUs 0,1 (`--sp-size 2`, the split stage's NCCL all-to-alls captured in its graphs; if
-# that run fails, once more with `--no-sp-graph-collectives`, split stages compiled but not graphed), then
+# then the same on GPUs 0,1 (`--sp-size 2`, split stages compiled outside the graphs: captured all-to-alls
+# hung on 2 x H200), then
 # 1920x1088 on 0,1 (VAE tiles, cuDNN attention); $OUT/sp-<geometry>-fast-sp<N>.json, then
 # $OUT/sp-fast-summary.json with the 1 -> 2 GPU scaling at 1280x704); sp-streaming (the streaming benchmark end
 # to end through the server on one 2-GPU group slot, `--gpus 0,1 --sp-size 2`, the fast path at 1280x704, 6
-# segments; $SP_STREAMING_ARGS adds flags, e.g. `--no-sp-graph-collectives` if sp-fast needed it).
+# segments; $SP_STREAMING_ARGS adds flags).
 # BENCH_REPEATS (default 2) timed streams per pipeline step; BENCH_DEADLINE_S (default 580) seconds after which no step starts and each step's timeout is
 # cut to what is left. `.whl/` holds the runtime's wheels for the image's python 3.12 (not installed there) and
 # an xz-compressed static FFmpeg (imageio-ffmpeg 0.6.0's binary; the wheel itself does not fit in the 64 MiB
@@ -136,17 +136,12 @@ for step in "$@"; do
         fast="--compile --quantization fp8 --cuda-graphs --segments 3"
         # shellcheck disable=SC2086  # $fast and $fallback are lists of flags
         sp_run 1280x704-fast-sp1 0 180 --width 1280 --height 704 $fast
-        fallback=""
+        # split stages outside the graphs (the default): captured all-to-alls hung on 2 x H200 (2026-11-26)
         # shellcheck disable=SC2086
-        if ! sp_run 1280x704-fast-sp2 0,1 240 --width 1280 --height 704 --sp-size 2 $fast; then
-            fallback="--no-sp-graph-collectives"
-            echo "[sp-fast] captured all-to-alls failed: again with $fallback"
-            rm -f "$OUT/sp-1280x704-fast-sp2.json"
-            sp_run 1280x704-fast-sp2 0,1 240 --width 1280 --height 704 --sp-size 2 $fast $fallback
-        fi
+        sp_run 1280x704-fast-sp2 0,1 240 --width 1280 --height 704 --sp-size 2 $fast
         # shellcheck disable=SC2086
         sp_run 1920x1088-fast-sp2 0,1 300 --width 1920 --height 1088 --vae-tiling --attention cudnn \
-            --sp-size 2 $fast $fallback
+            --sp-size 2 $fast
         python3 -m benchmarks.sequence_parallel "$OUT/sp-fast-summary.json" "$OUT"/sp-*-fast-sp*.json
         rc=$? ;;
     sp-streaming)

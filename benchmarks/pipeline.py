@@ -105,8 +105,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--sp-graph-collectives",
         action=argparse.BooleanOptionalAction,
-        default=True,
-        help="with --cuda-graphs, capture split stages' all-to-alls too (GeneratorSpec.sp_graph_collectives)",
+        default=GeneratorSpec().sp_graph_collectives,
+        help="with --cuda-graphs, capture split stages' all-to-alls too (GeneratorSpec.sp_graph_collectives; "
+        "experimental, it hung on 2 x H200)",
     )
     parser.add_argument(
         "--lean", action="store_true", help="skip the stock baseline, FLOP count, decode A/B and peak TFLOP/s"

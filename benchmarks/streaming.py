@@ -90,7 +90,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--gpus", default="auto", help="the server's --gpus (`0,1` and --sp-size 2: a group)")
     parser.add_argument("--sp-size", type=int, default=1, help="GPUs per worker slot (sequence parallelism)")
     parser.add_argument("--sp-min-tokens", type=int, default=GeneratorSpec().sp_min_tokens)
-    parser.add_argument("--sp-graph-collectives", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument(
+        "--sp-graph-collectives",
+        action=argparse.BooleanOptionalAction,
+        default=GeneratorSpec().sp_graph_collectives,
+        help="capture split stages' all-to-alls in the CUDA graphs (experimental: it hung on 2 x H200)",
+    )
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR, help="where the JSON goes")
     return parser.parse_args()
 

@@ -32,7 +32,8 @@ class GeneratorSpec:
     # sequence parallelism splits only forwards with at least this many video tokens; smaller ones run whole
     # on every rank (1280x704: stage 1's 3,520 whole, stage 2's 14,080 split)
     sp_min_tokens: int = 8192
-    # with cuda_graphs: capture split stages (their NCCL all-to-alls) too; False runs them outside the graphs
-    sp_graph_collectives: bool = True
+    # with cuda_graphs: capture split stages (their NCCL all-to-alls) too. Experimental, off: captured
+    # all-to-alls hung in graph replay on 2 x H200 (torch 2.11, 2026-11-26); split stages run outside graphs
+    sp_graph_collectives: bool = False
     synthetic_latency_ms: int = 0  # synthetic only: extra time per segment, spread over its frames
     synthetic_fail_prompt: str | None = None  # synthetic only: a segment whose prompt has this text raises

@@ -105,9 +105,10 @@ class ModelSettings(BaseSettings):
         "stage 2, 14,080, split).",
     )
     sp_graph_collectives: bool = Field(
-        True,
+        False,
         description="With `--cuda-graphs` and `--sp-size` > 1, capture split stages, their NCCL all-to-alls "
-        "included, in the graphs; `--no-sp-graph-collectives` runs split stages outside the graphs.",
+        "included, in the graphs too. Experimental: captured all-to-alls hung in graph replay on 2 x H200 "
+        "(torch 2.11); off, split stages run compiled outside the graphs.",
     )
     dtype: Literal["float32", "bfloat16", "float16"] = Field("bfloat16", description="Model compute dtype.")
     width: int = Field(768, gt=0, description="Output width in pixels (multiple of 32 for LTX-2).")

@@ -28,9 +28,9 @@ CONTRACT (what callers such as a multi-GPU worker rely on)
       signature (`graphs.GraphedForward` wraps `SequenceParallelForward`): its eager warm-up run initializes
       the NCCL communicator before capture, and every rank captures and replays the same signatures in the
       same order (SPMD). A stage that runs whole captures no collective. Enable sequence parallelism
-      before wrapping the forward in graphs. `GeneratorSpec.sp_graph_collectives=False` keeps split stages
-      out of the graphs (run compiled, not captured), a fallback should a driver or NCCL not replay captured
-      all-to-alls.
+      before wrapping the forward in graphs. `GeneratorSpec.sp_graph_collectives` (default False) decides
+      whether split stages are captured too; off, they run compiled, not captured, because captured
+      all-to-alls hung in graph replay on 2 x H200 (torch 2.11, 2026-11-26).
     * The video decode is split too when the VAE decodes in tiles (`split_decode.py`: each rank decodes
       every N-th tile, every rank blends all of them); untiled, it runs whole on every rank.
 

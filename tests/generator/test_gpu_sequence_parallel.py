@@ -72,7 +72,12 @@ def test_sequence_parallel_over_nccl_equals_single_gpu(
     assert_close_to_single_gpu(got, single_gpu, "sequence_parallel_nccl", ranks=ranks)
 
 
-@pytest.mark.parametrize("collectives_in_graphs", [True, False])
+HUNG = "captured all-to-alls hung in graph replay on 2 x H200 (torch 2.11, 2026-11-26): experimental, off"
+
+
+@pytest.mark.parametrize(
+    "collectives_in_graphs", [pytest.param(True, marks=pytest.mark.skip(reason=HUNG)), False]
+)
 def test_graphed_sequence_parallel_equals_single_gpu(
     single_gpu: dict[str, torch.Tensor], collectives_in_graphs: bool
 ) -> None:
