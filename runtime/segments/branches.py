@@ -56,13 +56,24 @@ class SessionBranches:
     async def record(
         self, branch_id: str, prompt: str, seed: int, duration_s: float, state: bytes, media: bytes
     ) -> SegmentNode:
-        """A finished segment of `branch_id`: added to the tree, its bytes to the store (which may evict)."""
-        node = self.tree.add(branch_id, prompt, seed, duration_s)
-        await self.store.put(node.node_id, node.segment_idx, state, media)
+        """A finished segment of `branch_id`: its bytes to the store (which may evict), then to the tree.
+
+        `put` may wait for the store's lock (an export or a fork holds it) and the rollout may be cancelled
+        there (a fork, a switch, a stop). Joining only once the store has the bytes (or turned them away as
+        too large: shown as evicted) means a cancelled recording leaves the tree as it was, never a segment
+        that looks recorded but has nothing behind it.
+        """
+        node = self.tree.numbered(branch_id, prompt, seed, duration_s)
+        try:
+            await self.store.put(node.node_id, node.segment_idx, state, media)
+        finally:
+            if self.store.has(node.node_id) or self.store.is_evicted(node.node_id):
+                self.tree.attach(node)
         return node
 
     async def fork(self, segment_idx: int, branch_id: str | None = None) -> ContinuePoint:
         """A new current branch continuing from the end of segment `segment_idx` of the current branch."""
+        await self.store.settled()  # a segment the client just saw finish may still be on its way in
         node = self.tree.node_at(self.current_branch(), segment_idx)
         state = await self.store.state(node.node_id, node.segment_idx)  # SegmentEvicted before any change
         branch = self.tree.new_branch(parent_id=node.node_id, branch_id=branch_id)
@@ -71,13 +82,16 @@ class SessionBranches:
 
     async def switch(self, branch_id: str) -> ContinuePoint:
         """Make `branch_id` current; it goes on from its tip (or from segment 0 if it has none)."""
+        await self.store.settled()
         tip = self.tree.tip(branch_id)  # UnknownBranch for a stranger
+        next_idx = self.tree.next_segment_idx(branch_id)  # read with `tip`, before the store is awaited
         state = await self.store.state(tip.node_id, tip.segment_idx) if tip is not None else None
         self.current = branch_id
-        return ContinuePoint(branch_id, self.tree.next_segment_idx(branch_id), state)
+        return ContinuePoint(branch_id, next_idx, state)
 
     @asynccontextmanager
     async def export_files(self, branch_id: str) -> AsyncIterator[BranchMedia]:
+        await self.store.settled()
         path = self.tree.path(branch_id)
         if not path:
             raise UnknownBranch(f"branch {branch_id!r} has no segments to export yet")

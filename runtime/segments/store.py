@@ -124,6 +124,11 @@ class SegmentStore:
         await asyncio.to_thread(self._write, entry.node_id, entry.state, entry.media)
         entry.state = entry.media = None
 
+    async def settled(self) -> None:
+        """Return once every operation queued before this call is done (the lock serves in order)."""
+        async with self._lock:
+            pass
+
     # --- reading ------------------------------------------------------------------------------------
 
     async def state(self, node_id: int, segment_idx: int) -> bytes:

@@ -81,8 +81,13 @@ class SegmentTree:
 
     def add(self, branch_id: str, prompt: str, seed: int, duration_s: float) -> SegmentNode:
         """Append the branch's next segment."""
-        branch = self.branch(branch_id)
-        tip = self.tip(branch_id)
+        node = self.numbered(branch_id, prompt, seed, duration_s)
+        self.attach(node)
+        return node
+
+    def numbered(self, branch_id: str, prompt: str, seed: int, duration_s: float) -> SegmentNode:
+        """The branch's next segment, numbered (its node id taken) but not in the tree until `attach`."""
+        tip = self.tip(branch_id)  # UnknownBranch for a stranger
         node = SegmentNode(
             node_id=self._next_node_id,
             branch_id=branch_id,
@@ -93,9 +98,16 @@ class SegmentTree:
             duration_s=duration_s,
         )
         self._next_node_id += 1
-        self.nodes[node.node_id] = node
-        branch.node_ids.append(node.node_id)
         return node
+
+    def attach(self, node: SegmentNode) -> None:
+        """Append a `numbered` node to its branch; it must still be the branch's next segment."""
+        if node.segment_idx != self.next_segment_idx(node.branch_id):
+            raise RuntimeError(
+                f"segment {node.segment_idx} of {node.branch_id!r} is not the branch's next one any more"
+            )
+        self.nodes[node.node_id] = node
+        self.branch(node.branch_id).node_ids.append(node.node_id)
 
     def tip(self, branch_id: str) -> SegmentNode | None:
         """The last segment of the branch's timeline (its fork point while it has none of its own)."""
