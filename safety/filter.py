@@ -14,7 +14,12 @@ from dreamverse.safety.classifier import (
     dolma_prepare,
 )
 from dreamverse.safety.lexicon import has_ambiguous_slur, lexicon_category
-from dreamverse.safety.minors import mentions_minor, sexualizes_minor, without_minors
+from dreamverse.safety.minors import (
+    mentions_minor,
+    sexualizes_minor,
+    without_biological_sex,
+    without_minors,
+)
 from dreamverse.safety.settings import SafetySettings
 from dreamverse.safety.text import normalize
 
@@ -30,6 +35,10 @@ MINORS_EVIDENCE = 0.05
 # outside a call to violence score 0.97 or more; benign readings written for the tests ("Dick Van Dyke", "the
 # Dutch dykes", "a Maine coon", "a chink of light") 0.07 or less.
 SLUR_EVIDENCE = 0.25
+# The model's `sexual` score at which a prompt that names a minor blocks as `minors` (see
+# `SafetyFilter._sexual_signal_with_minor`); far below the 0.5 an adult prompt needs. Chosen by 5-fold
+# cross-validation on `data/train.txt` alone (safety/README.md).
+MINORS_SEXUAL_EVIDENCE = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +117,8 @@ class SafetyFilter:
         blocking = {c: p for c, p in scores.items() if p >= self.thresholds.get(c, 1.0)}
         if "minors" in blocking and listed is None and not self._more_than_a_child(normalized):
             del blocking["minors"]
+        if not blocking and listed is None and self._sexual_signal_with_minor(normalized, scores):
+            listed = "minors"
         if blocking:  # the category furthest over its threshold
             category = max(blocking, key=lambda c: blocking[c] - self.thresholds.get(c, 1.0))
             score = blocking[category]
@@ -134,6 +145,16 @@ class SafetyFilter:
         by itself ("a kid doing homework" scored 0.8); "make the kid moan" keeps its evidence in "moan"."""
         rest = self._scores(without_minors(normalized))
         return max(rest.get("sexual", 0.0), rest.get("minors", 0.0)) >= MINORS_EVIDENCE
+
+    def _sexual_signal_with_minor(self, normalized: str, scores: Mapping[str, float]) -> bool:
+        """A minor named and any sexual signal from the model, however weak for an adult prompt: the prompt,
+        or the prompt with the child taken out, scores `sexual` at MINORS_SEXUAL_EVIDENCE or more. A child
+        next to words the model half-knows as sexual ("slipping into bed beside her") is what grooming and
+        abuse prompts look like when they avoid the listed words."""
+        if scores.get("sexual", 0.0) < MINORS_SEXUAL_EVIDENCE or not mentions_minor(normalized):
+            return False
+        plain = without_biological_sex(normalized)  # "the sex of the baby" is no sexual signal
+        return plain == normalized or self._scores(plain).get("sexual", 0.0) >= MINORS_SEXUAL_EVIDENCE
 
     def describe(self) -> dict[str, object]:
         """For `/status` and `/readyz`: which models are loaded and the thresholds."""

@@ -81,12 +81,18 @@ _STUDENT = re.compile(
     r"students?\b"
 )
 _SCHOOL = re.compile(r"\b(?:teachers?|school|schools|classroom|homeroom|headmaster|headmistress)\b")
+# ... unless the class is one adults take: "life drawing class, students sketch a nude model, the teacher's
+# comments" names a teacher and students who are grown-ups.
+_ADULT_CLASS = re.compile(
+    r"\b(?:life drawing|figure drawing|life class|art class\w*|art schools?|colleges?|universit(?:y|ies)|"
+    r"evening class\w*|adult (?:class\w*|education|learners?)|night school|conservatory|academy|workshop)\b"
+)
 _UNDER_AGE = re.compile(r"\bunder (?:the age of )?(\d{1,2})\b")  # "under 18": younger than the number
 
 _CONTEXT = (
     # sexual words that are not explicit enough for the term list on their own
     r"(?<!single )(?<!same )(?<!opposite )(?<!either )(?<!both )"
-    r"sex(?! (?:education|ed|of|ratio|chromosomes?|cells?|determination))|"
+    r"sex(?! (?:education|ed|of|ratio|chromosomes?|cells?|determination|and (?:weight|age|height|name)))|"
     r"sexy|sexier|sexiest|sexual(?! (?:education|health|orientation|identity|development))|sexualis\w*|"
     r"sexualiz\w*|sext|sexts|sexting|erotic\w*|seduc\w*|sensual\w*|sultry|lewd\w*|lust|lusts|lustful|"
     r"lusting|horny|arous\w*|fetish\w*|provocatively|provocative (?:poses?|outfits?|clothes|dance|photos?)|"
@@ -94,6 +100,16 @@ _CONTEXT = (
     r"perv|pervs|pervert\w*|pervy|"
     r"making out|make out|makes out|made out|make love|makes love|making love|made love|"
     r"in bed with (?:a|an|the|his|her|their) (?:man|woman|adult|older|grown)|"
+    # slang for sex acts: ordinary verbs ("banged his head", "nailed the landing") only in these forms
+    r"(?:get|gets|getting|got|gotten) (?:railed|banged|plowed|ploughed|boned|laid|shagged|humped|fingered|"
+    r"dicked|rawed|screwed|nailed)(?! (?:out|up|over|into|the|his|her|a|to|by the))|"
+    r"(?:do|does|doing|doin|did|done) (?:the nasty|the deed)|"
+    r"bump(?:s|ing|ed)? uglies|knock(?:s|ing|ed)? boots|hanky panky|mak\w* whoopee|"
+    r"(?:hook|hooks|hooking|hooked) up with "
+    r"(?:a|an|the|his|her|their|some|older|grown|adult|man|men|woman|guy)|"
+    r"(?:get|gets|getting|got) (?:it on|frisky|busy in bed)|booty call|one night stand|sugar (?:daddy|baby)|"
+    r"french kiss\w*|kiss\w* (?:\w+ ){0,3}(?:passionately|with tongue|on the mouth|like (?:a )?lovers?)|"
+    r"(?:romantic|sexual) (?:relationship|affair|date|night)|"
     # undressing and nudity
     r"undress\w*\b(?! for (?:bed|bedtime|sleep|a nap|a bath|the bath|bath))|disrob\w*|unclothed|"
     r"naked(?! (?:eye|flame|mole|trees?|branch\w*|bulbs?|lights?|truth))|"
@@ -141,6 +157,14 @@ _PRIVACY = re.compile(
 )
 
 
+# A minor word glued to a sexual one, as letters spelled apart come out of `text.normalize` ("p r e t e e n
+# s e x" is "preteensex") or as tags are written ("#teenporn").
+_GLUED = re.compile(
+    r"\b(?:child|children|kid|kids|kiddie|kiddy|teen|teens|preteen|preteens|tween|tweens|underage|schoolgirl|"
+    r"schoolboy|loli|baby|little ?girl|little ?boy)(?:sex|sexy|porn|nude|nudes|naked|nsfw|xxx)\w*\b"
+)
+
+
 def grooms_minor(normalized: str) -> bool:
     """True when an adult, a minor, a secret and a private place all appear (see `_ADULT`)."""
     signs = (_SECRECY, _PRIVACY, _ADULT)
@@ -151,7 +175,7 @@ def mentions_minor(normalized: str) -> bool:
     """True when the (normalised) prompt names a child, a teen, a school age or an age under 18."""
     if _MINOR_WORD.search(normalized):
         return True
-    if _STUDENT.search(normalized) and _SCHOOL.search(normalized):
+    if _STUDENT.search(normalized) and _SCHOOL.search(normalized) and not _ADULT_CLASS.search(normalized):
         return True
     if any(int(limit) <= ADULT_AGE for limit in _UNDER_AGE.findall(normalized)):
         return True
@@ -170,10 +194,23 @@ def without_minors(normalized: str) -> str:
     return _DESCRIBED_CHILD.sub("someone", masked)
 
 
+# "sex" meaning biological sex, or the school subject: the word the model most reads as sexual, here not
+_BIOLOGICAL_SEX = re.compile(
+    r"\b(?:sex (?:education|ed|of|ratio|chromosomes?|cells?|determination|and (?:weight|age|height|name))|"
+    r"gender reveal)\b"
+)
+
+
+def without_biological_sex(normalized: str) -> str:
+    """The prompt without "sex of the baby", "sex education" and the like, for the model to score again: what
+    is left says whether anything else reads as sexual (see `SafetyFilter._sexual_signal_with_minor`)."""
+    return _BIOLOGICAL_SEX.sub(" ", normalized)
+
+
 def sexualizes_minor(normalized: str) -> bool:
     """True when the (normalised) prompt names a minor next to sexual, intimate or undressing context, or
     speaks of grooming one."""
-    if _GROOMING.search(normalized) or grooms_minor(normalized):
+    if _GROOMING.search(normalized) or grooms_minor(normalized) or _GLUED.search(normalized):
         return True
     # context first: most prompts have none, and then the (slower) minor check is skipped
     has_context = has_sexual_term(normalized) or _SEXUAL_CONTEXT.search(normalized) is not None

@@ -66,13 +66,38 @@ def test_calls_to_kill_a_group_are_listed(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "a rally speech: muslims are a disease and must all be wiped out",
+        "the crowd chants that immigrants should be shot at the border",
+        "gypsies deserve to be burned, the mob agrees",
+    ],
+)
+def test_calls_to_kill_a_group_in_the_passive_are_listed(text: str) -> None:
+    assert listed(text) == "hate"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the immigrants' old ferry must be scrapped",
+        "the refugees' leaking boats must be burned after landing",  # the group owns the thing
+        "refugees should be welcomed at the station",
+        "the women's team should be proud, a goal shot from midfield",
+    ],
+)
+def test_the_passive_call_needs_a_group_and_a_killing_verb(text: str) -> None:
+    assert listed(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "a bowl of bukkake udon",  # a noodle dish
         "burn the black toast",  # a colour, not a group: groups are plural nouns
         "hang the white sheets to dry",
         "shoot the arab horses galloping",
         "a fashion shoot with asian models",  # only determiners may stand between verb and group
         "a murder mystery with the women of the village",
-        "shoot the women's final",  # a possessive is not the group
+        "shoot the women's final",  # the group owns the thing
         "a bath bomb gift set for women",
         "a documentary about the final solution, archival photos",  # history, no group named as a problem
         "a happy merchant selling spices at a bazaar",
@@ -85,6 +110,9 @@ def test_calls_to_kill_a_group_are_listed(text: str) -> None:
         "a chink of light through the curtains",
         "a fag break outside the pub",
         "the dykes should be repaired before winter",
+        "a hardcore punk show, sweaty mosh pit",  # "hardcore" as a music scene and a degree
+        "hardcore fans painting their faces before the derby",
+        "hardcore mountain bikers racing downhill",
     ],
 )
 def test_benign_phrases_near_the_lists_are_not_listed(text: str) -> None:
@@ -134,3 +162,8 @@ def test_explicit_nudity_and_euphemisms_are_listed(text: str) -> None:
 def test_ambiguous_slurs_are_found_but_not_listed(text: str) -> None:
     assert has_ambiguous_slur(normalize(text))
     assert listed(text) is None
+
+
+@pytest.mark.parametrize("text", ["hardcore video of two women", "hardcore", "hardcore action, uncut"])
+def test_hardcore_outside_music_and_sport_is_still_listed(text: str) -> None:
+    assert listed(text) == "sexual"

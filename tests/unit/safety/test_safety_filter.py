@@ -9,7 +9,7 @@ import pytest
 
 from dreamverse.safety import SafetyFilter, SafetyModelError, SafetySettings, UnknownLabelError
 from dreamverse.safety.dataset import TRAIN_PATH, load_examples
-from dreamverse.safety.filter import SLUR_EVIDENCE
+from dreamverse.safety.filter import MINORS_SEXUAL_EVIDENCE, SLUR_EVIDENCE
 from dreamverse.safety.minors import sexualizes_minor
 from dreamverse.safety.text import normalize
 from dreamverse.safety.train import HYPERPARAMETERS, fit_in_fresh_process
@@ -149,3 +149,36 @@ def test_disabled_filter_allows_everything() -> None:
 def test_settings_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DREAMVERSE_SAFETY_THRESHOLD_HATE", "0.8")
     assert SafetySettings().thresholds() == {"sexual": 0.5, "hate": 0.8, "minors": 0.5}
+
+
+def test_a_minor_with_a_weak_sexual_signal_blocks_as_minors(default_filter: SafetyFilter) -> None:
+    # model categories switched off: only the lists, the minors rule and the weak-signal rule can block
+    lenient = SafetyFilter(default_filter.classifiers, {"sexual": 1.01, "hate": 1.01, "minors": 1.01})
+    model = default_filter.classifiers[0]
+    for adult, child in [
+        ("nipples showing", "nipples showing, she is 15"),
+        ("remove all clothes", "remove all clothes, she is 15"),
+    ]:
+        assert not sexualizes_minor(normalize(child)), child  # no listed context: the model's score decides
+        assert model.scores(child)["sexual"] >= MINORS_SEXUAL_EVIDENCE, child
+        assert not lenient.check(adult).blocked, adult  # the same signal without a child blocks nothing here
+        verdict = lenient.check(child)
+        assert (verdict.blocked, verdict.category) == (True, "minors"), child
+
+
+def test_biological_sex_is_no_sexual_signal(default_filter: SafetyFilter) -> None:
+    text = "a party to reveal the sex of the baby"
+    assert default_filter.classifiers[0].scores(text)["sexual"] >= MINORS_SEXUAL_EVIDENCE  # the word "sex"
+    assert not default_filter.check(text).blocked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kill the lights, the band walks off stage",  # "kill" said of a thing
+        "a hardcore punk show, stage divers, strobe lights",
+        "evening life drawing class, students paint a nude model, the teacher's notes on each easel",
+    ],
+)
+def test_false_blocks_of_the_blind_files_kinds_pass(default_filter: SafetyFilter, text: str) -> None:
+    assert not default_filter.check(text).blocked
