@@ -6,7 +6,8 @@ became tuning data (their
 misses were read to decide what training prompts, lexicon entries, normalisation and rules to write;
 safety/README.md says how often each was measured). They now guard against a change that undoes that work.
 Targets, on each file: precision >= 0.95 for every category, recall >= 0.95 for `minors` and >= 0.9 for the
-others; every file meets every target. The blind number is `heldout_6`'s, measured once by someone else (safety/README.md)."""
+others; every file meets every target. The blind number is `heldout_6`'s, measured once by someone
+else (safety/README.md)."""
 
 from __future__ import annotations
 
