@@ -101,6 +101,8 @@ collect() {  # results written since the marker (the tree's committed results st
 for step in "$@"; do
     echo "=== $step (t=$(elapsed) s)"
     if [ "$(limit 9999)" -lt 30 ]; then echo "=== $step skipped: deadline"; continue; fi
+    size="--width 768 --height 512"  # the geometry of the steps that take one
+    [[ $step == *-720 ]] && size="--width 1280 --height 704"
     case $step in
     gpu-tests|gpu-speed-tests|gpu-replay-tests)
         tests=tests/generator/test_gpu.py
@@ -196,14 +198,10 @@ for step in "$@"; do
             --segments 6 --ffmpeg "$FFMPEG" --compile --quantization fp8 --cuda-graphs --width 1280 --height 704
         rc=$? ;;
     decode-ab|decode-ab-720)
-        size="--width 768 --height 512"
-        [ "$step" = decode-ab-720 ] && size="--width 1280 --height 704"
         # shellcheck disable=SC2086  # two flags
         timeout "$(limit 240)" python3 -m benchmarks.decode $size
         rc=$? ;;
     profile-fast|profile-fast-720)
-        size="--width 768 --height 512"
-        [ "$step" = profile-fast-720 ] && size="--width 1280 --height 704"
         # shellcheck disable=SC2086  # two flags
         timeout "$(limit 300)" python3 -m benchmarks.profile_segment --checkpoint random --compile \
             --quantization fp8 $size

@@ -47,6 +47,7 @@ from typing import Any
 import torch
 
 from benchmarks.common import device_info, git_info, write_result
+from benchmarks.decode import decode_latents
 from benchmarks.flops import count_step_flops, measured_peaks, stage_efficiency
 from benchmarks.sequence_parallel import launch, peaks_per_rank, scaling_efficiency
 from dreamverse.generator.base import AudioTrack, SegmentRequest
@@ -290,10 +291,7 @@ def environment(device: torch.device) -> dict[str, Any]:
 
 def decode_cudnn_benchmark_ab(generator: LTX2Generator, device: torch.device) -> dict[str, Any]:
     """Seconds of one full-size video decode with cuDNN's autotuner off, then on (same latents)."""
-    s = generator.settings
-    channels = generator.pipeline.c.vae.config.latent_channels
-    frames = (s.num_frames - 1) // 8 + 1
-    latents = torch.randn(1, channels, frames, s.gen_height // 32, s.gen_width // 32, device=device)
+    latents = decode_latents(generator, device)
     before = torch.backends.cudnn.benchmark
     out: dict[str, Any] = {}
     try:
