@@ -28,7 +28,7 @@
 # hung on 2 x H200), then
 # 1920x1088 on 0,1 (VAE tiles, cuDNN attention); $OUT/sp-<geometry>-fast-sp<N>.json, then
 # $OUT/sp-fast-summary.json with the 1 -> 2 GPU scaling at 1280x704; $SP_FAST_RUNS picks runs, default
-# "sp1 sp2 1080"); sp-streaming (the streaming benchmark end
+# "sp1 sp2 1080"; $SP_FAST_ARGS adds flags to each, e.g. `--sp-min-tokens 2048`); sp-streaming (the streaming benchmark end
 # to end through the server on one 2-GPU group slot, `--gpus 0,1 --sp-size 2`, the fast path at 1280x704, 6
 # segments; $SP_STREAMING_ARGS adds flags).
 # BENCH_REPEATS (default 2) timed streams per pipeline step; BENCH_DEADLINE_S (default 580) seconds after which no step starts and each step's timeout is
@@ -136,7 +136,7 @@ for step in "$@"; do
         python3 -m benchmarks.sequence_parallel "$OUT/sp-summary.json" "$OUT"/sp-*-sp*.json
         rc=$? ;;
     sp-fast)
-        fast="--compile --quantization fp8 --cuda-graphs --segments 3"
+        fast="--compile --quantization fp8 --cuda-graphs --segments 3 ${SP_FAST_ARGS:-}"
         runs=${SP_FAST_RUNS:-sp1 sp2 1080}  # a subset saves a call's minutes (one run is 2-5 min)
         # shellcheck disable=SC2086  # $fast is a list of flags
         [[ " $runs " == *" sp1 "* ]] && sp_run 1280x704-fast-sp1 0 180 --width 1280 --height 704 $fast
