@@ -49,6 +49,7 @@ from dreamverse.generator.ltx2.parallel import (
 from dreamverse.generator.ltx2.pipeline import DistilledPipeline, SegmentPlan
 from dreamverse.generator.ltx2.schedules import get_schedule
 from dreamverse.generator.ltx2.snapshot import SnapshotScope, load_carry, save_carry
+from dreamverse.generator.ltx2.timestep_levels import install_timestep_levels
 from dreamverse.generator.ltx2.video_decode import compile_video_decoder, fast_reflect_padding, frames_to_host
 from dreamverse.generator.spec import GeneratorSpec
 
@@ -340,13 +341,15 @@ def check_speedups(spec: GeneratorSpec, device: torch.device) -> None:
 
 
 def apply_speedups(generator: LTX2Generator, spec: GeneratorSpec) -> None:
-    """Everything that changes the loaded transformer or how it is called: FP8 linears, the attention
-    plan, torch.compile, CUDA graphs and sequence parallelism (`benchmarks/pipeline.py` runs diffusers'
-    stock baseline on the unmodified model first, then calls this)."""
+    """Everything that changes the loaded transformer or how it is called: two-level timestep embeddings
+    (`timestep_levels.py`), FP8 linears, the attention plan, torch.compile, CUDA graphs and sequence
+    parallelism (`benchmarks/pipeline.py` runs diffusers' stock baseline on the unmodified model first, then
+    calls this)."""
     check_speedups(spec, generator.pipeline.device)
     fast_reflect_padding(generator.pipeline.c.vae)  # the same frames, sooner (`video_decode.py`)
     transformer = generator.pipeline.c.transformer
     device = generator.pipeline.device
+    install_timestep_levels(transformer)  # a continuation's per-token timesteps at per-sample cost, exact
     if spec.quantization == "fp8":
         quantize_blocks_fp8(transformer)
         if not spec.compile:  # measured on an H200: eager quantization kernels cost more than FP8 saves
