@@ -7,6 +7,7 @@ each test measured as JSON lines).
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -43,6 +44,8 @@ TOKEN_COUNTS = (1536, 6144, 14080)
 def test_each_backend_matches_math_sdpa_and_auto_takes_the_fastest(tokens: int) -> None:
     names = available_backends(CUDA)
     assert {"sdpa", "cudnn", "flash"} <= set(names)
+    if os.environ.get("DREAMVERSE_EXPECT_FA4"):  # set where FA4 was installed: it must then be measured too
+        assert "fa4" in names, "flash_attn.cute does not import"
     timings, errors = measure(tokens, HEADS, HEAD_DIM, CUDA, names)
     report("attention_backends", tokens=tokens, timings_ms=timings, relative_error=errors, backends=names)
     assert set(errors) == set(names), f"backends that did not run: {set(names) - set(errors)}"
