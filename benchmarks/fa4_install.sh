@@ -21,9 +21,11 @@ stage)
     mkdir -p "$PARTS"
     cp -v "$2"/* "$PARTS"/ ;;
 install)
-    cat "$PARTS"/cu13.part* | xz -d | (mkdir -p "$SITE" && tar xf - -C "$SITE")
-    python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target "$SITE" \
-        "$PARTS"/*.whl
+    rm -rf "$SITE"
+    python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --target "$SITE" "$PARTS"/*.whl
+    # after pip: `--target` replaces a package folder whole, and the library shares nvidia_cutlass_dsl/ with
+    # libs-base
+    cat "$PARTS"/cu13.part* | xz -d | tar xf - -C "$SITE"
     # pip --target does not process the .pth file that puts the DSL's own packages on the path
     echo "$SITE:$SITE/nvidia_cutlass_dsl/dsl_packages" > /root/fa4-pythonpath
     PYTHONPATH=$(cat /root/fa4-pythonpath) python3 -c "import flash_attn.cute, cutlass
