@@ -4,7 +4,7 @@
 # consecutive calls on the same warm machine, into /root/fa4-parts; the second call joins and installs.
 #
 # Here, once (pip download as in the device README, python 3.12, manylinux x86-64; versions that ran:
-# flash-attn-4 4.0.0b36, nvidia-cutlass-dsl(-libs-base, -libs-cu13) 4.8.1, quack-kernels 0.6.5,
+# flash-attn-4 4.0.0b36, nvidia-cutlass-dsl(-libs-base, -libs-core, -libs-cu13) 4.8.1, quack-kernels 0.6.5,
 # apache-tvm-ffi 0.1.15.post2, torch-c-dlpack-ext 0.1.5, cuda-bindings 13.5.0, cuda-pathfinder 1.9.1,
 # einops 0.8.2):
 #   unzip -q nvidia_cutlass_dsl_libs_cu13-*.whl -d x && tar cf - -C x . | xz -9 -T2 > cu13.tar.xz
