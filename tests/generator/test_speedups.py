@@ -4,6 +4,8 @@ of the pipeline benchmark. The GPU side is tests/generator/test_gpu_speed.py."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -50,6 +52,31 @@ def test_routed_attention_gives_the_default_latents(
 
 def test_auto_on_the_cpu_leaves_diffusers_attention_alone(tiny_generator: LTX2Generator) -> None:
     assert tiny_generator.attention_plan is None
+
+
+def _fake_fa4(root: Path, body: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A `flash_attn.cute` package under `root` whose import runs `body`."""
+    package = root / "flash_attn" / "cute"
+    package.mkdir(parents=True)
+    (root / "flash_attn" / "__init__.py").write_text("")
+    (package / "__init__.py").write_text(body)
+    monkeypatch.syspath_prepend(str(root))
+    for name in ("flash_attn", "flash_attn.cute"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+
+
+def test_fa4_importable_where_its_import_warns_of_deprecations(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # cutlass 4.8 does this while FA4 imports it; pytest's filter makes every warning an error here
+    warns = "import warnings\nwarnings.warn('x is deprecated', DeprecationWarning)\n"
+    _fake_fa4(tmp_path, warns, monkeypatch)
+    assert attention.fa4_importable()
+
+
+def test_fa4_whose_import_fails_is_not_importable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _fake_fa4(tmp_path, "raise OSError('libcuda.so.1: cannot open shared object file')\n", monkeypatch)
+    assert not attention.fa4_importable()
 
 
 @pytest.mark.parametrize("name", ["cudnn", "flash", "fa4"])
