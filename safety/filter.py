@@ -13,7 +13,7 @@ from dreamverse.safety.classifier import (
     FastTextClassifier,
     dolma_prepare,
 )
-from dreamverse.safety.lexicon import has_ambiguous_slur, lexicon_category
+from dreamverse.safety.lexicon import has_ambiguous_slur, has_echo_marker, lexicon_category
 from dreamverse.safety.minors import (
     mentions_minor,
     sexualizes_minor,
@@ -113,6 +113,8 @@ class SafetyFilter:
         normalized = normalize(text)
         listed = lexicon_category(normalized, sexualizes_minor(normalized))
         if listed is None and has_ambiguous_slur(normalized) and scores.get("hate", 0.0) >= SLUR_EVIDENCE:
+            listed = "hate"
+        if listed is None and has_echo_marker(text):
             listed = "hate"
         blocking = {c: p for c, p in scores.items() if p >= self.thresholds.get(c, 1.0)}
         if "minors" in blocking and listed is None and not self._more_than_a_child(normalized):

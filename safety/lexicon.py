@@ -33,12 +33,14 @@ _MINOR_SEXUAL = r"child porn|cp|pthc|loli|lolicon|shota|shotacon|jailbait|pedo\w
 _SLURS = (
     r"nigger\w*|niggas?|kikes?|kykes?|faggots?|spics?|wetbacks?|beaners?|ragheads?|towelheads?|"
     r"sand niggers?|trannies|tranny|gooks?|pakis?|kaffirs?|queers? should|shitskins?|mudslimes?|"
-    r"jigaboos?|porch monkeys?|zipperheads?|sand monkeys?|muzzies"
+    r"jigaboos?|porch monkeys?|zipperheads?|sand monkeys?|muzzies|mongoloids|spastics"
 )
 # Slurs that are also ordinary words or names: "Dick Van Dyke", a Dutch dyke, a Maine coon, a chink of light,
 # a fag break, "the drag retards the car". They block only when the model reads the prompt as hostile too
 # (`filter.SLUR_EVIDENCE`) or as the target of a call to violence below.
-_AMBIGUOUS_SLURS = r"dykes?|coons?|chinks?|fags?|retards?"
+# "Mongoloid" and "spastic" are slurs for disabled people with an old anthropological or medical sense
+# ("spastic cerebral palsy"); as plural nouns, "mongoloids", "spastics", they are only the slur (`_SLURS`).
+_AMBIGUOUS_SLURS = r"dykes?|coons?|chinks?|fags?|retards?|mongoloid|spastic|spazz?"
 # ... but with an insult before them or a hostile verb after, they are the slur whatever the model says.
 _HOSTILE_BEFORE = r"filthy|dirty|stinking|disgusting|fucking|damn|stupid|bunch of|you"
 _HOSTILE_AFTER = (
@@ -74,7 +76,13 @@ _CODED_HATE = (
     rf"(?:the )?(?:{_GROUP_WORD}) (?:problem|question) (?:\w+ ){{0,4}}final solution|"
     r"hook ?nosed? (?:jews?|jewish)|happy merchant (?:\w+ ){0,6}(?:jews?|jewish|hook ?nosed?|shekels?|goyim)|"
     r"(?:jews?|jewish|hook ?nosed?|shekels?|goyim) (?:\w+ ){0,6}happy merchant|the jq|"
-    r"(?:6|six) million (?:wasn t|was not|weren t|were not|isn t|is not) enough"
+    r"(?:6|six) million (?:wasn t|was not|weren t|were not|isn t|is not) enough|"
+    # established dog whistles with no other reading in a video prompt
+    r"(?:the )?goyim know|holohoax|untermensch\w*|day of the rope|oven dodgers?|"
+    r"rapefugees?|globohomo|"
+    # genocide celebrated ("a newsreel celebrating the final solution"), not remembered or documented
+    r"(?:celebrat\w*|glorif\w*) (?:the )?(?:final solution|holocaust|shoah|genocide|ethnic cleansing|"
+    r"pogroms?|kristallnacht|lynchings?)"
 )
 # Between the verb and the group only determiners and insults: "kill all the filthy immigrants", not "a
 # fashion shoot with asian models".
@@ -115,6 +123,15 @@ _EXPLICIT = re.compile(
 
 def _explicit_nudity(normalized: str) -> bool:
     return _NUDITY.search(normalized) is not None and _EXPLICIT.search(normalized) is not None
+
+
+# The antisemitic "echo": a name or group in triple parentheses, "(((them)))". Normalisation drops the
+# brackets, so this looks at the text as written.
+_ECHO = re.compile(r"\({3}\s*[^()\s][^()]{0,40}\){3}")
+
+
+def has_echo_marker(text: str) -> bool:
+    return _ECHO.search(text) is not None
 
 
 def has_ambiguous_slur(normalized: str) -> bool:

@@ -45,7 +45,7 @@ _WORDS = (
 # places only children have: a sexual act set there is framed as school age
 _PLACES = (
     r"summer camp|sleepovers?|slumber part(?:y|ies)|daycare|day care|school bus|recess|school uniforms?|"
-    r"schoolyard|high school(?! (?:reunion|sweethearts?|diploma|equivalen\w*))"
+    r"schoolyard|high school(?! (?:reunion|sweethearts?|diploma|equivalen\w*))|sweet sixteen"
 )
 _ABUSER_WORDS = r"loli|lolita|shota|jailbait|jail bait|pedo\w*|paedo\w*"  # name a minor and sexualise at once
 _WORDS += f"|{_PLACES}|{_ABUSER_WORDS}"
@@ -54,16 +54,22 @@ _MINOR_WORD = re.compile(rf"\b(?:{_WORDS})\b")
 _DESCRIBED_CHILD = re.compile(r"\bsomeone (?:boy|girl)s?\b")
 _PERSON_OR_PLACE = re.compile(rf"\b(?:{_WORDS.removesuffix(f'|{_ABUSER_WORDS}')})\b")
 _NUMBER = rf"\d{{1,2}}|{'|'.join(_AGE_WORDS)}"
+_TEEN_AGE = rf"1[0-7]|{'|'.join(_AGE_WORDS[9:])}"
 # A number that is not an age: "looks 10 years younger", "is 15 minutes long", "are 16 feet tall", and "16 9"
 # (an aspect ratio).
 _NOT_AGE = (
     r"(?! (?:years? (?:younger|older|ago|later|on|of)|times|feet|foot|ft|inch\w*|cm|mm|meters?|metres?|"
     r"miles?|km|kg|lbs?|pounds?|minutes?|mins?|seconds?|secs?|hours?|hrs?|days?|weeks?|months?|percent|"
     r"degrees?|stor(?:e?ys|ies)|floors?|fps|frames?|points?|dollars?|euros?|bucks|goals?|in the|out of|x|"
+    # a count of grown-ups: "retro vhs look, two women ...", "she is one of them"
+    r"women|men|people|guys|adults|couples|of (?:them|us|those)|"
     r"\d+)\b)"
 )
 # Who the age is said of, and the verbs that say it: "she's actually 15", "both characters are 16".
-_PERSON = r"she|he|they|girl|boy|girls|boys|character|characters|model|models|actress|actor|kid|kids"
+_PERSON = (
+    r"she|he|they|girl|boy|girls|boys|character|characters|model|models|actress|actor|kid|kids|students?|"
+    r"pupils?|cheerleaders?|gymnasts?|dancers?|bride"
+)
 _HEDGE = r"actually|only|just|barely|really|supposedly|clearly|obviously|still|all|both|now"
 # "12 year old", "a 9yo", "aged 13", "a boy of twelve", "just turned 15", "her 14th birthday", "looks about
 # 14", "look 9", "she's actually 15", "both characters are 16"
@@ -72,7 +78,10 @@ _AGE = re.compile(
     rf"({_NUMBER})|(\d{{1,2}})(?:st|nd|rd|th) birthday|"
     rf"(?:looks?|looking|appears?|appearing|seems?|seeming|passes for|passing for) (?:to be )?"
     rf"(?:about |around |like |maybe |barely |only |just |under |roughly )?({_NUMBER}){_NOT_AGE}|"
-    rf"(?:{_PERSON}) (?:s |is |are |was |were )?(?:(?:{_HEDGE}) )?({_NUMBER}){_NOT_AGE})\b"
+    rf"(?:{_PERSON}) (?:s |is |are |was |were )?(?:(?:{_HEDGE}) )?({_NUMBER}){_NOT_AGE}|"
+    # an age insisted on with nobody named: "barely legal, but actually 15" (teen ages only: "really 3 of
+    # them" is a count)
+    rf"(?:actually|really|secretly|truly|in fact) (?:only |just |barely )?({_TEEN_AGE}){_NOT_AGE})\b"
 )
 # A student is a child when a teacher or a school is named with them ("a teacher and her student"), not in
 # "art students in a life drawing class" or "a college student".
@@ -122,6 +131,7 @@ _CONTEXT = (
     r"(?<!paint )(?<!wire )(?<!wallpaper )(?<!varnish )strippers?|"
     r"explicit(?:ly)?(?! (?:instructions?|directions?|permission|rules?|warnings?|lyrics|labels?))|"
     r"lift\w* (?:up )?(?:her|his|their) (?:skirt|dress)|"
+    r"flash\w* (?:her|his|their|the) (?:chest|breasts?|boobs|tits|body|crotch|privates|bum|butt)|"
     # sexual posing
     r"spread(?:s|ing)? (?:\w+ )?(?:legs|thighs)|legs (?:spread|apart)|suggestive\w*|"
     # touching, exposure, voyeurism

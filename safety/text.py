@@ -10,6 +10,7 @@ stand for.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 
@@ -38,14 +39,21 @@ _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t
                        "@": "a", "$": "s", "!": "i", "|": "l", "+": "t"})  # fmt: skip
 _NUMBER_WITH_UNIT = re.compile(r"^\d+[a-z]{0,3}$")  # 1080p, 4k, 60fps, 3d, 2nd
 _STRETCHED = re.compile(r"(\w)\1{2,}")  # three or more of the same letter
+# Words spelled with a double letter that stretching hides: "teeeen" is "teen", not "ten" (an age word).
+_DOUBLE_LETTER_WORDS = frozenset(
+    ("teen", "teens", "teeny", "teenie", "tween", "tweens", "boob", "boobs", "booty")
+)
 _SPELLED_APART_MIN = 3  # "s e x": a run of this many single-character tokens is one word
 _ARTICLES = ("a", "i")  # one-letter English words: "a s e x tape" is "a sex tape", not "asex tape"
 # Words that masking (`*`) most often hides, and the vowel the mask stands for is found by trying these.
 _MASKED_WORDS = frozenset(
     ("fuck", "fucking", "fucked", "porn", "porno", "sex", "sexy", "nude", "nudes", "naked", "cock", "dick",
      "cunt", "pussy", "slut", "whore", "tits", "nigger", "niggers", "nigga", "kike", "kikes", "spic", "spics",
-     "fag", "fags", "faggot", "faggots", "chink", "chinks", "rape", "raped", "cum", "jew", "jews")
+     "fag", "fags", "faggot", "faggots", "chink", "chinks", "rape", "raped", "cum", "jew", "jews", "blowjob",
+     "blowjobs", "handjob", "cumshot", "cumshots", "tits", "titties", "boobs", "penis", "vagina", "orgasm",
+     "horny", "pounded", "pounding", "fucked", "bitch", "whores", "sluts", "kikes", "nigga", "dildo")
 )  # fmt: skip
+_MAX_MASKS = 3  # masks tried as vowels in a word: 5**3 candidates at most
 # Spellings made up to get past word filters, and the word each stands for.
 _EVASIONS = {"seggs": "sex", "segs": "sex", "secks": "sex", "sexx": "sex", "pron": "porn", "nekkid": "naked",
              "nekid": "naked", "nood": "nude", "noods": "nudes", "noodz": "nudes", "nudez": "nudes",
@@ -57,10 +65,13 @@ def _unmask(token: str) -> str:
     stripped = token.strip("*")
     if "*" not in stripped:
         return stripped
-    for vowel in "aeiou":
-        candidate = stripped.replace("*", vowel)
-        if candidate.translate(_LEET) in _MASKED_WORDS:
-            return candidate
+    masks = stripped.count("*")
+    if masks <= _MAX_MASKS:  # each mask may hide a different vowel: "c*msh*t" is "cumshot"
+        template = stripped.replace("%", "").replace("*", "%s")
+        for vowels in itertools.product("aeiou", repeat=masks):
+            candidate = template % vowels
+            if candidate.translate(_LEET) in _MASKED_WORDS:
+                return candidate
     return stripped.replace("*", "")
 
 
@@ -105,7 +116,15 @@ def normalize(text: str) -> str:
     text = _DOTTED_WORD.sub(lambda m: re.sub(r"[.\-]", "", m.group()), text)
     tokens = [t for t in _SEPARATORS.split(text) if t]
     tokens = [t for t in (_unleet(t) for t in _join_spelled_apart(tokens)) if t]
-    return _STRETCHED.sub(r"\1", " ".join(tokens))
+    return " ".join(_unstretch(t) for t in tokens)
+
+
+def _unstretch(token: str) -> str:
+    """Three or more of the same letter become one ("seeeex", "pooorn"), or two for a word spelled so."""
+    if not _STRETCHED.search(token):
+        return token
+    doubled = _STRETCHED.sub(r"\1\1", token)
+    return doubled if doubled in _DOUBLE_LETTER_WORDS else _STRETCHED.sub(r"\1", token)
 
 
 def one_line(text: str) -> str:

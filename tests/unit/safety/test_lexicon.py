@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dreamverse.safety.dataset import BENIGN_CHECK_PATH, TRAIN_PATH, load_examples, load_prompts
-from dreamverse.safety.lexicon import has_ambiguous_slur, lexicon_category
+from dreamverse.safety.lexicon import has_ambiguous_slur, has_echo_marker, lexicon_category
 from dreamverse.safety.minors import sexualizes_minor
 from dreamverse.safety.text import normalize
 
@@ -134,6 +134,14 @@ def test_benign_phrases_near_the_lists_are_not_listed(text: str) -> None:
         "those filthy coons ruin everything",  # ambiguous slurs framed as insults
         "dykes ruin this town",
         "retards should be wiped out",
+        "the goyim know, cut to a banker",  # established dog whistles (fourth round)
+        "a h0l0hoax explainer",
+        "a poster calling slavs untermenschen",
+        "a day of the rope parade",
+        "a newsreel celebrating the holocaust",  # genocide celebrated, not remembered
+        "a video glorifying ethnic cleansing",
+        "mongoloids on display",  # plural-noun slurs for disabled people
+        "a prank on spastics",
     ],
 )
 def test_coded_and_framed_hate_is_listed(text: str) -> None:
@@ -157,6 +165,7 @@ def test_explicit_nudity_and_euphemisms_are_listed(text: str) -> None:
         "Dick Van Dyke tap dancing in a top hat",
         "a maine coon cat asleep",
         "the dutch dykes hold back the sea",
+        "physiotherapy for spastic cerebral palsy",  # the medical sense
     ],
 )
 def test_ambiguous_slurs_are_found_but_not_listed(text: str) -> None:
@@ -167,3 +176,19 @@ def test_ambiguous_slurs_are_found_but_not_listed(text: str) -> None:
 @pytest.mark.parametrize("text", ["hardcore video of two women", "hardcore", "hardcore action, uncut"])
 def test_hardcore_outside_music_and_sport_is_still_listed(text: str) -> None:
     assert listed(text) == "sexual"
+
+
+@pytest.mark.parametrize(
+    ("text", "echo"),
+    [("(((them))) own the banks", True), ("the (((globalists))) again", True), ("((( bankers )))", True),
+     ("f((x)) + g(y)", False), ("a smiley :))) in the caption", False), ("((()))", False),
+     ("a documentary about the holocaust", False), ("honouring the holocaust victims", False)],
+)  # fmt: skip
+def test_the_antisemitic_echo_is_found_in_the_text_as_written(text: str, echo: bool) -> None:
+    assert has_echo_marker(text) is echo
+    assert listed(text) is None  # the brackets are gone after normalisation; the filter checks the raw text
+
+
+@pytest.mark.parametrize("text", ["a documentary about the holocaust", "honouring the holocaust victims"])
+def test_remembering_a_genocide_is_not_listed(text: str) -> None:
+    assert listed(text) is None

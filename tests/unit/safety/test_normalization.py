@@ -29,6 +29,10 @@ def safety() -> SafetyFilter:
         ("s\u200bex", "sex"),  # zero-width space
         ("seeeeex", "sex"),  # stretched letters
         ("pooorrrn", "porn"),
+        ("yooouuung teeeen", "young teen"),  # a word spelled with a double letter keeps it: not "ten"
+        ("cooool booooobs", "col boobs"),
+        ("c*msh*t and bl*wj*b", "cumshot and blowjob"),  # each mask may hide a different vowel
+        ("p*unded", "pounded"),
         ("seed 42 in 1080p at 60fps", "seed 42 in 1080p at 60fps"),  # numbers stay numbers
         ("Kids playing football!", "kids playing football"),
         ("a sex-education diagram of a flower", "a sex education diagram of a flower"),

@@ -101,7 +101,12 @@ def test_thresholds_decide(default_filter: SafetyFilter) -> None:
 
 def test_listed_terms_block_whatever_the_thresholds(default_filter: SafetyFilter) -> None:
     lenient = SafetyFilter(default_filter.classifiers, {"sexual": 1.01, "hate": 1.01, "minors": 1.01})
-    listed = (("a hardcore sex tape", "sexual"), ("gas the jews", "hate"), ("loli porn", "minors"))
+    listed = (
+        ("a hardcore sex tape", "sexual"),
+        ("gas the jews", "hate"),
+        ("loli porn", "minors"),
+        ("(((they))) run the news", "hate"),  # the echo, seen in the text as written
+    )
     for text, category in listed:
         assert (lenient.check(text).blocked, lenient.check(text).category) == (True, category)
 
