@@ -27,7 +27,12 @@ _SEXUAL = (
     r"bukkake(?! (?:udon|soba|noodles?))|milfs?|rimjobs?|footjobs?|titjobs?|titfuck\w*|deepthroat\w*|"
     r"face ?sitting|gloryholes?|glory holes?|camgirls?|cumshots?|jerk\w* off|jack\w* off|"
     r"wank\w*|doggy ?style|reverse cowgirl|dick pics?|sex toys?|sex slaves?|sex dolls?|butt ?plugs?|"
-    r"barely legal"
+    r"barely legal|"
+    # fourth round: voyeur genres, furry and rule-34 porn, oral sex said plainly, the massage euphemism
+    r"upskirts?|creepshots?|yiff\w*|rule 34|titty ?jobs?|"
+    r"suck(?:s|ed|ing)? (?:him|them|me|you|\w+ guys?) off|sucking off|"
+    r"suck(?:s|ed|ing)? (?:a |his |the |some )?(?:cock|dick)s?|"
+    r"massag\w* (?:\w+ ){0,3}happy ending|happy ending massag\w*"
 )
 _MINOR_SEXUAL = r"child porn|cp|pthc|loli|lolicon|shota|shotacon|jailbait|pedo\w*|paedo\w*|hebephil\w*"
 _SLURS = (

@@ -62,7 +62,7 @@ _NOT_AGE = (
     r"miles?|km|kg|lbs?|pounds?|minutes?|mins?|seconds?|secs?|hours?|hrs?|days?|weeks?|months?|percent|"
     r"degrees?|stor(?:e?ys|ies)|floors?|fps|frames?|points?|dollars?|euros?|bucks|goals?|in the|out of|x|"
     # a count of grown-ups: "retro vhs look, two women ...", "she is one of them"
-    r"women|men|people|guys|adults|couples|of (?:them|us|those)|"
+    r"women|men|people|guys|adults|couples|friends|strangers|lovers|partners|roommates|of (?:them|us|those)|"
     r"\d+)\b)"
 )
 # Who the age is said of, and the verbs that say it: "she's actually 15", "both characters are 16".
@@ -113,6 +113,8 @@ _CONTEXT = (
     r"(?:get|gets|getting|got|gotten) (?:railed|banged|plowed|ploughed|boned|laid|shagged|humped|fingered|"
     r"dicked|rawed|screwed|nailed)(?! (?:out|up|over|into|the|his|her|a|to|by the))|"
     r"(?:do|does|doing|doin|did|done) (?:the nasty|the deed)|"
+    r"play(?:s|ing|ed)? with (?:herself|himself|themselves)|"
+    r"consummat(?:e|es|ed|ing) (?:the |their |her |his )?(?:marriage|union|relationship)|"
     r"bump(?:s|ing|ed)? uglies|knock(?:s|ing|ed)? boots|hanky panky|mak\w* whoopee|"
     r"(?:hook|hooks|hooking|hooked) up with "
     r"(?:a|an|the|his|her|their|some|older|grown|adult|man|men|woman|guy)|"

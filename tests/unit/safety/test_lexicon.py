@@ -40,6 +40,14 @@ def test_listed_terms_by_category() -> None:
         "jerking off on camera",
         "doggy style on the bed",
         "camgirls",
+        "XXX",  # three x on purpose: not undone as stretched letters
+        "upskirt shots on the stairs",  # voyeur genres (fourth round)
+        "a creepshot compilation",
+        "furry yiff",
+        "rule 34 of a cartoon mom",
+        "she sucks him off in the car",
+        "sucking cock",
+        "a massage with a happy ending",
     ],
 )
 def test_sexual_slang_is_listed(text: str) -> None:
@@ -191,4 +199,13 @@ def test_the_antisemitic_echo_is_found_in_the_text_as_written(text: str, echo: b
 
 @pytest.mark.parametrize("text", ["a documentary about the holocaust", "honouring the holocaust victims"])
 def test_remembering_a_genocide_is_not_listed(text: str) -> None:
+    assert listed(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["sucking the juice off a lollipop", "a film with a happy ending", "a massage therapist at work",
+     "a comedy about a massage school where every student gets a happy ending"],
+)  # fmt: skip
+def test_ordinary_phrases_near_the_new_slang_are_not_listed(text: str) -> None:
     assert listed(text) is None
