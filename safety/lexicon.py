@@ -85,6 +85,9 @@ _CODED_HATE = (
     # established dog whistles with no other reading in a video prompt
     r"(?:the )?goyim know|holohoax|untermensch\w*|day of the rope|oven dodgers?|"
     r"rapefugees?|globohomo|"
+    # Nazi and white-supremacist slogans
+    r"sieg heil\w*|white power|race war|hitler (?:was|is) right|juden raus|kebab remov\w*|remove kebab|"
+    r"(?:jews|you) will not replace us|"
     # genocide celebrated ("a newsreel celebrating the final solution"), not remembered or documented
     r"(?:celebrat\w*|glorif\w*) (?:the )?(?:final solution|holocaust|shoah|genocide|ethnic cleansing|"
     r"pogroms?|kristallnacht|lynchings?)"

@@ -150,6 +150,13 @@ def test_benign_phrases_near_the_lists_are_not_listed(text: str) -> None:
         "a video glorifying ethnic cleansing",
         "mongoloids on display",  # plural-noun slurs for disabled people
         "a prank on spastics",
+        "sieg heil chants at the stadium",  # slogans
+        "white power banner",
+        "race war now",
+        "hitler was right",
+        "a juden raus sign",
+        "remove kebab music video",
+        "jews will not replace us",
     ],
 )
 def test_coded_and_framed_hate_is_listed(text: str) -> None:
@@ -205,6 +212,7 @@ def test_remembering_a_genocide_is_not_listed(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     ["sucking the juice off a lollipop", "a film with a happy ending", "a massage therapist at work",
+     "the power of white light through a prism", "a race to the finish line", "a kebab shop at night",
      "a comedy about a massage school where every student gets a happy ending"],
 )  # fmt: skip
 def test_ordinary_phrases_near_the_new_slang_are_not_listed(text: str) -> None:
