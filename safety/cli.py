@@ -26,7 +26,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--dolma-nsfw", type=Path, help="Dolma jigsaw NSFW fastText model")
     parser.add_argument("--dolma-hate", type=Path, help="Dolma jigsaw hate-speech fastText model")
     parser.add_argument("--threshold-sexual", type=float, help="block at this `sexual` probability")
-    parser.add_argument("--threshold-hate", type=float, help="block at this `hate` probability")
+    parser.add_argument(
+        "--threshold-hate",
+        type=float,
+        help="block at this `hate` probability (the prompt must name a target)",
+    )
     parser.add_argument("--threshold-minors", type=float, help="block at this `minors` probability")
     return parser
 

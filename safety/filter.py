@@ -13,7 +13,12 @@ from dreamverse.safety.classifier import (
     FastTextClassifier,
     dolma_prepare,
 )
-from dreamverse.safety.lexicon import has_ambiguous_slur, has_echo_marker, lexicon_category
+from dreamverse.safety.lexicon import (
+    has_ambiguous_slur,
+    has_echo_marker,
+    lexicon_category,
+    names_target,
+)
 from dreamverse.safety.minors import (
     mentions_minor,
     sexualizes_minor,
@@ -39,6 +44,13 @@ SLUR_EVIDENCE = 0.25
 # `SafetyFilter._sexual_signal_with_minor`); far below the 0.5 an adult prompt needs. Chosen by 5-fold
 # cross-validation on `data/train.txt` alone (safety/README.md).
 MINORS_SEXUAL_EVIDENCE = 0.1
+# The model's `hate` score below which a prompt must also name a group, a symbol or a slur of hatred
+# (`lexicon.names_target`) to block: hate speech is about someone, and a high score on a prompt that names
+# nobody comes from the style words the hate prompts share ("heroic slow motion as the crowd cheers" scores
+# 1.0). Chosen by 5-fold cross-validation on `data/train.txt` alone from 0.5 (no gate), 0.65, 0.8 and 1.01
+# (above any score: the model's `hate` never blocks alone); 1.01 cost one of 891 `hate` prompts and spared
+# 15 of 6,091 safe ones (safety/README.md). Listed terms and slurs still block without a target.
+HATE_WITHOUT_GROUP = 1.01
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +129,8 @@ class SafetyFilter:
         if listed is None and has_echo_marker(text):
             listed = "hate"
         blocking = {c: p for c, p in scores.items() if p >= self.thresholds.get(c, 1.0)}
+        if "hate" in blocking and blocking["hate"] < HATE_WITHOUT_GROUP and not names_target(normalized):
+            del blocking["hate"]
         if "minors" in blocking and listed is None and not self._more_than_a_child(normalized):
             del blocking["minors"]
         if not blocking and listed is None and self._sexual_signal_with_minor(normalized, scores):

@@ -142,6 +142,47 @@ def has_echo_marker(text: str) -> bool:
     return _ECHO.search(text) is not None
 
 
+# Who hate speech is about: a people, a faith, a sexuality, a disability, a race (or the word itself), and
+# the symbols and slurs of hatred. Broad on purpose (adjectives and singulars, "a black family", "a turban"):
+# it only decides whether a middling `hate` score may block (`filter.HATE_WITHOUT_GROUP`).
+_TARGET = (
+    r"jew\w*|juden|yids?|semit\w*|antisemit\w*|israel\w*|zionis\w*|rabbis?|synagogues?|kippahs?|yarmulkes?|"
+    r"kosher|star of david|goy\w*|shekels?|muslims?|islam\w*|mosques?|hijabs?|burqas?|imams?|sikhs?|"
+    r"turban\w*|hindus?|temples?|"
+    r"christians?|catholics?|churche?s?|blacks?|negro\w*|africans?|afro\w*|whites?|"
+    r"gays?|lesbians?|homo\w*|queers?|bisexual\w*|lgbt\w*|pride|trans|transgender\w*|tranny|"
+    r"trannies|drag queens?|immigra\w*|migra\w*|refugees?|asylum|foreign\w*|invaders?|border|mexicans?|"
+    r"latin\w*|hispanic\w*|arabs?|asians?|chinese|chinaman|japanese|koreans?|indians?|pakistan\w*|natives?|"
+    r"aborigin\w*|indigenous|gyps\w*|gypos?|gyppos?|roma|romani|travell?ers|pikeys?|slavs?|polish|poles|"
+    r"syrians?|somalis?|haitians?|kurds?|filipin\w*|irish|palestin\w*|ukrainian\w*|russians?|africa|"
+    r"reservations?|settlers?|race|races|racial\w*|racis\w*|ethnic\w*|minorit\w*|tribe\w*|massacres?|"
+    r"dehumani\w*|blood and soil|brown people|halal|towel ?heads?|saracens?|hebrews?|armenians?|"
+    r"albanians?|romanians?|nigerians?|vietnamese|uyghurs?|rohingya|tutsis?|hutus?|bosnia\w*|chechens?|"
+    r"afghans?|iraqis?|iranians?|turks?|moroccans?|mormons?|amish|atheists?|buddhists?|gingers?|redheads?|"
+    r"homeless|dwarfs?|midgets?|albinos?|mental(?:ly)? ill\w*|mentally disabled|"
+    # coded: numbers, conspiracy words and euphemisms of the far right
+    r"1488|14 88|fourteen words|great replacement|globalist\w*|bankers?|cosmopolitan\w*|joggers?|big noses?|"
+    r"six million|6 million|blood libel|death camps?|camps|deport\w*|crosses|"
+    # the same in the languages the training prompts use besides English
+    r"juifs?|jud[ií]os?|musulman\w*|mezquitas?|moros|zingar\w*|ausl[aä]nder|fl[uü]cht\w*|schwul\w*|negros?|"
+    r"disabled|disabilit\w*|wheelchairs?|"
+    r"cripples?|crippled|autis\w*|down syndrome|deaf|retard\w*|spastics?|spaz\w*|mongoloids?|"
+    r"women|woman|feminis\w*|girls|nazi\w*|neo ?nazi\w*|hitler|fuhrer|swastika\w*|reich|heil|aryan|kkk|klan|"
+    r"holocaust|genocide|pogroms?|concentration camps?|gas chambers?|ovens?|lynch\w*|nooses?|slaves?|slavery|"
+    r"segregat\w*|apartheid|supremac\w*|master race|untermensch\w*|subhumans?|vermin|savages?|apes?|monkeys?|"
+    r"cockroach\w*|rats|parasites?|infest\w*|homophob\w*|bigot\w*|hate|hatred|slurs?|stereotyp\w*|"
+    r"caricatur\w*|blackface|minstrel\w*|sambo|coons?|dykes?|fags?|faggots?|chinks?|kikes?|spics?|niggers?|"
+    r"niggas?|wetbacks?|beaners?|ragheads?|towelheads?|kebabs?|zigeuner|christchurch|muzzies|mudslimes?|cracker|gringos?|"
+    rf"{_SLURS}"
+)
+_NAMES_TARGET = re.compile(rf"\b(?:{_TARGET})\b")
+
+
+def names_target(normalized: str) -> bool:
+    """Whether the prompt names a group hate speech is aimed at, or a symbol or slur of hatred (`_TARGET`)."""
+    return _NAMES_TARGET.search(normalized) is not None
+
+
 def has_ambiguous_slur(normalized: str) -> bool:
     """A slur that is also an ordinary word or a name (`_AMBIGUOUS_SLURS`): hate when the model agrees."""
     return _AMBIGUOUS_SLUR.search(normalized) is not None

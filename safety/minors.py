@@ -18,14 +18,16 @@ Words that are ordinary next to a child ("bath", "kiss", "secret", "moan", "lure
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from dreamverse.safety.lexicon import has_sexual_term
 
 ADULT_AGE = 18
 _AGE_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
               "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen")  # fmt: skip
-_ORDINALS = r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
-_ORDINALS += r"\d{1,2}(?:st|nd|rd|th)"
+_ORDINAL_WORDS = r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
+_TEEN_ORDINALS = r"thirteenth|fourteenth|fifteenth|sixteenth|seventeenth"
+_ORDINALS = _ORDINAL_WORDS + r"|\d{1,2}(?:st|nd|rd|th)"
 _WORDS = (
     r"child|children|childs|kid|kids|kiddie|kiddies|kiddy|kidz|kiddo|kiddos|chld|chlds|chldren|"
     r"minor(?! (?:key|chord|scale|third|league|injur\w*|details?|roles?|characters?|changes?|issues?))|"
@@ -40,7 +42,13 @@ _WORDS = (
     # a "student" alone may be an adult ("art students", "a college student"); a "pupil" is at school
     r"(?<!dilated )(?<!grown )(?<!adult )(?<!mature )pupils?|school ?students?|school ?age\w*|"
     rf"(?:{_ORDINALS}) grader?s?|(?:middle|grade|high) schoolers?|"
-    r"middle school\w*|elementary school|primary school|preschool\w*|kindergart\w*"
+    r"middle school\w*|elementary school|primary school|preschool\w*|kindergart\w*|"
+    # fourth round: a child described, not named ("a girl who hasn't hit puberty", "in grade six")
+    r"junior high|little (?:sister|brother)s?|(?:in |a )?(?:grade|year) (?:[1-9]|1[0-2]|one|two|three|four|"
+    r"five|six|seven|eight|nine|ten|eleven|twelve)(?! (?:old|olds|anniversary|plan|warranty|contract))|"
+    r"(?:hasn t|has not|hadn t|not yet) (?:hit|reached|gone through|started) puberty|before puberty|"
+    r"(?:voice|voices) (?:hasn t|has not|haven t) broken|(?:hasn t|has not) started (?:her|their) periods?|"
+    rf"(?:{_ORDINAL_WORDS}|{_TEEN_ORDINALS}) birthday"
 )
 # places only children have: a sexual act set there is framed as school age
 _PLACES = (
@@ -50,8 +58,8 @@ _PLACES = (
 _ABUSER_WORDS = r"loli|lolita|shota|jailbait|jail bait|pedo\w*|paedo\w*"  # name a minor and sexualise at once
 _WORDS += f"|{_PLACES}|{_ABUSER_WORDS}"
 _MINOR_WORD = re.compile(rf"\b(?:{_WORDS})\b")
-# "a teen boy", "an 11 year old girl": the noun after a minor word or an age is the same child
-_DESCRIBED_CHILD = re.compile(r"\bsomeone (?:boy|girl)s?\b")
+# "a teen boy", "an 11 year old girl", "a girl aged 13": the noun next to a minor word or an age is the child
+_DESCRIBED_CHILD = re.compile(r"\b(?:someone (?:boy|girl)s?|(?:boy|girl)s? someone)\b")
 _PERSON_OR_PLACE = re.compile(rf"\b(?:{_WORDS.removesuffix(f'|{_ABUSER_WORDS}')})\b")
 _NUMBER = rf"\d{{1,2}}|{'|'.join(_AGE_WORDS)}"
 _TEEN_AGE = rf"1[0-7]|{'|'.join(_AGE_WORDS[9:])}"
@@ -74,7 +82,8 @@ _HEDGE = r"actually|only|just|barely|really|supposedly|clearly|obviously|still|a
 # "12 year old", "a 9yo", "aged 13", "a boy of twelve", "just turned 15", "her 14th birthday", "looks about
 # 14", "look 9", "she's actually 15", "both characters are 16"
 _AGE = re.compile(
-    rf"\b(?:({_NUMBER}) ?(?:years? olds?|yrs? olds?|yo)|(?:aged?|turned|(?:boy|girl|child|kid)s? of) "
+    rf"\b(?:({_NUMBER}) ?(?:years? olds?|yrs? olds?|yo)|"
+    rf"(?:aged?|turned|(?:boy|girl|child|kid|lad|lass)s? of) "
     rf"({_NUMBER})|(\d{{1,2}})(?:st|nd|rd|th) birthday|"
     rf"(?:looks?|looking|appears?|appearing|seems?|seeming|passes for|passing for) (?:to be )?"
     rf"(?:about |around |like |maybe |barely |only |just |under |roughly )?({_NUMBER}){_NOT_AGE}|"
@@ -96,11 +105,13 @@ _ADULT_CLASS = re.compile(
     r"\b(?:life drawing|figure drawing|life class|art class\w*|art schools?|colleges?|universit(?:y|ies)|"
     r"evening class\w*|adult (?:class\w*|education|learners?)|night school|conservatory|academy|workshop)\b"
 )
+_BORN = re.compile(r"\bborn (?:in )?((?:19|20)\d\d)\b")  # "a boy born in 2014": under 18 this year
 _UNDER_AGE = re.compile(r"\bunder (?:the age of )?(\d{1,2})\b")  # "under 18": younger than the number
 
 _CONTEXT = (
     # sexual words that are not explicit enough for the term list on their own
-    r"(?<!single )(?<!same )(?<!opposite )(?<!either )(?<!both )"
+    # ... not "same sex", nor a possessive: "the baby's sex" (normalised "baby s sex") is biological
+    r"(?<!single )(?<!same )(?<!opposite )(?<!either )(?<!both )(?<! s )"
     r"sex(?! (?:education|ed|of|ratio|chromosomes?|cells?|determination|and (?:weight|age|height|name)))|"
     r"sexy|sexier|sexiest|sexual(?! (?:education|health|orientation|identity|development))|sexualis\w*|"
     r"sexualiz\w*|sext|sexts|sexting|erotic\w*|seduc\w*|sensual\w*|sultry|lewd\w*|lust|lusts|lustful|"
@@ -126,7 +137,7 @@ _CONTEXT = (
     r"naked(?! (?:eye|flame|mole|trees?|branch\w*|bulbs?|lights?|truth))|"
     r"nude|nudes|nudity|nudist\w*|topless|bottomless|striptease|"
     r"(?<!comic )(?<!landing )(?<!film )(?<!the )"
-    r"strip(?:s|ped|ping)?(?: naked| nude| off| down| for| in front|$)|"
+    r"strip(?:s|ped|ping)?(?: naked| nude| off| down| for| in front| shows?| clubs?|$)|"
     r"clothes off|"
     r"(?:take|takes|taking|took|taken) off (?:his|her|their|your|my) (?:clothes|underwear|panties|pants)|"
     r"without (?:any )?clothes|no clothes on|lingerie|panties|onlyfans|"
@@ -190,6 +201,8 @@ def mentions_minor(normalized: str) -> bool:
     if _STUDENT.search(normalized) and _SCHOOL.search(normalized) and not _ADULT_CLASS.search(normalized):
         return True
     if any(int(limit) <= ADULT_AGE for limit in _UNDER_AGE.findall(normalized)):
+        return True
+    if any(date.today().year - int(year) < ADULT_AGE for year in _BORN.findall(normalized)):
         return True
     for match in _AGE.finditer(normalized):
         age = next(group for group in match.groups() if group)

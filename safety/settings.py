@@ -32,7 +32,11 @@ class SafetySettings(BaseSettings):
         0.5, ge=0.0, le=1.0, description="Block when a classifier's `sexual` probability reaches this score."
     )
     safety_threshold_hate: float = Field(
-        0.5, ge=0.0, le=1.0, description="Block when a classifier's `hate` probability reaches this score."
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="Block when a classifier's `hate` probability reaches this score and the prompt names a "
+        "group, a symbol or a slur of hatred (docs/safety.md). Listed terms block regardless.",
     )
 
     safety_threshold_minors: float = Field(

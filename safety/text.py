@@ -43,7 +43,7 @@ _STRETCHED = re.compile(r"(\w)\1{2,}")  # three or more of the same letter
 _DOUBLE_LETTER_WORDS = frozenset(
     ("teen", "teens", "teeny", "teenie", "tween", "tweens", "boob", "boobs", "booty")
 )
-_TRIPLE_LETTER_WORDS = frozenset(("xxx",))  # spelled with three on purpose: not "x"
+_TRIPLE_LETTER_WORDS = frozenset(("xxx", "kkk", "www"))  # spelled with three on purpose: not "x"
 _SPELLED_APART_MIN = 3  # "s e x": a run of this many single-character tokens is one word
 _ARTICLES = ("a", "i")  # one-letter English words: "a s e x tape" is "a sex tape", not "asex tape"
 # Words that masking (`*`) most often hides, and the vowel the mask stands for is found by trying these.

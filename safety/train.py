@@ -45,7 +45,8 @@ logger = logging.getLogger(__name__)
 # one softmax over all three) makes text with no evidence score low for every label: with softmax the
 # probabilities sum to one, so a prompt the model knows little about ("video", "seed one") was pushed toward
 # whichever label its few tokens leaned to. Chosen by measurement (safety/README.md, "False positives");
-# minn/maxn, wordNgrams, epoch and dim barely mattered once the data had short prompts.
+# minn/maxn, wordNgrams, epoch and dim barely mattered once the data had short prompts, and still did not in
+# the fourth round's 5-fold cross-validation of the whole filter (`crossval.py`, safety/README.md).
 HYPERPARAMETERS: dict[str, Any] = {
     "epoch": 40,
     "lr": 0.25,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dreamverse.safety.dataset import BENIGN_CHECK_PATH, TRAIN_PATH, load_examples, load_prompts
-from dreamverse.safety.lexicon import has_ambiguous_slur, has_echo_marker, lexicon_category
+from dreamverse.safety.lexicon import has_ambiguous_slur, has_echo_marker, lexicon_category, names_target
 from dreamverse.safety.minors import sexualizes_minor
 from dreamverse.safety.text import normalize
 
@@ -217,3 +217,16 @@ def test_remembering_a_genocide_is_not_listed(text: str) -> None:
 )  # fmt: skip
 def test_ordinary_phrases_near_the_new_slang_are_not_listed(text: str) -> None:
     assert listed(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [("a black family moves in", True), ("the jews", True), ("a mosque at dawn", True),
+     ("trans people", True), ("a wheelchair user", True), ("a swastika flag", True),
+     ("les juifs dehors", True), ("KKK rally", True),
+     ("ausländer raus", True), ("the joggers in the hood", True), ("wetbacks", True),
+     ("kill the lights and drop the beat", False), ("fans celebrate as the trophy is lifted", False),
+     ("a hot dog eating contest", False), ("shoot the whole scene in one take", False)],
+)  # fmt: skip
+def test_names_target_finds_who_hate_is_about(text: str, target: bool) -> None:
+    assert names_target(normalize(text)) is target

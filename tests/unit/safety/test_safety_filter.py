@@ -10,6 +10,7 @@ import pytest
 from dreamverse.safety import SafetyFilter, SafetyModelError, SafetySettings, UnknownLabelError
 from dreamverse.safety.dataset import TRAIN_PATH, load_examples
 from dreamverse.safety.filter import MINORS_SEXUAL_EVIDENCE, SLUR_EVIDENCE
+from dreamverse.safety.lexicon import names_target
 from dreamverse.safety.minors import sexualizes_minor
 from dreamverse.safety.text import normalize
 from dreamverse.safety.train import HYPERPARAMETERS, fit_in_fresh_process
@@ -113,7 +114,7 @@ def test_listed_terms_block_whatever_the_thresholds(default_filter: SafetyFilter
 
 def test_a_named_child_alone_is_no_evidence_for_minors(default_filter: SafetyFilter) -> None:
     model = default_filter.classifiers[0]
-    for text in ["a kid", "a teen girl", "a toddler", "a child in bed"]:
+    for text in ["a little girl", "a teen girl", "a toddler", "a child in bed", "a preteen", "a 10 year old"]:
         assert model.scores(text)["minors"] >= 0.5, text  # the model alone would block these
         assert not default_filter.check(text).blocked, text
 
@@ -172,7 +173,8 @@ def test_a_minor_with_a_weak_sexual_signal_blocks_as_minors(default_filter: Safe
 
 
 def test_biological_sex_is_no_sexual_signal(default_filter: SafetyFilter) -> None:
-    text = "a party to reveal the sex of the baby"
+    # the model has learnt "a party to reveal the sex of the baby"; this phrasing still reads a little sexual
+    text = "gender reveal and the sex of the newborn"
     assert default_filter.classifiers[0].scores(text)["sexual"] >= MINORS_SEXUAL_EVIDENCE  # the word "sex"
     assert not default_filter.check(text).blocked
 
@@ -187,3 +189,16 @@ def test_biological_sex_is_no_sexual_signal(default_filter: SafetyFilter) -> Non
 )
 def test_false_blocks_of_the_blind_files_kinds_pass(default_filter: SafetyFilter, text: str) -> None:
     assert not default_filter.check(text).blocked
+
+
+def test_the_model_hate_score_needs_a_target(default_filter: SafetyFilter) -> None:
+    model = default_filter.classifiers[0]
+    for text, target in [
+        ("heroic slow motion as the crowd cheers", "heroic slow motion, the crowd cheers, the mosque burns"),
+        ("the crowd cheers as the building burns down", "the crowd cheers as the synagogue burns down"),
+    ]:
+        assert model.scores(text)["hate"] >= 0.5, text  # the style words alone read as hate to the model
+        assert not default_filter.check(text).blocked, text
+        assert not names_target(normalize(text)) and names_target(normalize(target))
+        verdict = default_filter.check(target)
+        assert (verdict.blocked, verdict.category) == (True, "hate"), target
