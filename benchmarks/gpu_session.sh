@@ -13,7 +13,8 @@
 # continuation's GPU kernel time per stage and kind, compiled FP8 without graphs so kernels show one by one);
 # decode-ab and decode-ab-720 (benchmarks/decode.py: stock video decode vs 2-D reflect padding, pinned copy,
 # compiled decoder, same latents, frames compared);
-# gpu-tests (`pytest -m gpu tests/generator/test_gpu.py`; needs .whl/test/: pytest-asyncio, and pytest 9.2 +
+# gpu-tests (`pytest -m gpu tests/generator/test_gpu.py test_gpu_decode_reach.py`, the latter the 19B VAE's
+# temporal reach at 768x512x121, issue 8's streamed decode; needs .whl/test/: pytest-asyncio, and pytest 9.2 +
 # pluggy + iniconfig for an image whose pytest is older than 8.4); sequence parallelism (issues 12, 15; 4 GPUs
 # for all of it, 2 for the first half): sp-tests (test_gpu_sequence_parallel.py, tiny over NCCL, 2 and 4
 # ranks vs one GPU, and 2 ranks in CUDA graphs) and sp-sweep (19B random weights, eager bf16, attention
@@ -110,7 +111,7 @@ for step in "$@"; do
     [[ $step == *-720 ]] && size="--width 1280 --height 704"
     case $step in
     gpu-tests|gpu-speed-tests|gpu-replay-tests)
-        tests=tests/generator/test_gpu.py
+        tests="tests/generator/test_gpu.py tests/generator/test_gpu_decode_reach.py"
         [ "$step" = gpu-speed-tests ] && tests="tests/generator/test_gpu_speed.py tests/generator/test_nvfp4.py"
         [ "$step" = gpu-replay-tests ] && tests=tests/generator/test_gpu_replay.py
         pytest_setup
