@@ -26,6 +26,7 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from benchmarks.common import write_result
 from dreamverse.generator.ltx2.receptive_field import Decode, Halo, frame_reach
+from dreamverse.generator.ltx2.tail_chunked_decode import decoder_stages
 
 logger = logging.getLogger("benchmarks.decode_receptive_field")
 CONFIGS = Path(__file__).resolve().parent.parent / "generator" / "configs"
@@ -52,33 +53,6 @@ def decoder_of(vae: AutoencoderKLLTX2Video) -> Decode:
         return pixels
 
     return decode
-
-
-def decoder_stages(vae: AutoencoderKLLTX2Video) -> list[tuple[str, Decode]]:
-    """The decoder's forward as stages (no timestep conditioning, as LTX-2's): conv_in and the mid block at
-    the latent rate, each up block, the output convolution and unpatchify."""
-    d = vae.decoder
-
-    def trunk(hidden: torch.Tensor) -> torch.Tensor:
-        out: torch.Tensor = d.mid_block(d.conv_in(hidden, causal=False), None, causal=False)
-        return out
-
-    def up(block: torch.nn.Module) -> Decode:
-        def run(hidden: torch.Tensor) -> torch.Tensor:
-            out: torch.Tensor = block(hidden, None, causal=False)
-            return out
-
-        return run
-
-    def conv_out(hidden: torch.Tensor) -> torch.Tensor:
-        hidden = d.conv_out(d.conv_act(d.norm_out(hidden)), causal=False)
-        p = d.patch_size
-        batch, _, frames, height, width = hidden.shape
-        hidden = hidden.reshape(batch, -1, 1, p, p, frames, height, width)
-        return hidden.permute(0, 1, 5, 2, 6, 4, 7, 3).flatten(6, 7).flatten(4, 5).flatten(2, 3)
-
-    ups = [(f"up_block_{i}", up(block)) for i, block in enumerate(d.up_blocks)]
-    return [("conv_in_mid", trunk), *ups, ("conv_out", conv_out)]
 
 
 def decoder_tail(vae: AutoencoderKLLTX2Video, block: int) -> Decode:

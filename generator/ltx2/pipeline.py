@@ -50,6 +50,12 @@ class SegmentLatents:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
+def pixels_to_frames(pixels: torch.Tensor) -> torch.Tensor:
+    """Decoded pixels (3, F, H, W) in [-1, 1] → uint8 RGB frames (F, H, W, 3) on the same device."""
+    frames = ((pixels.float() / 2 + 0.5).clamp(0, 1) * 255).round().to(torch.uint8)
+    return frames.permute(1, 2, 3, 0).contiguous()
+
+
 def _sync(device: torch.device) -> None:
     if device.type == "cuda":
         torch.cuda.synchronize(device)
@@ -260,8 +266,7 @@ class DistilledPipeline:
             pixels = self.video_decode(latents)
         else:
             pixels = vae.decode(latents, None, return_dict=False)[0]
-        frames = ((pixels[0].float() / 2 + 0.5).clamp(0, 1) * 255).round().to(torch.uint8)
-        return frames.permute(1, 2, 3, 0).contiguous()
+        return pixels_to_frames(pixels[0])
 
     def decode_video(self, video_latents: torch.Tensor) -> np.ndarray:
         """`decode_video_frames`, copied to a numpy array."""

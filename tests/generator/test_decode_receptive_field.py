@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import pytest
 import torch
 
-from benchmarks.decode_receptive_field import build_vae, decoder_of, decoder_stages, latents
+from benchmarks.decode_receptive_field import build_vae, decoder_of, latents
 from dreamverse.generator.ltx2.receptive_field import Halo, Reach, frame_reach
 
 # measured with `python -m benchmarks.decode_receptive_field` (results/NOTES-decode-receptive-field.md)
@@ -69,13 +69,3 @@ def test_a_window_from_the_halo_decodes_the_one_piece_frames(first: int, last: i
         assert (chunk(k0 + 1, k1) - whole).abs().max() > 1e-6
     if k1 < 23:
         assert (chunk(k0, k1 - 1) - whole).abs().max() > 1e-6
-
-
-def test_the_benchmarks_decoder_stages_compose_to_the_decoder() -> None:
-    """The stage split behind the stage halos and FLOP shares is the decoder's own forward."""
-    vae = build_vae("tiny")
-    clip = latents(vae, 3)
-    hidden = clip
-    for _, stage in decoder_stages(vae):
-        hidden = stage(hidden)
-    assert torch.equal(hidden, decoder_of(vae)(clip))
