@@ -7,7 +7,10 @@
 # streaming-compiled-fp8, pipeline-fp8, pipeline-compiled-fp8 (`--quantization fp8`), fp8-linear
 # (benchmarks/fp8_linear.py); issue 8's fast path (`--compile --quantization fp8 --cuda-graphs`, attention
 # auto): pipeline-fast and pipeline-fast-720 (stock baseline first, speed-up ratio, per-stage TFLOP/s; 768x512
-# and 1280x704), streaming-fast and streaming-fast-720 (6 segments end to end); gpu-speed-tests
+# and 1280x704), streaming-fast and streaming-fast-720 (6 segments end to end); streaming-fast-first49
+# (streaming-fast with `--first-segment-frames 49`: segment 0 renders 49 frames, 672/2,688 video tokens, so the
+# prompt -> first byte is about half segment 0's work; `playback_stall_s` in its JSON tells whether segment 1
+# arrived before those 2.04 s had played); gpu-speed-tests
 # (tests/generator/test_gpu_speed.py + test_nvfp4.py); gpu-replay-tests (test_gpu_replay.py: replay and fork
 # within the stated tolerance); profile-fast and profile-fast-720 (benchmarks/profile_segment.py: one
 # continuation's GPU kernel time per stage and kind, compiled FP8 without graphs so kernels show one by one);
@@ -199,6 +202,10 @@ for step in "$@"; do
     streaming-fast)
         timeout "$(limit 420)" python3 -m benchmarks.streaming --model ltx2 --checkpoint random \
             --segments 6 --ffmpeg "$FFMPEG" --compile --quantization fp8 --cuda-graphs
+        rc=$? ;;
+    streaming-fast-first49)
+        timeout "$(limit 420)" python3 -m benchmarks.streaming --model ltx2 --checkpoint random \
+            --segments 6 --ffmpeg "$FFMPEG" --compile --quantization fp8 --cuda-graphs --first-segment-frames 49
         rc=$? ;;
     streaming-fast-720)
         timeout "$(limit 420)" python3 -m benchmarks.streaming --model ltx2 --checkpoint random \

@@ -3,12 +3,17 @@
     .venv/bin/python -m benchmarks.streaming [--segments 6] [--width 768] [--height 512] [--frames 121]
     .venv/bin/python -m benchmarks.streaming --model ltx2 --checkpoint random --gpus 0,1 --sp-size 2 \
         --compile --quantization fp8 --cuda-graphs --width 1280 --height 704     # one session on a GPU group
+    .venv/bin/python -m benchmarks.streaming --model ltx2 --checkpoint random --compile --quantization fp8 \
+        --cuda-graphs --first-segment-frames 49      # a shorter segment 0: the first byte after less work
 
 Per segment it records, from the client's side of a loopback websocket:
 - first frame produced (the worker's clock, `media_segment_complete.first_frame_unix_ms`) → first fMP4 byte
   received by the client;
 - encode seconds (`step_complete.stage_ms.encode`: FFmpeg start → last fragment out);
-- bytes and chunks per segment, and the interval between segment completions (real time = duration).
+- bytes and chunks per segment, and the interval between segment completions (real time = duration);
+- prompt → segment 0's first byte, and how long playback would wait for each segment's first byte
+  (`playback_stall_s`: 0 where it came before the segments already received had played out; a short
+  segment 0 must outlast segment 1's generation).
 Client and server share one machine, so their wall clocks agree.
 """
 
@@ -69,6 +74,20 @@ async def _run_client(url: str, segments: int) -> tuple[list[dict[str, Any]], fl
     return rows, sent
 
 
+def playback_stalls(rows: list[dict[str, Any]], fps: int) -> list[float]:
+    """Seconds a player starting at segment 0's first byte would wait for each segment's first byte, after
+    playing every earlier segment (`frames / fps` each) without a pause; 0 where it came in time."""
+    if not rows:
+        return []
+    start, played, stalls = rows[0]["first_byte_unix_s"], 0.0, []
+    for row in rows:
+        stall = max(0.0, row["first_byte_unix_s"] - (start + played))
+        stalls.append(stall)
+        start += stall  # the player waited: everything after starts that much later
+        played += row["frames"] / fps
+    return stalls
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--segments", type=int, default=6)
@@ -76,6 +95,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--height", type=int, default=512)
     parser.add_argument("--frames", type=int, default=121)
     parser.add_argument("--fps", type=int, default=24)
+    parser.add_argument(
+        "--first-segment-frames",
+        type=int,
+        default=None,
+        help="frames of segment 0 when shorter than --frames (8k+1; 49 at 768x512): a sooner first byte",
+    )
     parser.add_argument("--model", default="synthetic", help="synthetic, tiny, ltx2 (GPU)")
     parser.add_argument(
         "--checkpoint", default=None, help="LTX-2 weights; `random` for seeded random weights"
@@ -115,6 +140,7 @@ def main() -> None:
         "width": args.width,
         "height": args.height,
         "num_frames": args.frames,
+        "first_segment_frames": args.first_segment_frames,
         "fps": args.fps,
         "segment_cap": args.segments,
         "gpus": args.gpus,
@@ -137,6 +163,7 @@ def main() -> None:
         # prompts sent to a warm, idle worker → segment 0's first fMP4 byte at the client
         "prompt_to_first_byte_s": rows[0]["first_byte_unix_s"] - sent if rows else None,
         "first_frame_to_first_byte_ms": summarize(first_byte_ms),
+        "playback_stall_s": playback_stalls(rows, args.fps),
         "encode_s": summarize([r["encode_s"] for r in rows]),
         "bytes_per_segment": summarize([float(r["bytes"]) for r in rows]),
         "continuation_interval_s": interval,
@@ -154,6 +181,7 @@ def main() -> None:
     )
     logger.info("prompt → first byte: %s s", numbers["prompt_to_first_byte_s"])
     logger.info("real-time factor (continuations): %s", numbers["real_time_factor"])
+    logger.info("playback stall before each segment (s): %s", numbers["playback_stall_s"])
     logger.info("first frame → first byte at the client: %s ms", numbers["first_frame_to_first_byte_ms"])
     logger.info("encode s/segment: %s", numbers["encode_s"])
     logger.info("bytes/segment: %s", numbers["bytes_per_segment"])

@@ -7,9 +7,10 @@ from the first video frame) and then its video frames in chunks, as they are pro
 process. `save_state` turns it into opaque bytes after a segment and `load_state` restores it, so that a
 later stream (a fork from that segment, a replay) is conditioned on exactly what the segment produced.
 
-Timeline: segment 0 of a stream has `Geometry.num_frames` frames; each continuation adds
-`Geometry.num_frames - Geometry.overlap_frames` new frames (the overlap is trimmed by the generator), so the
-frames a generator yields are exactly the frames to play.
+Timeline: segment 0 of a stream has `Geometry.first_frames` frames (`num_frames` unless a shorter first
+segment is configured, so the first byte comes sooner); each continuation renders `Geometry.num_frames` and
+adds `Geometry.num_frames - Geometry.overlap_frames` new frames (the overlap is trimmed by the generator), so
+the frames a generator yields are exactly the frames to play.
 """
 
 from __future__ import annotations
@@ -28,14 +29,25 @@ class Geometry:
     width: int
     height: int
     fps: int
-    num_frames: int  # frames of a fresh segment (8k + 1 for LTX-2)
+    num_frames: int  # frames a continuation renders, overlap included (8k + 1 for LTX-2)
     overlap_frames: int  # frames of segment N re-used as conditioning of N+1 and trimmed from its output
     audio_sample_rate: int
     audio_channels: int
+    first_segment_frames: int | None = None  # frames of segment 0 when shorter; None: `num_frames`
+
+    @property
+    def first_frames(self) -> int:
+        """Frames of segment 0, a stream's fresh start."""
+        return self.num_frames if self.first_segment_frames is None else self.first_segment_frames
+
+    @property
+    def first_segment_s(self) -> float:
+        """Seconds segment 0 plays: a shorter one keeps playback going only if segment 1 renders sooner."""
+        return self.first_frames / self.fps
 
     def frames_for(self, segment_idx: int) -> int:
         """Frames yielded for segment `segment_idx` (0 = fresh start)."""
-        return self.num_frames if segment_idx == 0 else self.num_frames - self.overlap_frames
+        return self.first_frames if segment_idx == 0 else self.num_frames - self.overlap_frames
 
     def audio_samples_for(self, segment_idx: int) -> int:
         """Audio samples (per channel) yielded for segment `segment_idx`: the same duration as its video."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from dreamverse.generator.errors import GeneratorConfigError
+
 ModelName = Literal["synthetic", "tiny", "ltx2"]
 
 
@@ -18,6 +20,9 @@ class GeneratorSpec:
     width: int = 768
     height: int = 512
     num_frames: int = 121
+    # frames of segment 0 (a stream's fresh start), when shorter than `num_frames`: the first byte comes
+    # sooner; None renders segment 0 at `num_frames` (continuations always do)
+    first_segment_frames: int | None = None
     fps: int = 24
     schedule: Literal["8+3"] = "8+3"
     quantization: Literal["none", "fp8"] = "none"
@@ -37,3 +42,21 @@ class GeneratorSpec:
     sp_graph_collectives: bool = False
     synthetic_latency_ms: int = 0  # synthetic only: extra time per segment, spread over its frames
     synthetic_fail_prompt: str | None = None  # synthetic only: a segment whose prompt has this text raises
+
+
+def first_segment_frames(spec: GeneratorSpec, num_frames: int, overlap_frames: int) -> int:
+    """Frames of segment 0 for a generator rendering `num_frames` a continuation: `spec.first_segment_frames`,
+    checked to leave the next segment its `overlap_frames` conditioning frames and not to exceed `num_frames`
+    (a longer first segment would only delay the first byte)."""
+    frames = num_frames if spec.first_segment_frames is None else spec.first_segment_frames
+    if frames > num_frames:
+        raise GeneratorConfigError(
+            f"first_segment_frames ({frames}) must not exceed num_frames ({num_frames}): a shorter first "
+            "segment is the point, a longer one would only delay the first byte"
+        )
+    if frames <= overlap_frames:
+        raise GeneratorConfigError(
+            f"first_segment_frames must be more than the {overlap_frames} overlap frames that condition "
+            f"the next segment, got {frames}"
+        )
+    return frames

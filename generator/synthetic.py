@@ -32,7 +32,7 @@ from dreamverse.generator.base import (
     VideoGenerator,
 )
 from dreamverse.generator.errors import ConditioningError, GeneratorError
-from dreamverse.generator.spec import GeneratorSpec
+from dreamverse.generator.spec import GeneratorSpec, first_segment_frames
 
 logger = logging.getLogger(__name__)
 
@@ -222,6 +222,7 @@ class SyntheticGenerator(VideoGenerator):
             overlap_frames=OVERLAP_FRAMES,
             audio_sample_rate=AUDIO_SAMPLE_RATE,
             audio_channels=AUDIO_CHANNELS,
+            first_segment_frames=first_segment_frames(spec, spec.num_frames, OVERLAP_FRAMES),
         )
         self._latency_s = max(spec.synthetic_latency_ms, 0) / 1000.0
         self._fail_prompt = spec.synthetic_fail_prompt

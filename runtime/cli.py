@@ -80,6 +80,8 @@ def _add_flag(group: argparse._ArgumentGroup, name: str, field: FieldInfo) -> No
         kwargs["choices"] = choices
     elif annotation in (int, float):
         kwargs["type"] = annotation
+    elif annotation == int | None:
+        kwargs["type"] = int
     elif annotation in (str, str | None):
         kwargs["type"] = str
     else:

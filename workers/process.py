@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING
 
-from dreamverse.generator.base import SegmentPart, VideoGenerator
+from dreamverse.generator.base import Geometry, SegmentPart, VideoGenerator
 from dreamverse.workers.encoding import EncodeThread, SegmentJob
 from dreamverse.workers.ipc import (
     CancelStream,
@@ -56,6 +56,30 @@ logger = logging.getLogger(__name__)
 # holds rank 0's heartbeats back, so the supervisor's `heartbeat_timeout_s` then restarts the group.
 _FOLLOWER_SILENCE_BEATS = 5
 _FOLLOWER_SILENCE_MIN_S = 2.0
+
+
+def log_first_segment(geometry: Geometry) -> None:
+    """State a shorter first segment's condition at start-up: the generation time it must outlast is only
+    known once a continuation has rendered (`warn_if_first_segment_stalls`)."""
+    if geometry.first_frames < geometry.num_frames:
+        logger.info(
+            "segment 0 renders %d of %d frames (%.2f s of video): playback stalls unless a continuation "
+            "renders in less",
+            geometry.first_frames,
+            geometry.num_frames,
+            geometry.first_segment_s,
+        )
+
+
+def warn_if_first_segment_stalls(geometry: Geometry, segment1_s: float) -> None:
+    """Segment 1 renders while segment 0 plays: a longer render than segment 0's duration stalls playback."""
+    if geometry.first_frames < geometry.num_frames and segment1_s > geometry.first_segment_s:
+        logger.warning(
+            "segment 1 took %.2f s to render, longer than segment 0's %.2f s of video: playback stalled; "
+            "raise --first-segment-frames",
+            segment1_s,
+            geometry.first_segment_s,
+        )
 
 
 def run_worker_process(spec: WorkerSpec, conn: Connection) -> None:
@@ -136,6 +160,7 @@ class Worker:
                 rank_pids=(os.getpid(), *self._group.follower_pids) if self._group else (),
             )
         )
+        log_first_segment(self._generator.geometry)
         while not isinstance(cmd := self._commands.get(), Shutdown):
             self._handle(cmd)
         self._encode.stop()
@@ -212,7 +237,10 @@ class Worker:
         seed = self._state.segment_seed(cmd.segment_idx)
         self.send(SegmentStateSaved(cmd.stream_id, cmd.segment_idx, seed, saved))
         stages = dict(self._generator.last_timings().seconds)
-        self.send(SegmentGenerated(cmd.stream_id, cmd.segment_idx, time.monotonic() - received_at, stages))
+        worker_s = time.monotonic() - received_at
+        self.send(SegmentGenerated(cmd.stream_id, cmd.segment_idx, worker_s, stages))
+        if cmd.segment_idx == 1:
+            warn_if_first_segment_stalls(geometry, worker_s)
 
     def _encode_parts(self, cmd: RenderSegment, parts: Iterator[SegmentPart]) -> None:
         """Hand the segment's audio and frames to the encoder, in step with the group's other ranks."""

@@ -5,6 +5,12 @@ index 0, and with the last `audio_prefix_latent_frames` audio latents of N as a 
 starts at t = 0 in every segment; the video RoPE time is shifted by `video_time_offset_s` so that the overlap
 frames sit where they were in N relative to that prefix. The overlap is trimmed from N+1's output, and N+1's
 audio is cut to exactly the window of its new frames, so the played timeline is continuous.
+
+Segment 0 may render fewer frames than a continuation (`first_frames`, so the first byte comes sooner): the
+carry records how many frames N rendered, and N+1's offset follows from that count, so the timeline stays
+exact whatever the previous segment's length. Playback never stalls as long as segment 0's duration
+(`first_frames / fps`) exceeds a continuation's generation time: the viewer plays segment 0 while
+segment 1 renders.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ class Carry:
     audio_tail: torch.Tensor  # (1, prefix, D) normalised audio tokens, the last audio latents of N
     video_time_offset_s: float  # N's video RoPE offset
     audio_latent_frames: int  # N's audio latent frames
+    num_frames: int  # N's rendered video frames, overlap included (segment 0 may be shorter)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,11 +39,12 @@ class SegmentTiming:
     video_time_offset_s: float  # video frame f sits at offset + f / fps in the segment's audio timeline
     play_from_frame: int  # frames before this are the overlap (trimmed)
     audio_window_start_s: float  # start of the audio to play, in the segment's audio timeline
+    num_frames: int  # video frames to render, overlap included
 
 
 @dataclass(frozen=True, slots=True)
 class Timeline:
-    """Segment timing for a fixed geometry."""
+    """Segment timing for a fixed geometry: continuations render `num_frames`, segment 0 `first_frames`."""
 
     num_frames: int
     fps: float
@@ -44,6 +52,7 @@ class Timeline:
     audio_prefix_latent_frames: int
     audio_latents_per_s: float
     audio_causal_latents: float = 0.75  # the causal audio VAE decodes A latents to (A - 0.75) latents of time
+    first_frames: int | None = None  # segment 0's frames; None: `num_frames`
 
     def _frames_covering(self, end_s: float) -> int:
         return math.ceil(end_s * self.audio_latents_per_s + self.audio_causal_latents - 1e-6)
@@ -52,18 +61,22 @@ class Timeline:
         return (audio_latent_frames - self.audio_causal_latents) / self.audio_latents_per_s
 
     def first(self) -> SegmentTiming:
-        frames = self._frames_covering(self.num_frames / self.fps)
-        return SegmentTiming(frames, 0.0, 0, 0.0)
+        video = self.num_frames if self.first_frames is None else self.first_frames
+        audio = self._frames_covering(video / self.fps)
+        return SegmentTiming(audio, 0.0, 0, 0.0, video)
 
     def next(self, carry: Carry) -> SegmentTiming:
         """Timing of the segment after one that left `carry`."""
-        new_frames_s = (self.num_frames - self.overlap_frames) / self.fps
+        # N+1's first frame is N's frame (N's frames - overlap); N+1's audio t = 0 is N's audio at the first
+        # latent of the carried prefix
+        new_frames_s = (carry.num_frames - self.overlap_frames) / self.fps
         dropped_audio_s = (
             carry.audio_latent_frames - self.audio_prefix_latent_frames
         ) / self.audio_latents_per_s
         offset = carry.video_time_offset_s + new_frames_s - dropped_audio_s
-        frames = self._frames_covering(offset + self.num_frames / self.fps)
-        return SegmentTiming(frames, offset, self.overlap_frames, offset + self.overlap_frames / self.fps)
+        audio = self._frames_covering(offset + self.num_frames / self.fps)
+        window_start = offset + self.overlap_frames / self.fps
+        return SegmentTiming(audio, offset, self.overlap_frames, window_start, self.num_frames)
 
 
 def audio_window(wave: np.ndarray, start_s: float, sample_rate: int, samples: int) -> np.ndarray:

@@ -19,8 +19,8 @@ from dreamverse.generator.base import StreamState
 from dreamverse.generator.errors import ConditioningError
 from dreamverse.generator.ltx2.continuation import Carry
 
-FORMAT = "dreamverse-ltx2-carry/1"
-_KEYS = {
+FORMAT = "dreamverse-ltx2-carry/2"
+_KEYS_V1 = {
     "tail_frames",
     "audio_tail",
     "seed",
@@ -28,6 +28,9 @@ _KEYS = {
     "video_time_offset_s",
     "audio_latent_frames",
 }
+# /2 adds the frames the segment rendered (segment 0 may be shorter than a continuation); a /1 state was
+# saved by a generator that rendered every segment at its continuation length
+_KEYS = _KEYS_V1 | {"num_frames"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +39,7 @@ class SnapshotScope:
 
     tail_frames_shape: tuple[int, int, int, int]  # (overlap, gen_height, gen_width, 3)
     audio_tail_shape: tuple[int, int]  # (prefix latent frames, audio token width)
+    num_frames: int  # frames of a continuation: what a /1 state's segment rendered
 
 
 def save_carry(state: StreamState, carry: Carry) -> bytes:
@@ -46,6 +50,7 @@ def save_carry(state: StreamState, carry: Carry) -> bytes:
         "segments_rendered": torch.tensor(state.segments_rendered, dtype=torch.int64),
         "video_time_offset_s": torch.tensor(carry.video_time_offset_s, dtype=torch.float64),
         "audio_latent_frames": torch.tensor(carry.audio_latent_frames, dtype=torch.int64),
+        "num_frames": torch.tensor(carry.num_frames, dtype=torch.int64),
     }
     return save_tensors(tensors, metadata={"format": FORMAT})
 
@@ -56,7 +61,7 @@ def load_carry(data: bytes, scope: SnapshotScope, device: torch.device) -> tuple
         tensors = load_tensors(data)
     except (SafetensorError, ValueError) as exc:
         raise ConditioningError(f"not a saved LTX-2 continuation state: {exc}") from exc
-    if set(tensors) != _KEYS:
+    if set(tensors) not in (_KEYS, _KEYS_V1):
         raise ConditioningError(f"not a saved LTX-2 continuation state (holds {sorted(tensors)})")
     tail, audio = tensors["tail_frames"], tensors["audio_tail"]
     if tuple(tail.shape) != scope.tail_frames_shape or tail.dtype != torch.uint8:
@@ -74,6 +79,7 @@ def load_carry(data: bytes, scope: SnapshotScope, device: torch.device) -> tuple
         audio_tail=audio.to(device),
         video_time_offset_s=float(tensors["video_time_offset_s"].item()),
         audio_latent_frames=int(tensors["audio_latent_frames"].item()),
+        num_frames=int(tensors["num_frames"].item()) if "num_frames" in tensors else scope.num_frames,
     )
     state = StreamState(
         seed=int(tensors["seed"].item()), segments_rendered=int(tensors["segments_rendered"].item())

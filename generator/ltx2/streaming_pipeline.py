@@ -9,7 +9,7 @@ import io
 import logging
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 import numpy as np
@@ -51,7 +51,7 @@ from dreamverse.generator.ltx2.schedules import get_schedule
 from dreamverse.generator.ltx2.snapshot import SnapshotScope, load_carry, save_carry
 from dreamverse.generator.ltx2.timestep_levels import install_timestep_levels
 from dreamverse.generator.ltx2.video_decode import compile_video_decoder, fast_reflect_padding, frames_to_host
-from dreamverse.generator.spec import GeneratorSpec
+from dreamverse.generator.spec import GeneratorSpec, first_segment_frames
 
 logger = logging.getLogger(__name__)
 
@@ -68,12 +68,13 @@ class StreamSettings:
 
     width: int  # output size
     height: int
-    num_frames: int
+    num_frames: int  # of a continuation
     fps: int
     gen_width: (
         int  # generated size: output rounded up to 64 (stage 1 runs at half), centre-cropped after decode
     )
     gen_height: int
+    first_segment_frames: int  # of segment 0: `num_frames`, or fewer for a sooner first byte
     chunk_frames: int = 8  # video frames per yielded chunk
 
 
@@ -92,6 +93,9 @@ def resolve_settings(spec: GeneratorSpec, config: ModelConfig) -> StreamSettings
         )
     if spec.fps <= 0:
         raise GeneratorConfigError(f"fps must be positive, got {spec.fps}")
+    first = first_segment_frames(spec, frames, overlap)
+    if (first - 1) % 8:
+        raise GeneratorConfigError(f"first_segment_frames must be 8k+1 (as num_frames), got {first}")
     return StreamSettings(
         width=width,
         height=height,
@@ -99,6 +103,30 @@ def resolve_settings(spec: GeneratorSpec, config: ModelConfig) -> StreamSettings
         fps=spec.fps,
         gen_width=-(-width // 64) * 64,
         gen_height=-(-height // 64) * 64,
+        first_segment_frames=first,
+    )
+
+
+def check_audio_prefix(timeline: Timeline) -> None:
+    """Segment 0 must have the audio latents a continuation carries as its prefix: refuse a first segment
+    too short for them, naming the shortest that works."""
+    prefix = timeline.audio_prefix_latent_frames
+    if timeline.first().audio_latent_frames >= prefix:
+        return
+    shortest = next(
+        (
+            frames
+            for frames in range(timeline.overlap_frames + 1, timeline.num_frames + 1)
+            if (frames - 1) % 8 == 0
+            and replace(timeline, first_frames=frames).first().audio_latent_frames >= prefix
+        ),
+        None,
+    )
+    hint = f"use at least {shortest}" if shortest is not None else "num_frames is too short too"
+    raise GeneratorConfigError(
+        f"a segment 0 of {timeline.first().num_frames} frames has "
+        f"{timeline.first().audio_latent_frames} audio latents, fewer than the {prefix} a continuation "
+        f"carries as its audio prefix: {hint} (first_segment_frames, at {timeline.fps:g} fps)"
     )
 
 
@@ -141,6 +169,7 @@ class LTX2Generator(VideoGenerator):
             overlap_frames=config.pipeline.overlap_frames,
             audio_sample_rate=int(vocoder.output_sampling_rate),
             audio_channels=int(vocoder.out_channels),
+            first_segment_frames=settings.first_segment_frames,
         )
         self.timeline = Timeline(
             num_frames=settings.num_frames,
@@ -149,7 +178,9 @@ class LTX2Generator(VideoGenerator):
             audio_prefix_latent_frames=config.pipeline.audio_prefix_latent_frames,
             audio_latents_per_s=L.audio_latents_per_second(pipeline.c.audio_vae),
             audio_causal_latents=1.0 - 1.0 / pipeline.c.audio_vae.temporal_compression_ratio,
+            first_frames=settings.first_segment_frames,
         )
+        check_audio_prefix(self.timeline)
         self._timings: dict[str, float] = {}
         self.compiled = False
         self.attention_plan: AttentionPlan | None = None
@@ -174,6 +205,7 @@ class LTX2Generator(VideoGenerator):
                 audio_tail=torch.empty(0),
                 video_time_offset_s=timing.video_time_offset_s,
                 audio_latent_frames=timing.audio_latent_frames,
+                num_frames=timing.num_frames,
             )
             timing = self.timeline.next(carry)
             lengths.append(timing.audio_latent_frames)
@@ -181,7 +213,8 @@ class LTX2Generator(VideoGenerator):
 
     def warmup_segments(self) -> int:
         """Segments warm-up renders: one, or, compiled or graphed, segment 0 and continuations up to the
-        first with each audio length a stream will have (each shape is compiled and captured once)."""
+        first with each audio length a stream will have (each shape is compiled and captured once; a
+        shorter segment 0 is a shape of its own, which warm-up's segment 0 covers)."""
         if not (self.compiled or self.graphs is not None):
             return 1
         lengths = self.continuation_audio_lengths()
@@ -197,12 +230,14 @@ class LTX2Generator(VideoGenerator):
                 pass
         logger.info("%s warmed up in %.2f s", self.name, time.perf_counter() - started)
 
-    def video_token_counts(self) -> tuple[int, int]:
-        """Video tokens of stage 1 (half size) and stage 2."""
+    def video_token_counts(self, num_frames: int | None = None) -> tuple[int, int]:
+        """Video tokens of stage 1 (half size) and stage 2 of a segment of `num_frames` (default: a
+        continuation's)."""
         s, vae = self.settings, self.pipeline.c.vae
+        frames = s.num_frames if num_frames is None else num_frames
         counts = []
         for height, width in ((s.gen_height // 2, s.gen_width // 2), (s.gen_height, s.gen_width)):
-            shape = L.VideoLatentShape.for_pixels(vae, s.num_frames, height, width)
+            shape = L.VideoLatentShape.for_pixels(vae, frames, height, width)
             counts.append(shape.frames * shape.height * shape.width)
         return counts[0], counts[1]
 
@@ -230,7 +265,7 @@ class LTX2Generator(VideoGenerator):
         plan = SegmentPlan(
             width=s.gen_width,
             height=s.gen_height,
-            num_frames=s.num_frames,
+            num_frames=timing.num_frames,
             fps=float(s.fps),
             audio_latent_frames=timing.audio_latent_frames,
             video_time_offset_s=timing.video_time_offset_s,
@@ -279,6 +314,7 @@ class LTX2Generator(VideoGenerator):
                 self.config.pipeline.audio_prefix_latent_frames,
                 audio_vae.latents_mean.numel(),
             ),
+            num_frames=s.num_frames,
         )
         state, carry = load_carry(data, scope, self.pipeline.device)
         state.carry[CARRY_KEY] = carry
@@ -293,6 +329,7 @@ class LTX2Generator(VideoGenerator):
             audio_tail=audio[:, -prefix:].clone(),
             video_time_offset_s=timing.video_time_offset_s,
             audio_latent_frames=timing.audio_latent_frames,
+            num_frames=timing.num_frames,
         )
         state.segments_rendered = idx + 1
 
@@ -359,7 +396,10 @@ def apply_speedups(generator: LTX2Generator, spec: GeneratorSpec) -> None:
         try:
             plan = plan_attention(
                 spec.attention,
-                generator.video_token_counts(),
+                {  # continuations' token counts and a shorter segment 0's
+                    *generator.video_token_counts(),
+                    *generator.video_token_counts(generator.settings.first_segment_frames),
+                },
                 int(config.num_attention_heads),
                 int(config.attention_head_dim),
                 device,

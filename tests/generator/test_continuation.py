@@ -14,9 +14,26 @@ from dreamverse.generator.errors import ConditioningError
 from dreamverse.generator.ltx2 import latents as L
 from dreamverse.generator.ltx2.continuation import Carry, SegmentTiming
 from dreamverse.generator.ltx2.denoise import TokenState
-from dreamverse.generator.ltx2.streaming_pipeline import CARRY_KEY, LTX2Generator
+from dreamverse.generator.ltx2.streaming_pipeline import CARRY_KEY, LTX2Generator, build_ltx2_generator
+from dreamverse.generator.spec import GeneratorSpec
 
 PROMPTS = ("a", "b", "c", "d")
+# segment 0 at the continuation length (25) and shorter (17, `first_segment_frames`): the same invariants hold
+FIRST_SEGMENT_FRAMES = [None, 17]
+
+
+@pytest.fixture(scope="module", params=FIRST_SEGMENT_FRAMES, ids=lambda f: f"first{f or 'default'}")
+def first_segment(request: pytest.FixtureRequest) -> int | None:
+    frames: int | None = request.param
+    return frames
+
+
+@pytest.fixture(scope="module")
+def stream_generator(first_segment: int | None, tiny_generator: LTX2Generator) -> LTX2Generator:
+    if first_segment is None:
+        return tiny_generator
+    spec = GeneratorSpec(model="tiny", device="cpu", dtype="float32", first_segment_frames=first_segment)
+    return build_ltx2_generator(spec)
 
 
 def render(
@@ -41,25 +58,29 @@ def record_steps(
     return steps
 
 
-def expected_condition(generator: LTX2Generator, pixels: torch.Tensor) -> dict[int, torch.Tensor]:
-    """Packed clean tokens per stage, keyed by the stage's number of video tokens."""
+def expected_condition(
+    generator: LTX2Generator, pixels: torch.Tensor, num_frames: int | None = None
+) -> dict[int, torch.Tensor]:
+    """Packed clean tokens per stage of a segment of `num_frames` (default: a continuation's), keyed by the
+    stage's number of video tokens."""
     s, pipe = generator.settings, generator.pipeline
     found = {}
     for height, width in ((s.gen_height // 2, s.gen_width // 2), (s.gen_height, s.gen_width)):
-        shape = L.VideoLatentShape.for_pixels(pipe.c.vae, s.num_frames, height, width)
+        shape = L.VideoLatentShape.for_pixels(pipe.c.vae, num_frames or s.num_frames, height, width)
         found[shape.tokens] = L.pack_video(pipe.encode_pixels(pixels, height, width))
     return found
 
 
-def test_conditioning_tokens_equal_reencoded_tail_at_every_step(tiny_generator: LTX2Generator) -> None:
-    state = tiny_generator.new_stream(seed=3)
-    _, frames0 = render(tiny_generator, state, 0)
+def test_conditioning_tokens_equal_reencoded_tail_at_every_step(stream_generator: LTX2Generator) -> None:
+    state = stream_generator.new_stream(seed=3)
+    _, frames0 = render(stream_generator, state, 0)
     carry = state.carry[CARRY_KEY]
     assert isinstance(carry, Carry)
     assert np.array_equal(carry.tail_frames, frames0[-9:])
+    assert carry.num_frames == stream_generator.geometry.first_frames == len(frames0)
     pixels = torch.from_numpy(carry.tail_frames).float().div(127.5).sub(1).permute(3, 0, 1, 2)[None]
-    expected = expected_condition(tiny_generator, pixels)
-    steps = record_steps(tiny_generator, state, 1)
+    expected = expected_condition(stream_generator, pixels)
+    steps = record_steps(stream_generator, state, 1)
     assert len(steps) == 8 + 3
     for video, audio in steps:
         clean = expected[video.latents.shape[1]]
@@ -94,13 +115,14 @@ def timings(generator: LTX2Generator, segments: int) -> list[SegmentTiming]:
     return found
 
 
-def test_timeline_is_continuous_and_audio_matches_video(tiny_generator: LTX2Generator) -> None:
-    g, t = tiny_generator.geometry, tiny_generator.timeline
+def test_timeline_is_continuous_and_audio_matches_video(stream_generator: LTX2Generator) -> None:
+    g, t = stream_generator.geometry, stream_generator.timeline
     prefix_s = t.audio_prefix_latent_frames / t.audio_latents_per_s
     start_s = 0.0  # absolute time of the segment's audio t = 0
     next_frame_s = next_audio_s = 0.0
-    for idx, timing in enumerate(timings(tiny_generator, 4)):
+    for idx, timing in enumerate(timings(stream_generator, 4)):
         assert timing.video_time_offset_s >= 0
+        assert timing.num_frames == (g.first_frames if idx == 0 else g.num_frames)
         first_played = start_s + timing.video_time_offset_s + timing.play_from_frame / g.fps
         assert first_played == pytest.approx(next_frame_s, abs=1e-9)
         assert start_s + timing.audio_window_start_s == pytest.approx(next_audio_s, abs=1e-9)
@@ -117,16 +139,18 @@ def test_timeline_is_continuous_and_audio_matches_video(tiny_generator: LTX2Gene
         start_s += (timing.audio_latent_frames - t.audio_prefix_latent_frames) / t.audio_latents_per_s
 
 
-def test_segment_sizes_follow_geometry(tiny_generator: LTX2Generator) -> None:
-    g = tiny_generator.geometry
-    state = tiny_generator.new_stream(seed=6)
+def test_segment_sizes_follow_geometry(stream_generator: LTX2Generator, first_segment: int | None) -> None:
+    g = stream_generator.geometry
+    state = stream_generator.new_stream(seed=6)
     for idx in range(3):
-        audio, frames = render(tiny_generator, state, idx)
+        audio, frames = render(stream_generator, state, idx)
         assert frames.shape == (g.frames_for(idx), g.height, g.width, 3) and frames.dtype == np.uint8
         assert audio.shape == (g.audio_samples_for(idx), g.audio_channels) and audio.dtype == np.float32
         assert abs(audio.shape[0] / g.audio_sample_rate - frames.shape[0] / g.fps) <= 1 / 25
-    assert [g.frames_for(i) for i in range(3)] == [25, 16, 16]  # 121 / +112 scaled to the tiny geometry
-    assert set(tiny_generator.last_timings().seconds) == {
+    # 121 / +112 scaled to the tiny geometry; a shorter first segment changes segment 0 only
+    first = first_segment or 25
+    assert [g.frames_for(i) for i in range(3)] == [first, 16, 16]
+    assert set(stream_generator.last_timings().seconds) == {
         "text_encode", "stage1", "upsample", "stage2", "audio_decode", "video_decode"
     }  # fmt: skip
 

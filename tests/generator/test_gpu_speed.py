@@ -82,7 +82,11 @@ def test_graph_replayed_step_equals_the_eager_step(fresh_cuda: None) -> None:
 @pytest.mark.skipif(
     not torch.cuda.is_available() or torch.cuda.get_device_capability() < (8, 9), reason="needs an FP8 GPU"
 )
-def test_ltx2_compiled_graphs_render_six_continuations_without_recompiling(fresh_cuda: None) -> None:
+@pytest.mark.parametrize("first_segment_frames", [None, 49], ids=["first121", "first49"])
+def test_ltx2_compiled_graphs_render_six_continuations_without_recompiling(
+    fresh_cuda: None, first_segment_frames: int | None
+) -> None:
+    """Also with a shorter segment 0 (`first_segment_frames=49`): its shapes are warm-up's too."""
     spec = GeneratorSpec(
         model="ltx2",
         checkpoint="random",
@@ -91,6 +95,7 @@ def test_ltx2_compiled_graphs_render_six_continuations_without_recompiling(fresh
         compile=True,
         cuda_graphs=True,
         quantization="fp8",
+        first_segment_frames=first_segment_frames,
     )
     generator = build_ltx2_generator(spec)
     graphs = generator.graphs
@@ -112,6 +117,7 @@ def test_ltx2_compiled_graphs_render_six_continuations_without_recompiling(fresh
             assert all(f.std() > 0 for f in frames[:1])
     report(
         "ltx2_graphs_six_continuations",
+        first_segment_frames=generator.geometry.first_frames,
         warmup_s=warmup_s,
         segment_s=seconds,
         captures=graphs.captures,
