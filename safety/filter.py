@@ -16,8 +16,11 @@ from dreamverse.safety.classifier import (
 from dreamverse.safety.lexicon import (
     has_ambiguous_slur,
     has_echo_marker,
+    has_masked_slur,
+    honours_victims,
     lexicon_category,
     names_target,
+    without_names,
 )
 from dreamverse.safety.minors import (
     mentions_minor,
@@ -126,13 +129,20 @@ class SafetyFilter:
         listed = lexicon_category(normalized, sexualizes_minor(normalized))
         if listed is None and has_ambiguous_slur(normalized) and scores.get("hate", 0.0) >= SLUR_EVIDENCE:
             listed = "hate"
-        if listed is None and has_echo_marker(text):
+        if listed is None and (has_echo_marker(text) or has_masked_slur(text)):
             listed = "hate"
         blocking = {c: p for c, p in scores.items() if p >= self.thresholds.get(c, 1.0)}
-        if "hate" in blocking and blocking["hate"] < HATE_WITHOUT_GROUP and not names_target(normalized):
+        if "hate" in blocking and (
+            (blocking["hate"] < HATE_WITHOUT_GROUP and not names_target(normalized))
+            or honours_victims(normalized)
+        ):
             del blocking["hate"]
-        if "minors" in blocking and listed is None and not self._more_than_a_child(normalized):
-            del blocking["minors"]
+        if "minors" in blocking and (
+            listed == "hate" or (listed is None and not self._more_than_a_child(normalized))
+        ):
+            del blocking["minors"]  # a listed hate term files the prompt as hate, whatever the child
+        if "sexual" in blocking and listed is None and not self._sexual_without_names(normalized):
+            del blocking["sexual"]
         if not blocking and listed is None and self._sexual_signal_with_minor(normalized, scores):
             listed = "minors"
         if blocking:  # the category furthest over its threshold
@@ -161,6 +171,14 @@ class SafetyFilter:
         by itself ("a kid doing homework" scored 0.8); "make the kid moan" keeps its evidence in "moan"."""
         rest = self._scores(without_minors(normalized))
         return max(rest.get("sexual", 0.0), rest.get("minors", 0.0)) >= MINORS_EVIDENCE
+
+    def _sexual_without_names(self, normalized: str) -> bool:
+        """Whether a `sexual` block survives taking out names that hold an explicit-looking word ("Moby
+        Dick", "Pussy Riot"): the prompt without them still reaches the threshold."""
+        plain = without_names(normalized)
+        if plain == normalized:
+            return True
+        return self._scores(plain).get("sexual", 0.0) >= self.thresholds.get("sexual", 1.0)
 
     def _sexual_signal_with_minor(self, normalized: str, scores: Mapping[str, float]) -> bool:
         """A minor named and any sexual signal from the model, however weak for an adult prompt: the prompt,

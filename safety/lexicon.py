@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from dreamverse.safety.text import normalize
+
 _SEXUAL = (
     r"porn\w*|"
     # "hardcore" is also a music scene and a degree of anything ("a hardcore punk show", "hardcore fans")
@@ -32,7 +34,11 @@ _SEXUAL = (
     r"upskirts?|creepshots?|yiff\w*|rule 34|titty ?jobs?|"
     r"suck(?:s|ed|ing)? (?:him|them|me|you|\w+ guys?) off|sucking off|"
     r"suck(?:s|ed|ing)? (?:a |his |the |some )?(?:cock|dick)s?|"
-    r"massag\w* (?:\w+ ){0,3}happy ending|happy ending massag\w*"
+    r"massag\w* (?:\w+ ){0,3}happy ending|happy ending massag\w*|"
+    # fifth round: porn sites and studios by name, and slang for sex said of adults
+    r"penetrative sex|graphic sex|explicit sex|"
+    r"brazzers|pornhub|xvideos|xhamster|redtube|youporn|bangbros|realitykings|"
+    r"(?:get|gets|getting|got|gotten) (?:railed|dicked down|shagged|creampied|gangbanged)"
 )
 _MINOR_SEXUAL = r"child porn|cp|pthc|loli|lolicon|shota|shotacon|jailbait|pedo\w*|paedo\w*|hebephil\w*"
 _SLURS = (
@@ -72,6 +78,11 @@ _VIOLENCE = (
 )
 # Coded hate: the Nazi euphemism for genocide applied to a group ("the final solution to the X question"),
 # the antisemitic caricature and its meme name, and "the JQ" (the "Jewish question").
+# Who conspiracy myths blame ("jews did 9/11", "soros octopus", "the zionists control the media").
+_CONSPIRACY_GROUP = (
+    r"(?:the )?(?:jews?|jewish (?:people|bankers|elite)|zionists?|rothschilds?|soros|globalists?|"
+    r"international bankers|the elders of zion)"
+)
 _GROUP_WORD = (
     r"jew|jews|jewish|gypsy|gypsies|roma|black|negro|muslim|islam|immigrant|migrant|refugee|arab|asian|"
     r"chinese|mexican|gay|trans|african|indian|romani"
@@ -79,8 +90,10 @@ _GROUP_WORD = (
 _CODED_HATE = (
     rf"final solution (?:to|for) (?:the )?(?:{_GROUP_WORD})(?: (?:problem|question|issue))?|"
     rf"(?:the )?(?:{_GROUP_WORD}) (?:problem|question) (?:\w+ ){{0,4}}final solution|"
-    r"hook ?nosed? (?:jews?|jewish)|happy merchant (?:\w+ ){0,6}(?:jews?|jewish|hook ?nosed?|shekels?|goyim)|"
-    r"(?:jews?|jewish|hook ?nosed?|shekels?|goyim) (?:\w+ ){0,6}happy merchant|the jq|"
+    r"hook ?nosed? (?:jews?|jewish)|"
+    r"happy merchant (?:\w+ ){0,6}(?:jews?|jewish|hook ?nosed?|shekels?|goyim|rubbing|gold|coins|money|"
+    r"greed\w*)|(?:jews?|jewish|hook ?nosed?|shekels?|goyim|rubbing|gold|coins|money|greed\w*) (?:\w+ ){0,6}"
+    r"happy merchant|the jq|"
     r"(?:6|six) million (?:wasn t|was not|weren t|were not|isn t|is not) enough|"
     # established dog whistles with no other reading in a video prompt
     r"(?:the )?goyim know|holohoax|untermensch\w*|day of the rope|oven dodgers?|"
@@ -88,10 +101,89 @@ _CODED_HATE = (
     # Nazi and white-supremacist slogans
     r"sieg heil\w*|white power|race war|hitler (?:was|is) right|juden raus|kebab remov\w*|remove kebab|"
     r"(?:jews|you) will not replace us|"
+    # fifth round: the fourteen words and the ethnostate, ZOG, the octopus and the echo said in words
+    r"secure the existence of our people|a future for white children|white genocide|\w*ethnostates?|"
+    r"zog|triple (?:parenthes[ie]s|brackets)|"
+    rf"(?:{_CONSPIRACY_GROUP}) (?:\w+ ){{0,4}}octopus|octopus (?:\w+ ){{0,6}}(?:{_CONSPIRACY_GROUP})|"
+    # a people blamed for a catastrophe or said to control the world ("jews did 9/11", "the zionists
+    # control the media"): the conspiracy framing, not a group word alone
+    rf"(?:{_CONSPIRACY_GROUP}) (?:(?:secretly|really|all|actually) )?(?:did|caused|planned|orchestrated|"
+    r"staged|faked|are behind|were behind|control\w*|own|owns|run|runs|rule|rules|pull\w* the strings of) "
+    r"(?:the )?(?:9 11|911|media|banks?|money|world|government|hollywood|news|everything|weather|covid|"
+    r"pandemic|slave trade|wars?|west)|"
     # genocide celebrated ("a newsreel celebrating the final solution"), not remembered or documented
     r"(?:celebrat\w*|glorif\w*) (?:the )?(?:final solution|holocaust|shoah|genocide|ethnic cleansing|"
     r"pogroms?|kristallnacht|lynchings?)"
 )
+# Holocaust denial and minimisation ("the holocaust never happened", "6 million? more like 6 thousand"),
+# not a film about denial or one that debunks it (`_COUNTERED`).
+_DENIAL = re.compile(
+    r"\b(?:(?:the )?holocaust (?:\w+ ){0,2}(?:never happened|didn t happen|did not happen|is a (?:lie|hoax|"
+    r"myth|fraud|scam)|was (?:a lie|a hoax|a myth|fake|faked|made up|exaggerated|staged))|holocaust hoax|"
+    r"(?:6|six) million (?:\w+ ){0,3}(?:more like|really|lie|myth|hoax|never)|"
+    r"more like (?:6|six) (?:thousand|hundred)|(?:fake|hoax) gas chambers|"
+    r"gas chambers (?:were|are) (?:fake|a hoax|a lie|showers|delousing)|"
+    r"(?:anne frank|holocaust|auschwitz|gas chambers?|slavery|lynchings?) (?:\w+ ){0,3}(?:as a |as the )?"
+    r"(?:punchline|joke)s?|(?:mocks|mocking|mocked|making fun of|make fun of|makes fun of) (?:\w+ ){0,2}"
+    r"(?:anne frank|holocaust victims|the holocaust|auschwitz|slaves))\b"
+)
+_COUNTERED = re.compile(
+    r"\b(?:debunk\w*|refut\w*|fact ?check\w*|counter\w*|dispel\w*|deniers?|denial|myths? about|"
+    r"against|exposing the lie|anti\w*)\b"
+)
+# Mockery of a people, a disability, a sexuality or a faith: "making fun of deaf kids", "mocking the gays".
+_MOCKED = (
+    r"disabled|disabilit\w*|deaf|blind|autis\w*|down syndrome|wheelchair users?|cripples?|amputees?|"
+    r"stutter\w*|dwarfs?|gays?|lesbians?|trans|transgender|queers?|jews?|jewish|muslims?|hindus?|sikhs?|"
+    r"christians?|immigrants?|refugees?|blacks?|black people|asians?|mexicans?|arabs?|gypsies|roma|"
+    r"(?:special|mentally) (?:needs|ill|challenged)|the handicapped|handicapped"
+)
+_MOCKERY = re.compile(
+    r"\b(?:mocks|mocking|mocked|making fun of|make fun of|makes fun of|ridicul(?:e|es|ed|ing)|"
+    rf"laugh(?:s|ing|ed)? at) (?:\w+ ){{0,3}}(?:{_MOCKED})\b"
+)
+# A symbol of Nazism or the Klan staged as glorious or funny (`_TRIBUTE`), unless the prompt is about
+# fighting it, remembering its victims or teaching its history (`_HISTORY`).
+_HATE_SYMBOL = re.compile(
+    r"\b(?:swastika\w*|ss (?:bolts|runes?|uniforms?|officers?|guards?|soldiers?|troops|insignia)|waffen ss|"
+    r"sonnenrad|black sun|totenkopf|wolfsangel|odal runes?|nazi (?:flags?|salutes?|uniforms?|banners?|"
+    r"rally|rallies|soldiers?|officers?|march\w*)|hitler|third reich|1488|88 (?:tattoo\w*|flags?|banners?|"
+    r"patch\w*)|kkk|klan\w*|burning cross\w*|cross burning|stok\w* the ovens|lynch\w*)\b"
+)
+_TRIBUTE = re.compile(
+    r"\b(?:heroic\w*|glorious|glorif\w*|triumph\w*|victory|victorious|celebrat\w*|proud\w*|epic|"
+    r"majestic|noble|inspiring|inspirational|dank|memes?|funny|comedy|comedic|hilarious|lol|lmao|"
+    r"punchline|clowns?|circus|laugh track|cheer\w*|anthem|hype|badass|legend\w*|aesthetic)\b"
+)
+_HISTORY = re.compile(
+    r"\b(?:documentar\w*|history|historical|histor\w*|museum\w*|educational|lesson|lecture|memorial|"
+    r"remembrance|remember\w*|victims?|survivors?|liberat\w*|allied|allies|resistance|defeat\w*|"
+    r"tear\w* down|tore down|torn down|destroy\w*|punch\w*|anti\w*|against|fights?|fighting|fought|"
+    r"trials?|nuremberg|downfall|surrender\w*)\b"
+)
+
+
+def _glorified_symbol(normalized: str) -> bool:
+    return (
+        _HATE_SYMBOL.search(normalized) is not None
+        and _TRIBUTE.search(normalized) is not None
+        and _HISTORY.search(normalized) is None
+    )
+
+
+def _denies_or_mocks(normalized: str) -> bool:
+    if _MOCKERY.search(normalized):
+        return True
+    return _DENIAL.search(normalized) is not None and _COUNTERED.search(normalized) is None
+
+
+# "sand n-words", "filthy n words", "n-words should go back": the slur named by its initial, as an insult
+# (not "the history of the n-word", nor "he said the n-word").
+_SPELLED_SLUR = re.compile(
+    r"\b(?:(?:sand|filthy|dirty|stinking|stupid|dumb|lazy|fucking|damn|bunch of|those|these|you) n words?|"
+    r"n words (?:are|should|must|deserve|blow\w*|get|go|out|ruin\w*|steal\w*|everywhere))\b"
+)
+
 # Between the verb and the group only determiners and insults: "kill all the filthy immigrants", not "a
 # fashion shoot with asian models".
 _BETWEEN = r"all|every|each|the|those|these|them|of|off|out|down|filthy|dirty|damn|fucking|stinking|last"
@@ -149,7 +241,10 @@ _TARGET = (
     r"jew\w*|juden|yids?|semit\w*|antisemit\w*|israel\w*|zionis\w*|rabbis?|synagogues?|kippahs?|yarmulkes?|"
     r"kosher|star of david|goy\w*|shekels?|muslims?|islam\w*|mosques?|hijabs?|burqas?|imams?|sikhs?|"
     r"turban\w*|hindus?|temples?|"
-    r"christians?|catholics?|churche?s?|blacks?|negro\w*|africans?|afro\w*|whites?|"
+    # colours of a picture are no people: "black and white footage", "on a black background"
+    r"christians?|catholics?|churche?s?|"
+    r"(?<!white and )blacks?(?! (?:and white|white|background|backdrop|screen|velvet))|"
+    r"negro\w*|africans?|afro\w*|(?<!black and )(?<!black )whites?(?! (?:and black|background|backdrop))|"
     r"gays?|lesbians?|homo\w*|queers?|bisexual\w*|lgbt\w*|pride|trans|transgender\w*|tranny|"
     r"trannies|drag queens?|immigra\w*|migra\w*|refugees?|asylum|foreign\w*|invaders?|border|mexicans?|"
     r"latin\w*|hispanic\w*|arabs?|asians?|chinese|chinaman|japanese|koreans?|indians?|pakistan\w*|natives?|"
@@ -173,9 +268,31 @@ _TARGET = (
     r"cockroach\w*|rats|parasites?|infest\w*|homophob\w*|bigot\w*|hate|hatred|slurs?|stereotyp\w*|"
     r"caricatur\w*|blackface|minstrel\w*|sambo|coons?|dykes?|fags?|faggots?|chinks?|kikes?|spics?|niggers?|"
     r"niggas?|wetbacks?|beaners?|ragheads?|towelheads?|kebabs?|zigeuner|christchurch|muzzies|mudslimes?|cracker|gringos?|"
+    # fifth round: not only who, but how hatred frames them: a conspiracy ("they control the media", puppet
+    # masters, replacement), denial, a symbol, a slur spelled by its initial, "degenerates"
+    r"soros|rothschild\w*|octopus|puppet ?masters?|pulling the strings|cabal|new world order|zog|"
+    r"control\w* (?:the )?(?:media|banks|money|world|government|hollywood)|replac\w*|invasion|invaded|"
+    r"outbreed\w*|white genocide|ethnostate\w*|denial|deniers?|hoax|anne frank|auschwitz|"
+    r"ss|sonnenrad|black sun|totenkopf|wolfsangel|iron cross|confederate|88|n words?|sodomit\w*|"
+    r"conversion therapy|degenerate\w*|deaf|blind|amputees?|handicapped|special needs|stutter\w*|"
+    r"sign language|pagans?|sharia|crusade\w*|infidels?|heathens?|"
     rf"{_SLURS}"
 )
 _NAMES_TARGET = re.compile(rf"\b(?:{_TARGET})\b")
+
+
+# A masked word in the text as written ("ret*rds", "d*kes"): nobody masks "retards the growth" or "Dick Van
+# Dyke", so a mask that hides a slur, even one that is also an ordinary word, is the slur.
+_MASKED_TOKEN = re.compile(r"[^\s*]*\w\*+\w[^\s*]*(?:\*+\w[^\s*]*)*")
+_ANY_SLUR = re.compile(rf"^(?:{_SLURS}|{_AMBIGUOUS_SLURS})$")
+
+
+def has_masked_slur(text: str) -> bool:
+    if "*" not in text:
+        return False
+    return any(
+        _ANY_SLUR.match(word) for token in _MASKED_TOKEN.findall(text) for word in normalize(token).split()
+    )
 
 
 def names_target(normalized: str) -> bool:
@@ -193,8 +310,46 @@ def lexicon_category(normalized: str, sexualizes_minor: bool) -> str | None:
     `minors.sexualizes_minor` (a minor named next to sexual context, every sexual term here included)."""
     if _MINOR_TERM.search(normalized) or sexualizes_minor:
         return "minors"
-    if _SLUR.search(normalized) or _HATE_VIOLENCE.search(normalized) or _HATE_PASSIVE.search(normalized):
+    if (
+        _SLUR.search(normalized)
+        or _HATE_VIOLENCE.search(normalized)
+        or _HATE_PASSIVE.search(normalized)
+        or _SPELLED_SLUR.search(normalized)
+        or _denies_or_mocks(normalized)
+        or _glorified_symbol(normalized)
+    ):
         return "hate"
     if has_sexual_term(normalized):
         return "sexual"
     return None
+
+
+# Remembrance: a prompt that honours the victims of hatred ("archival footage of the liberation of Auschwitz,
+# honouring the victims"). The model reads the words such prompts share with hate (the camps, the groups) as
+# hate; with this framing only a listed term blocks, so a documentary that argues denial still does.
+_REMEMBRANCE = re.compile(
+    r"\b(?:honou?r\w* (?:the |their |all )?(?:victims|dead|fallen|survivors|memory|lives)|in memory of|"
+    r"in remembrance|remembrance (?:day|ceremony|service|vigil)|memorial (?:service|ceremony|vigil|day|"
+    r"museum)|commemorat\w*|liberation of|survivors? (?:testimon\w*|tells?|recount\w*|shares?|speaks?)|"
+    r"holocaust (?:memorial|museum|remembrance)|never again|mourn\w* (?:the )?victims)\b"
+)
+
+
+def honours_victims(normalized: str) -> bool:
+    return _REMEMBRANCE.search(normalized) is not None
+
+
+# Names and words that hold an explicit-looking word: "Moby Dick", "Dick Tracy", "Pussy Riot", "pussy willow".
+# The model reads the word; the filter scores the prompt again without the name before a `sexual` block
+# counts.
+_NAMES = re.compile(
+    r"\b(?:moby dick|dick (?:tracy|turpin|whittington|grayson|van dyke|cheney|francis|king smith)|"
+    r"philip k dick|spotted dick|pussy (?:riot|willows?|cats?)|puss in boots|blue footed boob(?:y|ies)|"
+    r"john lee hooker|hooker s green|cockney|cockpits?|shuttlecocks?|peacocks?|titmice|titmouse|"
+    r"sussex|essex|middlesex|wessex|sextants?|sextets?|analys\w*)\b"
+)
+
+
+def without_names(normalized: str) -> str:
+    """The prompt with names and words that hold an explicit-looking word taken out (`_NAMES`)."""
+    return _NAMES.sub(" ", normalized)

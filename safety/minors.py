@@ -48,7 +48,11 @@ _WORDS = (
     r"five|six|seven|eight|nine|ten|eleven|twelve)(?! (?:old|olds|anniversary|plan|warranty|contract))|"
     r"(?:hasn t|has not|hadn t|not yet) (?:hit|reached|gone through|started) puberty|before puberty|"
     r"(?:voice|voices) (?:hasn t|has not|haven t) broken|(?:hasn t|has not) started (?:her|their) periods?|"
-    rf"(?:{_ORDINAL_WORDS}|{_TEEN_ORDINALS}) birthday"
+    rf"(?:{_ORDINAL_WORDS}|{_TEEN_ORDINALS}) birthday|"
+    # fifth round: puberty under way, and school children in the other languages the prompts use
+    r"(?:going|goes|went|is going) through puberty|mid puberty|"
+    r"coll[ée]gien\w*|lyc[ée]en\w*|[ée]coli[eè]re?s?|fillettes?|gamines?|ni[ñn]as?|colegial\w*|"
+    r"schulm[äa]dchen|m[äa]dchen|sch[üu]lerin\w*|schuljunge\w*"
 )
 # places only children have: a sexual act set there is framed as school age
 _PLACES = (
@@ -87,10 +91,13 @@ _AGE = re.compile(
     rf"({_NUMBER})|(\d{{1,2}})(?:st|nd|rd|th) birthday|"
     rf"(?:looks?|looking|appears?|appearing|seems?|seeming|passes for|passing for) (?:to be )?"
     rf"(?:about |around |like |maybe |barely |only |just |under |roughly )?({_NUMBER}){_NOT_AGE}|"
-    rf"(?:{_PERSON}) (?:s |is |are |was |were )?(?:(?:{_HEDGE}) )?({_NUMBER}){_NOT_AGE}|"
+    rf"(?:{_PERSON}) (?:s |is |are |re |was |were )?(?:(?:{_HEDGE}) )?({_NUMBER}){_NOT_AGE}|"
     # an age insisted on with nobody named: "barely legal, but actually 15" (teen ages only: "really 3 of
     # them" is a count)
-    rf"(?:actually|really|secretly|truly|in fact) (?:only |just |barely )?({_TEEN_AGE}){_NOT_AGE})\b"
+    rf"(?:actually|really|secretly|truly|in fact) (?:only |just |barely )?({_TEEN_AGE}){_NOT_AGE}|"
+    # French, Spanish, German, Italian: "une collégienne de 13 ans", "de 12 años", "14 jahre alt"
+    r"(?:de|d|à|a|agée? de|âgée? de|edad de) (\d{1,2}) (?:ans|años|anos|anni)|"
+    r"(\d{1,2}) (?:jahre alt|j[äa]hrig\w*))\b"
 )
 # A student is a child when a teacher or a school is named with them ("a teacher and her student"), not in
 # "art students in a life drawing class" or "a college student".
@@ -114,7 +121,8 @@ _CONTEXT = (
     r"(?<!single )(?<!same )(?<!opposite )(?<!either )(?<!both )(?<! s )"
     r"sex(?! (?:education|ed|of|ratio|chromosomes?|cells?|determination|and (?:weight|age|height|name)))|"
     r"sexy|sexier|sexiest|sexual(?! (?:education|health|orientation|identity|development))|sexualis\w*|"
-    r"sexualiz\w*|sext|sexts|sexting|erotic\w*|seduc\w*|sensual\w*|sultry|lewd\w*|lust|lusts|lustful|"
+    r"sexualiz\w*|sext|sexts|sexting|erotic\w*|[ée]rotique\w*|er[óo]tic[ao]s?|erotisch\w*|"
+    r"bedroom eyes|come hither|seduc\w*|sensual\w*|sultry|lewd\w*|lust|lusts|lustful|"
     r"lusting|horny|arous\w*|fetish\w*|provocatively|provocative (?:poses?|outfits?|clothes|dance|photos?)|"
     r"raunchy|sluts?|slutty|whores?|hookers?|prostitut\w*|pimp|pimps|pimping|brothels?|"
     r"perv|pervs|pervert\w*|pervy|"
@@ -194,8 +202,19 @@ def grooms_minor(normalized: str) -> bool:
     return all(sign.search(normalized) for sign in signs) and mentions_minor(normalized)
 
 
+# Kin words name a relation, not an age: "stepmom and stepson roleplay, both adults" names no minor. An age,
+# a child word or a school still counts whatever the prompt claims.
+_KIN = re.compile(r"\b(?:step ?)?(?:daughters?|sons?|nieces?|nephews?|sisters?|brothers?)\b")
+_DECLARED_ADULTS = re.compile(
+    r"\b(?:both|all|they re|they are) (?:\w+ )?(?:adults|grown ups|over 18|18 or older|of age|consenting)|"
+    r"consenting adults|adults only|all (?:characters|participants) (?:are )?(?:over )?18\b"
+)
+
+
 def mentions_minor(normalized: str) -> bool:
     """True when the (normalised) prompt names a child, a teen, a school age or an age under 18."""
+    if _DECLARED_ADULTS.search(normalized):
+        normalized = _KIN.sub("relative", normalized)
     if _MINOR_WORD.search(normalized):
         return True
     if _STUDENT.search(normalized) and _SCHOOL.search(normalized) and not _ADULT_CLASS.search(normalized):
@@ -222,7 +241,8 @@ def without_minors(normalized: str) -> str:
 # "sex" meaning biological sex, or the school subject: the word the model most reads as sexual, here not
 _BIOLOGICAL_SEX = re.compile(
     r"\b(?:sex (?:education|ed|of|ratio|chromosomes?|cells?|determination|and (?:weight|age|height|name))|"
-    r"gender reveal)\b"
+    # a possessive before it, "the baby's sex" (normalised "baby s sex"), is biological too
+    r"gender reveal|\w+ s sex)\b"
 )
 
 

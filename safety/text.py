@@ -10,7 +10,6 @@ stand for.
 
 from __future__ import annotations
 
-import itertools
 import re
 import unicodedata
 
@@ -52,9 +51,19 @@ _MASKED_WORDS = frozenset(
      "cunt", "pussy", "slut", "whore", "tits", "nigger", "niggers", "nigga", "kike", "kikes", "spic", "spics",
      "fag", "fags", "faggot", "faggots", "chink", "chinks", "rape", "raped", "cum", "jew", "jews", "blowjob",
      "blowjobs", "handjob", "cumshot", "cumshots", "tits", "titties", "boobs", "penis", "vagina", "orgasm",
-     "horny", "pounded", "pounding", "fucked", "bitch", "whores", "sluts", "kikes", "nigga", "dildo")
+     "horny", "pounded", "pounding", "fucked", "bitch", "whores", "sluts", "kikes", "nigga", "dildo",
+     # fifth round: the other slurs of `lexicon.py`, whose masked forms ("ret*rds", "p*ki") went unread
+     "retard", "retards", "retarded", "paki", "pakis", "tranny", "trannies", "dyke", "dykes", "coon", "coons",
+     "gook", "gooks", "wetback", "wetbacks", "beaner", "beaners", "raghead", "ragheads", "towelhead",
+     "towelheads", "spastic", "spastics", "spaz", "mongoloid", "mongoloids", "kyke", "kykes", "niggas",
+     "jigaboo", "jigaboos", "shitskin", "shitskins", "muzzies", "kaffir", "kaffirs", "negro", "negroes")
 )  # fmt: skip
-_MAX_MASKS = 3  # masks tried as vowels in a word: 5**3 candidates at most
+_MAX_MASKS = 3  # masks in a word that may each hide a letter
+# A mask hides one letter, any letter ("ret*rds", "p*ki", "c*msh*t"): the masked words by length, each
+# letter a mask may stand for tried in order, so a lookup costs a few comparisons per masked token.
+_MASKED_BY_LENGTH: dict[int, tuple[str, ...]] = {}
+for _word in sorted(_MASKED_WORDS):
+    _MASKED_BY_LENGTH[len(_word)] = (*_MASKED_BY_LENGTH.get(len(_word), ()), _word)
 # Spellings made up to get past word filters, and the word each stands for.
 _EVASIONS = {"seggs": "sex", "segs": "sex", "secks": "sex", "sexx": "sex", "pron": "porn", "nekkid": "naked",
              "nekid": "naked", "nood": "nude", "noods": "nudes", "noodz": "nudes", "nudez": "nudes",
@@ -66,13 +75,11 @@ def _unmask(token: str) -> str:
     stripped = token.strip("*")
     if "*" not in stripped:
         return stripped
-    masks = stripped.count("*")
-    if masks <= _MAX_MASKS:  # each mask may hide a different vowel: "c*msh*t" is "cumshot"
-        template = stripped.replace("%", "").replace("*", "%s")
-        for vowels in itertools.product("aeiou", repeat=masks):
-            candidate = template % vowels
-            if candidate.translate(_LEET) in _MASKED_WORDS:
-                return candidate
+    if stripped.count("*") <= _MAX_MASKS:
+        plain = stripped.translate(_LEET)  # "n*gg3r": digits inside a masked word are letters too
+        for word in _MASKED_BY_LENGTH.get(len(plain), ()):
+            if all(m == "*" or m == w for m, w in zip(plain, word, strict=True)):
+                return word
     return stripped.replace("*", "")
 
 

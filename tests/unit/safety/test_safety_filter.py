@@ -114,7 +114,7 @@ def test_listed_terms_block_whatever_the_thresholds(default_filter: SafetyFilter
 
 def test_a_named_child_alone_is_no_evidence_for_minors(default_filter: SafetyFilter) -> None:
     model = default_filter.classifiers[0]
-    for text in ["a little girl", "a teen girl", "a toddler", "a child in bed", "a preteen", "a 10 year old"]:
+    for text in ["a little girl", "a teen boy", "a toddler", "a child in bed", "a preteen", "a 10 year old"]:
         assert model.scores(text)["minors"] >= 0.5, text  # the model alone would block these
         assert not default_filter.check(text).blocked, text
 
@@ -174,7 +174,8 @@ def test_a_minor_with_a_weak_sexual_signal_blocks_as_minors(default_filter: Safe
 
 def test_biological_sex_is_no_sexual_signal(default_filter: SafetyFilter) -> None:
     # the model has learnt "a party to reveal the sex of the baby"; this phrasing still reads a little sexual
-    text = "gender reveal and the sex of the newborn"
+    # (fifth round: "the sex of the newborn" no longer does; the possessive form does, 0.35)
+    text = "gender reveal and the baby's sex"
     assert default_filter.classifiers[0].scores(text)["sexual"] >= MINORS_SEXUAL_EVIDENCE  # the word "sex"
     assert not default_filter.check(text).blocked
 
