@@ -17,6 +17,7 @@ Words that are ordinary next to a child ("bath", "kiss", "secret", "moan", "lure
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 
@@ -211,6 +212,7 @@ _DECLARED_ADULTS = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=64)  # asked by the rule and again by the filter for the same prompt
 def mentions_minor(normalized: str) -> bool:
     """True when the (normalised) prompt names a child, a teen, a school age or an age under 18."""
     if _DECLARED_ADULTS.search(normalized):

@@ -120,10 +120,14 @@ def normalize(text: str) -> str:
     """Lowercase words with obfuscation undone, separated by single spaces (fastText splits on spaces)."""
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).lower().translate(_HOMOGLYPHS)
     text = _AGE_APART.sub(_join_age, text)
-    text = _AGE_GROUP.sub(r"under \1", text)
+    if "1" in text:  # an age group has one ("u16"); most prompts have none, and the scan is skipped
+        text = _AGE_GROUP.sub(r"under \1", text)
     text = _DOTTED_WORD.sub(lambda m: re.sub(r"[.\-]", "", m.group()), text)
     tokens = [t for t in _SEPARATORS.split(text) if t]
     tokens = [t for t in (_unleet(t) for t in _join_spelled_apart(tokens)) if t]
+    joined = " ".join(tokens)
+    if not _STRETCHED.search(joined):  # one scan of the prompt, not one per word, when nothing is stretched
+        return joined
     return " ".join(_unstretch(t) for t in tokens)
 
 
