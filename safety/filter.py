@@ -169,13 +169,14 @@ class SafetyFilter:
         minor replaced by "someone" still scores `sexual` or `minors` at MINORS_EVIDENCE or more. A model
         trained on a few hundred `minors` prompts, all of which name a child, learns that a child is evidence
         by itself ("a kid doing homework" scored 0.8); "make the kid moan" keeps its evidence in "moan"."""
-        rest = self._scores(without_minors(normalized))
+        rest = self._scores(without_biological_sex(without_minors(normalized)))  # "the sex of the baby" too
         return max(rest.get("sexual", 0.0), rest.get("minors", 0.0)) >= MINORS_EVIDENCE
 
     def _sexual_without_names(self, normalized: str) -> bool:
         """Whether a `sexual` block survives taking out names that hold an explicit-looking word ("Moby
-        Dick", "Pussy Riot"): the prompt without them still reaches the threshold."""
-        plain = without_names(normalized)
+        Dick", "Pussy Riot") and biological sex ("sex ed", "the sex of the baby"): the prompt without them
+        still reaches the threshold."""
+        plain = without_biological_sex(without_names(normalized))  # "sex ed" is a school subject
         if plain == normalized:
             return True
         return self._scores(plain).get("sexual", 0.0) >= self.thresholds.get("sexual", 1.0)

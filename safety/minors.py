@@ -120,6 +120,8 @@ _CONTEXT = (
     # sexual words that are not explicit enough for the term list on their own
     # ... not "same sex", nor a possessive: "the baby's sex" (normalised "baby s sex") is biological
     r"(?<!single )(?<!same )(?<!opposite )(?<!either )(?<!both )(?<! s )"
+    # ... nor the sex a scan finds out: "a scan of the baby to find out the sex"
+    r"(?<!find out the )(?<!learn the )(?<!know the )(?<!reveal the )(?<!reveals the )(?<!guess the )"
     r"sex(?! (?:education|ed|of|ratio|chromosomes?|cells?|determination|and (?:weight|age|height|name)))|"
     r"sexy|sexier|sexiest|sexual(?! (?:education|health|orientation|identity|development))|sexualis\w*|"
     r"sexualiz\w*|sext|sexts|sexting|erotic\w*|[ée]rotique\w*|er[óo]tic[ao]s?|erotisch\w*|"
@@ -244,7 +246,7 @@ def without_minors(normalized: str) -> str:
 _BIOLOGICAL_SEX = re.compile(
     r"\b(?:sex (?:education|ed|of|ratio|chromosomes?|cells?|determination|and (?:weight|age|height|name))|"
     # a possessive before it, "the baby's sex" (normalised "baby s sex"), is biological too
-    r"gender reveal|\w+ s sex)\b"
+    r"gender reveal|\w+ s sex|(?:find out|learn|know|reveal|reveals|guess) the sex)\b"
 )
 
 

@@ -177,3 +177,18 @@ def test_names_with_an_explicit_looking_word_need_more_than_the_name(safety: Saf
     assert safety.classifiers[0].scores(text)["sexual"] >= 0.01
     assert not eager.check(text).blocked
     assert eager.check("Dick Tracy having sex with a woman, uncensored").category == "sexual"
+
+
+def test_biological_sex_is_taken_out_before_a_sexual_block(safety: SafetyFilter) -> None:
+    assert safety.classifiers[0].scores("sex ed")["sexual"] >= 0.5  # the model alone would block it
+    assert not safety.check("sex ed").blocked
+    assert safety.check("sex ed video where two adults have sex on the desk").category == "sexual"
+
+
+@pytest.mark.parametrize(
+    ("text", "sexualized"),
+    [("a scan of the baby to find out the sex", False),
+     ("the midwife lets them guess the sex of the baby", False), ("a baby in a sex scene", True)],
+)  # fmt: skip
+def test_the_sex_a_scan_finds_out_is_no_sexual_context(text: str, sexualized: bool) -> None:
+    assert sexualizes_minor(normalize(text)) is sexualized
