@@ -136,6 +136,15 @@ def center_crop(frames: Frames, width: int, height: int) -> Frames:
     return frames[:, top : top + height, left : left + width]
 
 
+def blank_png(width: int, height: int) -> bytes:
+    """A mid-grey PNG of `width` x `height` (warm-up's initial image)."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (128, 128, 128)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 def decode_image(data: bytes, width: int, height: int) -> np.ndarray:
     """Encoded PNG/JPEG/WebP → (1, height, width, 3) uint8, resized to cover and centre-cropped."""
     from PIL import Image, UnidentifiedImageError
@@ -222,11 +231,17 @@ class LTX2Generator(VideoGenerator):
         return last_new + 2  # segment 0, then continuations 1..last_new+1
 
     def warmup(self) -> None:
-        """Render `warmup_segments()` segments so that no compilation or capture is left for a session."""
+        """Render `warmup_segments()` segments so that no compilation or capture is left for a session;
+        compiled or graphed, also a segment 0 with an initial image, whose conditioned first latent frame
+        gives per-token timesteps: a forward signature of its own in both stages."""
         started = time.perf_counter()
         state = self.new_stream(seed=0)
-        for idx in range(self.warmup_segments()):
-            for _ in self.render_segment(state, SegmentRequest(prompt="warmup", segment_idx=idx)):
+        requests = [SegmentRequest(prompt="warmup", segment_idx=idx) for idx in range(self.warmup_segments())]
+        if self.compiled or self.graphs is not None:
+            image = blank_png(self.settings.width, self.settings.height)
+            requests.append(SegmentRequest(prompt="warmup", segment_idx=0, initial_image=image))
+        for request in requests:
+            for _ in self.render_segment(state, request):
                 pass
         logger.info("%s warmed up in %.2f s", self.name, time.perf_counter() - started)
 

@@ -69,8 +69,9 @@ def test_spec_compile_compiles_and_warms_a_continuation(monkeypatch: pytest.Monk
 
     monkeypatch.setattr(generator, "render_segment", counting)
     generator.warmup()
-    # segment 0 and continuations up to the first of each audio length (30, 30, 29): every shape compiled
-    assert rendered == [0, 1, 2, 3]
+    # segment 0 and continuations up to the first of each audio length (30, 30, 29): every shape compiled;
+    # then a segment 0 from an initial image (per-token timesteps)
+    assert rendered == [0, 1, 2, 3, 0]
     monkeypatch.undo()
     state = generator.new_stream(seed=1)
     parts = list(generator.render_segment(state, SegmentRequest(prompt="a kite", segment_idx=0)))

@@ -23,6 +23,7 @@ from dreamverse.generator.ltx2.graphs import Signature, signature
 from dreamverse.generator.ltx2.streaming_pipeline import (
     CARRY_KEY,
     LTX2Generator,
+    blank_png,
     build_ltx2_generator,
     check_audio_prefix,
 )
@@ -119,6 +120,8 @@ def test_warmup_renders_every_forward_signature_a_stream_uses(
     state = short_first.new_stream(seed=4)
     for idx in range(5):  # segment 0 and continuations through two audio cycles' lengths
         render(short_first, state, idx)
+    image = SegmentRequest(prompt="p", segment_idx=0, initial_image=blank_png(64, 32))
+    list(short_first.render_segment(short_first.new_stream(seed=5), image))  # a stream from an image
     used = set(recorder.seen)
     tokens = {dict(s)["hidden_states"][0][1] for s in used}
     assert tokens == {6, 24, 8, 32}  # stage 1 and 2 of the 17-frame segment 0 and of a continuation
