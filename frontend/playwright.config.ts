@@ -20,7 +20,8 @@ const mockArgs = [
   `--port ${port}`,
   "--latency 150",
   "--segment-cap 8",
-  "--width 384 --height 256 --num-frames 49 --fps 24",
+  // segment 0 shorter than a continuation (`--first-segment-frames`): the workspace must not assume equal ones
+  "--width 384 --height 256 --num-frames 49 --first-segment-frames 25 --fps 24",
   "--resume-grace-s 30",
   "--gpus 1",
 ].join(" ");

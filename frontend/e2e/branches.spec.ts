@@ -6,8 +6,9 @@ import { execFileSync } from "node:child_process";
 import { expect, type Locator, type Page, test } from "@playwright/test";
 import { leaveSession, liveVideo, step, typePrompt, waitForPlayback } from "./helpers";
 
-// The mock server's geometry (playwright.config.ts): 49 frames at 24 fps, 9 of them overlap in a continuation.
-const FIRST_FRAMES = 49;
+// The mock server's geometry (playwright.config.ts): 49 frames at 24 fps, 9 of them overlap in a continuation;
+// a rollout's first segment renders 25 (`--first-segment-frames`).
+const FIRST_FRAMES = 25;
 const NEXT_FRAMES = 40;
 const FPS = 24;
 const AAC_FRAME_S = 1024 / 24000;
