@@ -41,7 +41,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--width", type=int)
     parser.add_argument("--height", type=int)
-    parser.add_argument("--frames", type=int, help="frames of a fresh segment (8k+1)")
+    parser.add_argument("--frames", type=int, help="frames a segment renders, overlap included (8k+1)")
+    parser.add_argument(
+        "--first-segment-frames", type=int, help="frames of segment 0 when fewer than --frames (8k+1)"
+    )
     parser.add_argument("--fps", type=int, default=24)
     parser.add_argument("--seed", type=int, default=10)
     parser.add_argument("--schedule", default="8+3", choices=["8+3"])
@@ -63,6 +66,7 @@ def spec_from_args(args: argparse.Namespace) -> GeneratorSpec:
         width=args.width or defaults.width,
         height=args.height or defaults.height,
         num_frames=args.frames or defaults.num_frames,
+        first_segment_frames=args.first_segment_frames,
         fps=args.fps,
         schedule=args.schedule,
     )

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dreamverse.workers.offline import main
+from dreamverse.workers.offline import main, parse_args, spec_from_args
 
 pytestmark = pytest.mark.skipif(shutil.which("ffprobe") is None, reason="needs ffmpeg/ffprobe")
 
@@ -41,3 +41,9 @@ def test_bad_geometry_exits_with_a_clear_error(tmp_path: Path) -> None:
     code = main(["--model", "tiny", "--prompt", "a", "--frames", "20", "--out", str(tmp_path / "y.mp4")])
     assert code == 2
     assert not (tmp_path / "y.mp4").exists()
+
+
+def test_first_segment_frames_reaches_the_spec() -> None:
+    args = parse_args(["--model", "tiny", "--prompt", "a", "--first-segment-frames", "17", "--out", "x.mp4"])
+    assert spec_from_args(args).first_segment_frames == 17
+    assert spec_from_args(parse_args(["--prompt", "a", "--out", "x.mp4"])).first_segment_frames is None
