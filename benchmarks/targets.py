@@ -102,6 +102,7 @@ class Result:
     device: str
     commit: str | None
     numbers: dict[str, Any]
+    first_segment_frames: int | None = None  # streaming: a shorter segment 0 (None: as long as the rest)
 
 
 def _pipeline_result(path: Path, numbers: dict[str, Any], payload: dict[str, Any]) -> Result:
@@ -126,7 +127,10 @@ def load(path: Path) -> list[Result]:
         gpus = int(settings.get("sp_size", 1))
         device = str(payload.get("device", {}).get("gpu"))
         commit = (payload.get("git") or {}).get("commit")
-        return [Result("streaming", path, int(settings["width"]), gpus, device, commit, payload["numbers"])]
+        first = settings.get("first_segment_frames")
+        return [
+            Result("streaming", path, int(settings["width"]), gpus, device, commit, payload["numbers"], first)
+        ]
     numbers = payload.get("numbers", payload)
     if numbers.get("benchmark") == "pipeline":
         return [_pipeline_result(path, numbers, payload)]
@@ -194,6 +198,8 @@ def evaluate(results: Sequence[Result]) -> list[dict[str, Any]]:
                 row["stage_efficiency"] = result.numbers.get("stage_efficiency")
             if result.kind == "streaming":
                 row["continuation_interval_s"] = result.numbers.get("continuation_interval_s")
+                # the first byte depends on it: a run with a shorter segment 0 says so next to its number
+                row["first_segment_frames"] = result.first_segment_frames
             rows.append(row)
         if not measured_any:
             rows.append({**row_base, "measured": None, "met": False, "source": None})

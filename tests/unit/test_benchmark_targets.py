@@ -12,12 +12,14 @@ import pytest
 from benchmarks.targets import evaluate, load, main
 
 
-def _streaming(path: Path, width: int, sp_size: int, rtf: float, first_byte_s: float) -> Path:
+def _streaming(
+    path: Path, width: int, sp_size: int, rtf: float, first_byte_s: float, first: int | None = None
+) -> Path:
     payload = {
         "name": "streaming",
         "device": {"gpu": "NVIDIA H100 80GB HBM3"},
         "git": {"commit": "abc1234"},
-        "settings": {"width": width, "height": 512, "sp_size": sp_size},
+        "settings": {"width": width, "height": 512, "sp_size": sp_size, "first_segment_frames": first},
         "numbers": {"real_time_factor": rtf, "prompt_to_first_byte_s": first_byte_s},
     }
     path.write_text(json.dumps(payload))
@@ -85,3 +87,10 @@ def test_main_writes_the_rows(tmp_path: Path) -> None:
     assert _row(rows, 12, "end-to-end real-time factor, 1280x704, 2 GPUs")["met"]
     # a 2-GPU run is not issue 8's
     assert _row(rows, 8, "end-to-end real-time factor, 1280x704")["measured"] is None
+
+
+def test_a_streaming_row_names_a_shorter_first_segment(tmp_path: Path) -> None:
+    full = load(_streaming(tmp_path / "full.json", 768, 1, rtf=2.5, first_byte_s=1.69))
+    short = load(_streaming(tmp_path / "short.json", 768, 1, rtf=2.5, first_byte_s=0.9, first=49))
+    rows = [row for row in evaluate(full + short) if row["target"].startswith("prompt to first byte")]
+    assert [(row["first_segment_frames"], row["met"]) for row in rows] == [(None, False), (49, True)]
