@@ -10,7 +10,9 @@
 # and 1280x704), streaming-fast and streaming-fast-720 (6 segments end to end); streaming-fast-first49
 # (streaming-fast with `--first-segment-frames 49`: segment 0 renders 49 frames, 672/2,688 video tokens, so the
 # prompt -> first byte is about half segment 0's work; `playback_stall_s` in its JSON tells whether segment 1
-# arrived before those 2.04 s had played); gpu-speed-tests
+# arrived before those 2.04 s had played); streaming-fast-stream-decode and streaming-fast-stream-decode-720
+# (streaming-fast with `--stream-decode`: the first 16 frames go to FFmpeg before the rest is decoded, prompt ->
+# first byte against streaming-fast's); gpu-speed-tests
 # (tests/generator/test_gpu_speed.py + test_nvfp4.py); gpu-replay-tests (test_gpu_replay.py: replay and fork
 # within the stated tolerance); profile-fast and profile-fast-720 (benchmarks/profile_segment.py: one
 # continuation's GPU kernel time per stage and kind, compiled FP8 without graphs so kernels show one by one);
@@ -209,6 +211,11 @@ for step in "$@"; do
     streaming-fast-first49)
         timeout "$(limit 420)" python3 -m benchmarks.streaming --model ltx2 --checkpoint random \
             --segments 6 --ffmpeg "$FFMPEG" --compile --quantization fp8 --cuda-graphs --first-segment-frames 49
+        rc=$? ;;
+    streaming-fast-stream-decode|streaming-fast-stream-decode-720)
+        # shellcheck disable=SC2086  # two flags
+        timeout "$(limit 420)" python3 -m benchmarks.streaming --model ltx2 --checkpoint random \
+            --segments 6 --ffmpeg "$FFMPEG" --compile --quantization fp8 --cuda-graphs --stream-decode $size
         rc=$? ;;
     streaming-fast-720)
         timeout "$(limit 420)" python3 -m benchmarks.streaming --model ltx2 --checkpoint random \

@@ -111,6 +111,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--compile", action="store_true", help="torch.compile the transformer (GPU)")
     parser.add_argument("--quantization", default="none", choices=["none", "fp8"])
     parser.add_argument("--cuda-graphs", action="store_true", help="CUDA graphs of the denoising step (GPU)")
+    parser.add_argument("--stream-decode", action="store_true", help="decode video in two pieces (GPU)")
     parser.add_argument("--attention", default="auto", choices=["auto", "sdpa", "cudnn", "flash", "fa4"])
     parser.add_argument("--gpus", default="auto", help="the server's --gpus (`0,1` and --sp-size 2: a group)")
     parser.add_argument("--sp-size", type=int, default=1, help="GPUs per worker slot (sequence parallelism)")
@@ -136,6 +137,7 @@ def main() -> None:
         "compile": args.compile,
         "quantization": args.quantization,
         "cuda_graphs": args.cuda_graphs,
+        "stream_decode": args.stream_decode,
         "attention": args.attention,
         "width": args.width,
         "height": args.height,

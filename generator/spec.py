@@ -29,6 +29,9 @@ class GeneratorSpec:
     compile: bool = False
     # CUDA graphs of the denoising step, one per input shape, captured at warm-up (CUDA only)
     cuda_graphs: bool = False
+    # the video decode's last stages in two temporal windows, the first frames sooner, the same frames
+    # (generator/ltx2/tail_chunked_decode.py)
+    stream_decode: bool = False
     # attention of the video self-attention: "auto" times the backends at load and takes the fastest per stage
     attention: Literal["auto", "sdpa", "cudnn", "flash", "fa4"] = "auto"
     # sequence-parallel ranks (generator/ltx2/parallel.py's contract): > 1 needs torch.distributed initialized

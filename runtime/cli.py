@@ -33,6 +33,7 @@ _MOCK_HIDDEN = {
     "quantization",
     "compile",
     "cuda_graphs",
+    "stream_decode",
     "attention",
 }
 

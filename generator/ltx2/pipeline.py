@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,6 +24,7 @@ from dreamverse.generator.ltx2.config import PipelineSettings
 from dreamverse.generator.ltx2.denoise import DenoiseContext, StepCallback, TokenState, denoise
 from dreamverse.generator.ltx2.graphs import TransformerForward
 from dreamverse.generator.ltx2.schedules import Schedule
+from dreamverse.generator.ltx2.tail_chunked_decode import TailChunkedDecode
 from dreamverse.generator.ltx2.text import PromptEmbeddings, PromptEncoder
 
 logger = logging.getLogger(__name__)
@@ -89,6 +90,8 @@ class DistilledPipeline:
         self.forward: TransformerForward | None = None
         # replaces the video VAE's decode, latents → pixels (a split decode); None: `vae.decode`
         self.video_decode: Callable[[torch.Tensor], torch.Tensor] | None = None
+        # decodes in temporal chunks, the first frames sooner (`--stream-decode`); None: in one piece
+        self.chunked_decode: TailChunkedDecode | None = None
 
     # -- conditioning -------------------------------------------------------------------------------------
     @torch.no_grad()
@@ -267,6 +270,18 @@ class DistilledPipeline:
         else:
             pixels = vae.decode(latents, None, return_dict=False)[0]
         return pixels_to_frames(pixels[0])
+
+    def decode_video_chunks(self, video_latents: torch.Tensor) -> Iterator[torch.Tensor]:
+        """`decode_video_frames` in temporal chunks, in order, each as soon as it is decoded: with
+        `chunked_decode` set, and neither a split decode nor VAE tiling (which the chunks do not do), two
+        chunks; otherwise the segment in one."""
+        vae = self.c.vae
+        if self.chunked_decode is None or self.video_decode is not None or vae.use_tiling:
+            yield self.decode_video_frames(video_latents)
+            return
+        latents = L.denormalize_video(video_latents, vae).to(vae.dtype)
+        for pixels in self.chunked_decode.chunks(latents):
+            yield pixels_to_frames(pixels[0])
 
     def decode_video(self, video_latents: torch.Tensor) -> np.ndarray:
         """`decode_video_frames`, copied to a numpy array."""

@@ -49,6 +49,7 @@ from dreamverse.generator.ltx2.parallel import (
 from dreamverse.generator.ltx2.pipeline import DistilledPipeline, SegmentPlan
 from dreamverse.generator.ltx2.schedules import get_schedule
 from dreamverse.generator.ltx2.snapshot import SnapshotScope, load_carry, save_carry
+from dreamverse.generator.ltx2.tail_chunked_decode import TailChunkedDecode
 from dreamverse.generator.ltx2.timestep_levels import install_timestep_levels
 from dreamverse.generator.ltx2.video_decode import compile_video_decoder, fast_reflect_padding, frames_to_host
 from dreamverse.generator.spec import GeneratorSpec, first_segment_frames
@@ -305,15 +306,37 @@ class LTX2Generator(VideoGenerator):
         seconds["audio_decode"] = time.perf_counter() - mark
         self._timings = seconds
         yield AudioTrack(samples=track, sample_rate=rate)
-        mark = time.perf_counter()
-        frames = self.pipeline.decode_video_frames(latents.video)
-        tail = frames[-self.config.pipeline.overlap_frames :].cpu().numpy()  # waits for the decode
-        seconds["video_decode"] = time.perf_counter() - mark
-        self._remember(state, request.segment_idx, tail, latents.audio, timing)
-        played = center_crop(frames[timing.play_from_frame :], self.settings.width, self.settings.height)
-        for chunk in frames_to_host(played, self.settings.chunk_frames):
-            yield VideoFrames(frames=chunk)
+        overlap, decoded = self.config.pipeline.overlap_frames, 0
+        recent: torch.Tensor | None = None  # the last `overlap` frames so far: the next segment's condition
+        for frames in self._timed_decode(latents.video, seconds):
+            recent = frames if recent is None else torch.cat([recent, frames])
+            recent = recent[-overlap:]
+            played = frames[max(0, timing.play_from_frame - decoded) :]
+            decoded += frames.shape[0]
+            played = center_crop(played, self.settings.width, self.settings.height)
+            for chunk in frames_to_host(played, self.settings.chunk_frames):
+                yield VideoFrames(frames=chunk)
+        assert recent is not None
+        self._remember(state, request.segment_idx, recent.cpu().numpy(), latents.audio, timing)
         self._timings = seconds
+
+    def _timed_decode(self, video_latents: torch.Tensor, seconds: dict[str, float]) -> Iterator[torch.Tensor]:
+        """The pipeline's decoded chunks; `seconds` gets the decode's own time (the consumer's between chunks
+        left out) and, with `--stream-decode`, the time to the first chunk."""
+        chunks, spent = self.pipeline.decode_video_chunks(video_latents), 0.0
+        streamed = self.pipeline.chunked_decode is not None
+        while True:
+            mark = time.perf_counter()
+            frames = next(chunks, None)
+            if frames is None:
+                break
+            if frames.device.type == "cuda":
+                torch.cuda.synchronize(frames.device)  # the decode's time, not the copy's after it
+            spent += time.perf_counter() - mark
+            if streamed:
+                seconds.setdefault("video_first_chunk", spent)
+            seconds["video_decode"] = spent
+            yield frames
 
     def save_state(self, state: StreamState) -> bytes:
         carry = state.carry.get(CARRY_KEY)
@@ -423,9 +446,14 @@ def apply_speedups(generator: LTX2Generator, spec: GeneratorSpec) -> None:
             raise GeneratorConfigError(str(exc)) from exc
         install_plan(transformer, plan)
         generator.attention_plan = plan
+    if spec.stream_decode:
+        chunked = TailChunkedDecode(generator.pipeline.c.vae)
+        if spec.compile:
+            chunked.compile()
+        generator.pipeline.chunked_decode = chunked
     if spec.compile:
         compile_transformer(transformer)
-        compile_video_decoder(generator.pipeline.c.vae)
+        compile_video_decoder(generator.pipeline.c.vae)  # decodes that do not chunk (VAE tiling)
         generator.compiled = True
     if spec.sp_size > 1:
         enable_sequence_parallel(generator, default_group(spec.sp_size), spec.sp_min_tokens)

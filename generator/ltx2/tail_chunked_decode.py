@@ -9,8 +9,9 @@ each with the halo that makes its frames the one-piece decode's: a short first c
 first chunk of 16 frames at 121 frames, the tail computes 74 of its 61 input frames' worth (+21 %, +11 % of
 the decode) and the first chunk is done after ~59 % of the decode's FLOPs.
 
-A prototype to measure on a GPU (`tests/generator/test_gpu_decode_reach.py`): not wired to the worker yet,
-and eager only (the compiled decoder compiles `decoder.forward`, which this bypasses).
+`--stream-decode` (`GeneratorSpec.stream_decode`, off by default until measured on a GPU:
+`tests/generator/test_gpu_decode_reach.py`) makes the worker hand each chunk to the encoder as it is decoded;
+with `--compile` the stages are compiled here (the compiled decoder's `forward` is bypassed).
 """
 
 from __future__ import annotations
@@ -98,6 +99,12 @@ class TailChunkedDecode:
         self.trunk, self.tail = stages[:-2], stages[-2:]  # the tail: the last up block and conv_out
         self.halo = tail_halo(vae)
         self.first_frames = first_frames
+
+    def compile(self, backend: str = "inductor") -> None:
+        """Compile every stage in place, static shapes: the trunk's one per geometry, the tail's one per piece
+        (compiled at the first decode, in the generator's warm-up)."""
+        self.trunk = [torch.compile(stage, dynamic=False, backend=backend) for stage in self.trunk]
+        self.tail = [torch.compile(stage, dynamic=False, backend=backend) for stage in self.tail]
 
     def pieces(self, input_frames: int) -> list[Piece]:
         """The first `first_frames` output frames, then the rest, each with its window of tail input."""

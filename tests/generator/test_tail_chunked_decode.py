@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 import pytest
 import torch
+from torch._dynamo.utils import counters
 
 from benchmarks.decode_receptive_field import build_vae, decoder_of, decoder_tail, latents
 from dreamverse.generator.ltx2.receptive_field import Halo, frame_reach
@@ -84,3 +85,18 @@ def test_pieces_cover_every_frame_once_in_order() -> None:
     assert [(p.first, p.last) for p in pieces] == [(0, 15), (16, 120)]
     assert [(p.start, p.end) for p in pieces] == [(0, 14), (2, 60)]  # 74 tail input frames for 61
     assert [(p.first, p.last) for p in decode.pieces(5)] == [(0, 8)]  # shorter than the first chunk
+
+
+def test_compiled_stages_give_the_same_frames() -> None:
+    """`compile()` (dynamo's `eager` backend here: traced, no Inductor code generation on the CPU)."""
+    torch._dynamo.reset()
+    vae = build_vae("tiny")
+    segment = latents(vae, 4)
+    decode = TailChunkedDecode(vae, first_frames=16)
+    want = torch.cat(list(decode.chunks(segment)), dim=2)
+    decode.compile(backend="eager")
+    try:
+        assert torch.equal(torch.cat(list(decode.chunks(segment)), dim=2), want)
+        assert counters["stats"]["unique_graphs"] >= 4  # the trunk's stages and the tail's, traced
+    finally:
+        torch._dynamo.reset()
