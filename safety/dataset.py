@@ -2,8 +2,8 @@
 
 Files are in fastText's format, one prompt a line: `__label__<safe|sexual|hate|minors> <prompt as written>`.
 `train.txt` trains the shipped model (`python -m dreamverse.safety.dataset LABEL < prompts` appends to it).
-`heldout.txt` to `heldout_7.txt` were written apart from it and are never trained on; since 2026-11-26 they
-are tuning data (their misses were read to decide what to fix), and the blind number is an eighth file's,
+`heldout.txt` to `heldout_8.txt` were written apart from it and are never trained on; since 2026-11-26 they
+are tuning data (their misses were read to decide what to fix), and the blind number is a ninth file's,
 written and measured by someone else (`safety/README.md` says how each was used).
 `benign_check.txt` is neither: benign prompts the shipped model must not block.
 """
@@ -29,6 +29,7 @@ HELDOUT_4_PATH = DATA_DIR / "heldout_4.txt"
 HELDOUT_5_PATH = DATA_DIR / "heldout_5.txt"
 HELDOUT_6_PATH = DATA_DIR / "heldout_6.txt"
 HELDOUT_7_PATH = DATA_DIR / "heldout_7.txt"
+HELDOUT_8_PATH = DATA_DIR / "heldout_8.txt"
 HELDOUT_PATHS = (
     HELDOUT_PATH,
     HELDOUT_2_PATH,
@@ -37,6 +38,7 @@ HELDOUT_PATHS = (
     HELDOUT_5_PATH,
     HELDOUT_6_PATH,
     HELDOUT_7_PATH,
+    HELDOUT_8_PATH,
 )
 BENIGN_CHECK_PATH = DATA_DIR / "benign_check.txt"
 LABELS = ("safe", "sexual", "hate", "minors")

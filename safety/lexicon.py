@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import re
 
+from dreamverse.safety import languages
 from dreamverse.safety.text import normalize
 
 _SEXUAL = (
@@ -43,7 +44,9 @@ _SEXUAL = (
 )
 _MINOR_SEXUAL = r"child porn|cp|pthc|loli|lolicon|shota|shotacon|jailbait|pedo\w*|paedo\w*|hebephil\w*"
 _SLURS = (
-    r"nigger\w*|niggas?|kikes?|kykes?|faggots?|spics?|wetbacks?|beaners?|ragheads?|towelheads?|"
+    # a faggot of herbs or of sticks (a bundle) and faggots and peas (a dish) are the old senses
+    r"nigger\w*|niggas?|kikes?|kykes?|faggots?(?! (?:of (?:herbs|sticks|wood|twigs|kindling|brushwood|"
+    r"firewood|reeds|thyme|rosemary)|and (?:mushy )?peas))|spics?|wetbacks?|beaners?|ragheads?|towelheads?|"
     r"sand niggers?|trannies|tranny|gooks?|pakis?|kaffirs?|queers? should|shitskins?|mudslimes?|"
     r"jigaboos?|porch monkeys?|zipperheads?|sand monkeys?|muzzies|mongoloids|spastics"
 )
@@ -52,7 +55,7 @@ _SLURS = (
 # (`filter.SLUR_EVIDENCE`) or as the target of a call to violence below.
 # "Mongoloid" and "spastic" are slurs for disabled people with an old anthropological or medical sense
 # ("spastic cerebral palsy"); as plural nouns, "mongoloids", "spastics", they are only the slur (`_SLURS`).
-_AMBIGUOUS_SLURS = r"dykes?|coons?|chinks?|fags?|retards?|mongoloid|spastic|spazz?"
+_AMBIGUOUS_SLURS = r"dykes?|coons?|chinks?|fags?|retards?|mongoloid|spastic|spazz?|polacks?"
 # ... but with an insult before them or a hostile verb after, they are the slur whatever the model says.
 _HOSTILE_BEFORE = r"filthy|dirty|stinking|disgusting|fucking|damn|stupid|bunch of|you"
 _HOSTILE_AFTER = (
@@ -70,7 +73,7 @@ _GROUP = (
     r"homosexuals|immigrants?|migrants|foreigners|mexicans|latinos|arabs|asians|chinese people|gypsies|"
     r"roma|christians|catholics|whites|white people|women|trans people|transgender people|"
     r"disabled people|the disabled|refugees|hindus|sikhs|the invaders|that race|their race|the race|"
-    r"dykes|coons|chinks|fags|retards"
+    r"dykes|coons|chinks|fags|retards|polacks"
 )
 _VIOLENCE = (
     r"kill|gas|hang|lynch|burn|exterminate|shoot|execute|eradicate|slaughter|wipe out|genocide|death to|"
@@ -137,12 +140,51 @@ _MOCKED = (
     r"disabled|disabilit\w*|deaf|blind|autis\w*|down syndrome|wheelchair users?|cripples?|amputees?|"
     r"stutter\w*|dwarfs?|gays?|lesbians?|trans|transgender|queers?|jews?|jewish|muslims?|hindus?|sikhs?|"
     r"christians?|immigrants?|refugees?|blacks?|black people|asians?|mexicans?|arabs?|gypsies|roma|"
-    r"(?:special|mentally) (?:needs|ill|challenged)|the handicapped|handicapped"
+    r"(?:special|mentally) (?:needs|ill|challenged)|the handicapped|handicapped|cerebral palsy|dwarfism|"
+    r"tourette\w*"
 )
 _MOCKERY = re.compile(
     r"\b(?:mocks|mocking|mocked|making fun of|make fun of|makes fun of|ridicul(?:e|es|ed|ing)|"
+    # sixth round: an impression is mockery too ("imitates a kid with cerebral palsy")
+    r"imitat(?:e|es|ed|ing)|mimic(?:s|ked|king)?|impersonat(?:e|es|ed|ing)|"
     rf"laugh(?:s|ing|ed)? at) (?:\w+ ){{0,3}}(?:{_MOCKED})\b"
 )
+# Sixth round: hatred staged as comedy, an advert or a product. Genocide (its victims, camps, gas) with a
+# comic or commercial framing ("a sitcom where Anne Frank ...", "a Zyklon B scented candle", "the oven ... for
+# the Jews, studio audience laughing"); pests carrying a people's symbol and spreading filth ("rats wearing
+# kippahs", "rats with rainbow flags spreading AIDS"); a sexuality called groomers. Not when the prompt is
+# history, remembrance or fights it (`_HISTORY`, `_COUNTERED`).
+_GENOCIDE = re.compile(
+    r"\b(?:anne frank|auschwitz|zyklon(?: b)?|gas chambers?|the holocaust|death camps?|concentration camps?|"
+    r"cattle cars?|(?:ovens?|gas) (?:\w+ ){0,6}jews|jews (?:\w+ ){0,6}(?:ovens?|gassed|gas))\b"
+)
+_COMIC_OR_ADVERT = re.compile(
+    r"\b(?:laugh track|laugh\w*|sitcom|sketch|comedy|comedic|comedian|parody|studio audience|stand up|"
+    r"punchline|jokes?|hilarious|lol|lmao|memes?|commercial|tv ad|an ad|advert\w*|infomercial|scented|"
+    r"candles?|merch\w*|theme park|board game|toys?|nostalgic|unboxing|game show|cartoon|prank)\b"
+)
+_SYMBOL_OF_A_PEOPLE = (
+    r"kippahs?|yarmulkes?|skullcaps?|turbans?|hijabs?|burqas?|rainbow (?:flags?|scarves|capes)|"
+    r"stars? of david|sombreros?|pride flags?"
+)
+_PESTS_OF_A_PEOPLE = re.compile(
+    rf"\b(?:rats|cockroach\w*|roaches|lice|maggots|vermin|leeches|parasites|locusts) (?:\w+ ){{0,2}}"
+    rf"(?:wearing|with|in|carrying|waving) (?:\w+ ){{0,1}}(?:{_SYMBOL_OF_A_PEOPLE})\b"
+    r"(?=.*\b(?:spread\w*|infest\w*|scurry\w*|swarm\w*|sewers?|gnaw\w*|aids|plague|disease\w*|filth\w*))"
+)
+_GROOMER_SLUR = re.compile(
+    r"\b(?:(?:gay|trans|lgbt\w*|queer|drag queens?|homosexual)s? (?:\w+ ){0,2}groomers?|"
+    r"groomers? (?:\w+ ){0,2}(?:gay|trans|lgbt\w*|queer|drag queens?|homosexual)s?)\b"
+)
+
+
+def _staged_hatred(normalized: str) -> bool:
+    if _HISTORY.search(normalized) or _COUNTERED.search(normalized):
+        return False
+    staged = _GENOCIDE.search(normalized) is not None and _COMIC_OR_ADVERT.search(normalized) is not None
+    return staged or bool(_PESTS_OF_A_PEOPLE.search(normalized) or _GROOMER_SLUR.search(normalized))
+
+
 # A symbol of Nazism or the Klan staged as glorious or funny (`_TRIBUTE`), unless the prompt is about
 # fighting it, remembering its victims or teaching its history (`_HISTORY`).
 _HATE_SYMBOL = re.compile(
@@ -159,7 +201,7 @@ _TRIBUTE = re.compile(
 _HISTORY = re.compile(
     r"\b(?:documentar\w*|history|historical|histor\w*|museum\w*|educational|lesson|lecture|memorial|"
     r"remembrance|remember\w*|victims?|survivors?|liberat\w*|allied|allies|resistance|defeat\w*|"
-    r"tear\w* down|tore down|torn down|destroy\w*|punch\w*|anti\w*|against|fights?|fighting|fought|"
+    r"tear\w* down|tore down|torn down|destroy\w*|punch(?!line)\w*|anti\w*|against|fights?|fighting|fought|"
     r"trials?|nuremberg|downfall|surrender\w*)\b"
 )
 
@@ -255,7 +297,7 @@ _TARGET = (
     r"gays?|lesbians?|homo\w*|queers?|bisexual\w*|lgbt\w*|pride|trans|transgender\w*|tranny|"
     r"trannies|drag queens?|immigra\w*|migra\w*|refugees?|asylum|foreign\w*|invaders?|border|mexicans?|"
     r"latin\w*|hispanic\w*|arabs?|asians?|chinese|chinaman|japanese|koreans?|indians?|pakistan\w*|natives?|"
-    r"aborigin\w*|indigenous|gyps\w*|gypos?|gyppos?|roma|romani|travell?ers|pikeys?|slavs?|polish|poles|"
+    r"aborigin\w*|indigenous|gyps\w*|gypos?|gyppos?|roma|romani|travell?ers|pikeys?|slavs?|polish|poles|polacks?|"
     r"syrians?|somalis?|haitians?|kurds?|filipin\w*|irish|palestin\w*|ukrainian\w*|russians?|africa|"
     r"reservations?|settlers?|race|races|racial\w*|racis\w*|ethnic\w*|minorit\w*|tribe\w*|massacres?|"
     r"dehumani\w*|blood and soil|brown people|halal|towel ?heads?|saracens?|hebrews?|armenians?|"
@@ -281,7 +323,9 @@ _TARGET = (
     r"control\w* (?:the )?(?:media|banks|money|world|government|hollywood)|replac\w*|invasion|invaded|"
     r"outbreed\w*|white genocide|ethnostate\w*|denial|deniers?|hoax|anne frank|auschwitz|"
     r"ss|sonnenrad|black sun|totenkopf|wolfsangel|iron cross|confederate|88|n words?|sodomit\w*|"
-    r"conversion therapy|degenerate\w*|deaf|blind|amputees?|handicapped|special needs|stutter\w*|"
+    r"conversion therapy|degenerate\w*|deaf|"
+    r"(?<!venetian )(?<!roller )(?<!window )blind(?! (?:shadows?|slats?|spots?|dates?|corners?|taste))|"
+    r"cerebral palsy|dwarfism|amputees?|handicapped|special needs|stutter\w*|"
     r"sign language|pagans?|sharia|crusade\w*|infidels?|heathens?|"
     rf"{_SLURS}"
 )
@@ -289,13 +333,16 @@ _NAMES_TARGET = re.compile(rf"\b(?:{_TARGET})\b")
 
 
 # A masked word in the text as written ("ret*rds", "d*kes"): nobody masks "retards the growth" or "Dick Van
-# Dyke", so a mask that hides a slur, even one that is also an ordinary word, is the slur.
-_MASKED_TOKEN = re.compile(r"[^\s*]*\w\*+\w[^\s*]*(?:\*+\w[^\s*]*)*")
+# Dyke", so a mask that hides a slur, even one that is also an ordinary word, is the slur. Since the sixth
+# round a digit or symbol standing for a letter inside the word is a mask too ("ch1nk", "p0lacks").
+_MASKED_TOKEN = re.compile(
+    r"[^\s*]*\w\*+\w[^\s*]*(?:\*+\w[^\s*]*)*|(?<![\w@$])[a-zA-Z]+[0-9@$]+[a-zA-Z][\w@$]*"
+)
 _ANY_SLUR = re.compile(rf"^(?:{_SLURS}|{_AMBIGUOUS_SLURS})$")
 
 
 def has_masked_slur(text: str) -> bool:
-    if "*" not in text:
+    if "*" not in text and not any(c.isdigit() or c in "@$" for c in text):
         return False
     return any(
         _ANY_SLUR.match(word) for token in _MASKED_TOKEN.findall(text) for word in normalize(token).split()
@@ -304,7 +351,7 @@ def has_masked_slur(text: str) -> bool:
 
 def names_target(normalized: str) -> bool:
     """Whether the prompt names a group hate speech is aimed at, or a symbol or slur of hatred (`_TARGET`)."""
-    return _NAMES_TARGET.search(normalized) is not None
+    return _NAMES_TARGET.search(normalized) is not None or languages.TARGET.search(normalized) is not None
 
 
 def has_ambiguous_slur(normalized: str) -> bool:
@@ -317,7 +364,12 @@ def lexicon_category(normalized: str, sexualizes_minor: bool) -> str | None:
     `minors.sexualizes_minor` (a minor named next to sexual context, every sexual term here included)."""
     if _MINOR_TERM.search(normalized) or sexualizes_minor:
         return "minors"
-    if _HATE_LISTED.search(normalized) or _denied(normalized) or _glorified_symbol(normalized):
+    if (
+        _HATE_LISTED.search(normalized)
+        or _denied(normalized)
+        or _glorified_symbol(normalized)
+        or _staged_hatred(normalized)
+    ):
         return "hate"
     if has_sexual_term(normalized):
         return "sexual"

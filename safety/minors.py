@@ -21,6 +21,7 @@ import functools
 import re
 from datetime import date
 
+from dreamverse.safety import languages
 from dreamverse.safety.lexicon import has_sexual_term
 
 ADULT_AGE = 18
@@ -37,8 +38,17 @@ _WORDS = (
     r"adolescent|adolescents|pubescent|prepubescent|juvenile|juveniles|youngster|youngsters|"
     r"schoolgirl|schoolgirls|schoolboy|schoolboys|schoolchild|schoolchildren|schoolkids?|"
     r"toddler|toddlers|infant|infants|newborn|newborns|baby(?! oil|doll| doll| face)|babies|"
-    r"little (?:girl|boy|one)s?|young (?:girl|boy)s?|altar boys?|choir ?boys?|(?:boy|girl|cub) scouts?|"
-    r"daughter|daughters|son|sons|stepdaughter|stepdaughters|stepson|stepsons|niece|nieces|nephew|nephews|"
+    r"little (?:girl|boy|one)s?|little princess(?:es)?|"
+    # sixth round: pupils by school year, fictional schools too ("third years at hogwarts", "hogwarts
+    # first years"); not "first year students" at a university, nor "the first year at the company"
+    r"(?:first|second|third|fourth|fifth) years?(?= (?:at|from|of|in) (?:hogwarts|(?:the |a |an )?"
+    r"(?:\w+ ){0,2}(?:school|academy)))|"
+    r"(?:hogwarts|boarding school|school s) (?:first|second|third|fourth|fifth)"
+    r" years?|young (?:girl|boy)s?|altar boys?|choir ?boys?|(?:boy|girl|cub) scouts?|"
+    # "son" after an English word that says whose: French "son mec" and Spanish "son" ("they are") are not
+    r"(?:(?<=his )|(?<=her )|(?<=their )|(?<=my )|(?<=your )|(?<=our )|(?<=the )|(?<=and )|(?<=a )|"
+    r"(?<= s ))son|"
+    r"daughter|daughters|sons|stepdaughter|stepdaughters|stepson|stepsons|niece|nieces|nephew|nephews|"
     r"grandchild|grandchildren|granddaughter|granddaughters|grandson|grandsons|"
     # a "student" alone may be an adult ("art students", "a college student"); a "pupil" is at school
     r"(?<!dilated )(?<!grown )(?<!adult )(?<!mature )pupils?|school ?students?|school ?age\w*|"
@@ -81,7 +91,9 @@ _NOT_AGE = (
 # Who the age is said of, and the verbs that say it: "she's actually 15", "both characters are 16".
 _PERSON = (
     r"she|he|they|girl|boy|girls|boys|character|characters|model|models|actress|actor|kid|kids|students?|"
-    r"pupils?|cheerleaders?|gymnasts?|dancers?|bride"
+    r"pupils?|cheerleaders?|gymnasts?|dancers?|bride|"
+    # sixth round: a partner whose age is said ("my gf is 16", "her boyfriend is 15")
+    r"gf|bf|girlfriend|boyfriend|crush|date"
 )
 _HEDGE = r"actually|only|just|barely|really|supposedly|clearly|obviously|still|all|both|now"
 # "12 year old", "a 9yo", "aged 13", "a boy of twelve", "just turned 15", "her 14th birthday", "looks about
@@ -121,7 +133,8 @@ _CONTEXT = (
     # ... not "same sex", nor a possessive: "the baby's sex" (normalised "baby s sex") is biological
     r"(?<!single )(?<!same )(?<!opposite )(?<!either )(?<!both )(?<! s )"
     # ... nor the sex a scan finds out: "a scan of the baby to find out the sex"
-    r"(?<!find out the )(?<!learn the )(?<!know the )(?<!reveal the )(?<!reveals the )(?<!guess the )"
+    r"(?<!safe )(?<!safer )(?<!find out the )(?<!learn the )(?<!know the )(?<!reveal the )"
+    r"(?<!reveals the )(?<!guess the )"
     r"sex(?! (?:education|ed|of|ratio|chromosomes?|cells?|determination|and (?:weight|age|height|name)))|"
     r"sexy|sexier|sexiest|sexual(?! (?:education|health|orientation|identity|development))|sexualis\w*|"
     r"sexualiz\w*|sext|sexts|sexting|erotic\w*|[ée]rotique\w*|er[óo]tic[ao]s?|erotisch\w*|"
@@ -149,7 +162,11 @@ _CONTEXT = (
     r"nude|nudes|nudity|nudist\w*|topless|bottomless|striptease|"
     r"(?<!comic )(?<!landing )(?<!film )(?<!the )"
     r"strip(?:s|ped|ping)?(?: naked| nude| off| down| for| in front| shows?| clubs?|$)|"
-    r"clothes off|"
+    r"clothes off|strip (?:games?|poker)|"
+    # sixth round: undressing and nipples asked for in words the model reads less surely next to an age
+    r"remov\w* (?:all (?:of )?)?(?:her |his |their |your )?"
+    r"(?:clothes|clothing|bra|underwear|panties|bikini top)|"
+    r"(?:her|his|their) nipples|nipples (?:showing|out|visible|exposed)|nip slips?|wearing nothing(?! but)|"
     r"(?:take|takes|taking|took|taken) off (?:his|her|their|your|my) (?:clothes|underwear|panties|pants)|"
     r"without (?:any )?clothes|no clothes on|lingerie|panties|onlyfans|"
     r"(?<!paint )(?<!wire )(?<!wallpaper )(?<!varnish )strippers?|"
@@ -164,6 +181,11 @@ _CONTEXT = (
     r"privates|private parts|genitalia|grop\w*|inappropriate(?:ly)? touch\w*|touch\w* inappropriately|"
     r"exposing (?:himself|herself|themselves)|expose[sd]? (?:himself|herself|themselves)|voyeur\w*|"
     r"peeping toms?|upskirt\w*|"
+    # sixth round: a hidden camera on someone changing, undressing or showering
+    r"(?:hidden|secret|spy|concealed|pinhole) (?:\w+ ){0,2}(?:camera|cam|angle|lens)s?\b"
+    r"(?=.*\b(?:chang(?:e|es|ed|ing)\b|undress|shower|chang\w* room|locker room))|"
+    r"(?:chang(?:e|es|ed|ing)|undress\w*|shower\w*) (?:\w+ ){0,6}(?:hidden|secret|spy|concealed|pinhole) "
+    r"(?:\w+ ){0,2}(?:camera|cam|angle|lens)s?|"
     r"(?:up|under) (?:\w+ ){0,2}(?:skirt|dress) (?:\w+ ){0,2}(?:camera|photo\w*|film\w*)"
 )
 _SEXUAL_CONTEXT = re.compile(rf"\b(?:{_CONTEXT})\b")
@@ -219,7 +241,9 @@ def mentions_minor(normalized: str) -> bool:
     """True when the (normalised) prompt names a child, a teen, a school age or an age under 18."""
     if _DECLARED_ADULTS.search(normalized):
         normalized = _KIN.sub("relative", normalized)
-    if _MINOR_WORD.search(normalized):
+    if _MINOR_WORD.search(normalized) or languages.MINOR_WORD.search(normalized):
+        return True
+    if any(int(a or b) < ADULT_AGE for a, b in languages.AGE_AFTER_NUMBER.findall(normalized)):
         return True
     if _STUDENT.search(normalized) and _SCHOOL.search(normalized) and not _ADULT_CLASS.search(normalized):
         return True
@@ -239,6 +263,7 @@ def without_minors(normalized: str) -> str:
     says whether anything but the child made a model call it `minors` (see `SafetyFilter.check`). Words
     that sexualise by themselves ("loli", "jailbait") stay."""
     masked = _AGE.sub("someone", _PERSON_OR_PLACE.sub("someone", normalized))
+    masked = languages.AGE_AFTER_NUMBER.sub("someone", languages.MINOR_WORD.sub("someone", masked))
     return _DESCRIBED_CHILD.sub("someone", masked)
 
 
@@ -246,7 +271,9 @@ def without_minors(normalized: str) -> str:
 _BIOLOGICAL_SEX = re.compile(
     r"\b(?:sex (?:education|ed|of|ratio|chromosomes?|cells?|determination|and (?:weight|age|height|name))|"
     # a possessive before it, "the baby's sex" (normalised "baby s sex"), is biological too
-    r"gender reveal|\w+ s sex|(?:find out|learn|know|reveal|reveals|guess) the sex)\b"
+    r"gender reveal|\w+ s sex|(?:find out|learn|know|reveal|reveals|guess) the sex|"
+    # sixth round: sexual health ("a PSA about safe sex", "free STI testing")
+    r"safer? sex|sexual health|sexually transmitted (?:infections?|diseases?))\b"
 )
 
 
@@ -262,5 +289,9 @@ def sexualizes_minor(normalized: str) -> bool:
     if _GROOMING.search(normalized) or grooms_minor(normalized) or _GLUED.search(normalized):
         return True
     # context first: most prompts have none, and then the (slower) minor check is skipped
-    has_context = has_sexual_term(normalized) or _SEXUAL_CONTEXT.search(normalized) is not None
+    has_context = (
+        has_sexual_term(normalized)
+        or _SEXUAL_CONTEXT.search(normalized) is not None
+        or languages.SEXUAL_WORD.search(normalized) is not None
+    )
     return has_context and mentions_minor(normalized)

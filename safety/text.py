@@ -26,6 +26,14 @@ _AGE_GROUP = re.compile(r"(?<![\w@$!])u ?-?(1[0-8])\b")
 # "g.a.s t.h.e k.i.k.e.s": each word's letters joined by dots or hyphens, so the words stay apart (the
 # spelled-apart join below would run the whole phrase into one word).
 _DOTTED_WORD = re.compile(r"(?<![\w@$!])[\w@$!](?:[.\-][\w@$!]){2,}(?![\w@$!])")
+# Chinese and Japanese are written without spaces: each Han, hiragana or katakana character becomes a token of
+# its own, so fastText's word bigrams see character pairs ("做爱" is "做 爱") and the rules can match words.
+# A number glued to a letter of another script ("14세", "14岁") is split from it: the letter is not leetspeak.
+_CJK = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
+_DIGIT_THEN_NON_LATIN = re.compile(r"(\d)(?=[^\x00-\x7f\W\d_])")
+# An emoji becomes a word of its own ("🍆" is "emoji_aubergine"): a prompt can say in emoji what it would not
+# say in words, and the separators would otherwise drop it.
+_EMOJI = re.compile(r"[\U0001f300-\U0001faff\u2600-\u27bf]")
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"))
 # Cyrillic and Greek letters that look like Latin ones (after lowercasing).
 _HOMOGLYPHS = str.maketrans(
@@ -93,13 +101,17 @@ def _unleet(token: str) -> str:
     return _EVASIONS.get(token, token)
 
 
+def _spelled_letter(token: str) -> bool:
+    return len(token) == 1 and token < "\u3040"  # a CJK character is a word, not a letter spelled apart
+
+
 def _join_spelled_apart(tokens: list[str]) -> list[str]:
-    if sum(len(t) == 1 for t in tokens) < _SPELLED_APART_MIN:
+    if sum(map(_spelled_letter, tokens)) < _SPELLED_APART_MIN:
         return tokens
     joined: list[str] = []
     run: list[str] = []
     for token in [*tokens, ""]:
-        if len(token) == 1:
+        if _spelled_letter(token):
             run.append(token)
             continue
         if len(run) > _SPELLED_APART_MIN and run[0] in _ARTICLES:
@@ -111,6 +123,11 @@ def _join_spelled_apart(tokens: list[str]) -> list[str]:
     return joined
 
 
+def _emoji_word(match: re.Match[str]) -> str:
+    name = unicodedata.name(match.group(), "")
+    return f" emoji_{name.lower().replace(' ', '_').replace('-', '_')} " if name else " "
+
+
 def _join_age(match: re.Match[str]) -> str:
     number = match.group(1)
     return f"{number}yo " if number.isdigit() else f"{number} yo "
@@ -119,6 +136,8 @@ def _join_age(match: re.Match[str]) -> str:
 def normalize(text: str) -> str:
     """Lowercase words with obfuscation undone, separated by single spaces (fastText splits on spaces)."""
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).lower().translate(_HOMOGLYPHS)
+    if not text.isascii():  # most prompts are ASCII, and both scans are skipped
+        text = _DIGIT_THEN_NON_LATIN.sub(r"\1 ", _CJK.sub(r" \1 ", _EMOJI.sub(_emoji_word, text)))
     text = _AGE_APART.sub(_join_age, text)
     if "1" in text:  # an age group has one ("u16"); most prompts have none, and the scan is skipped
         text = _AGE_GROUP.sub(r"under \1", text)

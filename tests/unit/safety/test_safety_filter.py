@@ -161,9 +161,10 @@ def test_a_minor_with_a_weak_sexual_signal_blocks_as_minors(default_filter: Safe
     # model categories switched off: only the lists, the minors rule and the weak-signal rule can block
     lenient = SafetyFilter(default_filter.classifiers, {"sexual": 1.01, "hate": 1.01, "minors": 1.01})
     model = default_filter.classifiers[0]
+    # sixth round: "nipples showing" and "remove all clothes" are listed context now, so other pairs
     for adult, child in [
-        ("nipples showing", "nipples showing, she is 15"),
-        ("remove all clothes", "remove all clothes, she is 15"),
+        ("bare breasts", "bare breasts, she is 15"),
+        ("show her breasts", "show her breasts, she is 15"),
     ]:
         assert not sexualizes_minor(normalize(child)), child  # no listed context: the model's score decides
         assert model.scores(child)["sexual"] >= MINORS_SEXUAL_EVIDENCE, child

@@ -1,15 +1,17 @@
-"""The shipped filter on the seven held-out files, and the reproducibility of the model's training.
+"""The shipped filter on the eight held-out files, and the reproducibility of the model's training.
 
 Regression guards, not evidence of generalisation: on 2026-11-26 `heldout.txt`, `heldout_2.txt`,
-`heldout_3.txt` and then the blind `heldout_4.txt` to `heldout_7.txt` (each after its one blind
+`heldout_3.txt` and then the blind `heldout_4.txt` to `heldout_8.txt` (each after its one blind
 measurement) became tuning data (their misses were read to decide what training prompts, lexicon entries,
 normalisation and rules to write; safety/README.md says how often each was measured). They now guard
 against a change that undoes that work. Targets, on each file: precision >= 0.95 for every category, recall
 >= 0.95 for `minors` and >= 0.9 for the others; the first five meet every target. `heldout_6` meets all but
 `minors` recall (0.914 after the fourth and fifth rounds, 0.814 blind), guarded at 0.9 so that it cannot
 slide back. `heldout_7` (blind at b904b2e: hate recall 0.750, minors recall 0.938, sexual precision 0.940)
-meets every target as tuning data after the fifth round. The next blind number is an eighth file's, written
-and measured by someone else (safety/README.md)."""
+meets every target as tuning data after the fifth round. `heldout_8` (blind at c1e25f4: sexual 0.938 / 0.938,
+hate recall 0.783, minors 0.933 / 0.862, a tenth in other languages) meets every target as tuning data after
+the sixth round. The next blind number is a ninth file's, written and measured by someone else
+(safety/README.md)."""
 
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from dreamverse.safety.dataset import (
     HELDOUT_5_PATH,
     HELDOUT_6_PATH,
     HELDOUT_7_PATH,
+    HELDOUT_8_PATH,
     HELDOUT_PATH,
     HELDOUT_PATHS,
     TRAIN_PATH,
@@ -52,6 +55,7 @@ MIN_SUPPORT = {
     HELDOUT_5_PATH: 50,
     HELDOUT_6_PATH: 50,
     HELDOUT_7_PATH: 60,
+    HELDOUT_8_PATH: 60,
 }
 # What a file must reach where it does not meet the target yet: heldout_6's minors recall (fourth round).
 RECALL_FLOORS = {(HELDOUT_6_PATH, "minors"): 0.9}
