@@ -8,7 +8,7 @@ since it is said of young women too; an age under 18 or a school year says more.
 """
 
 # Turkish is written with the dotless "ı" on purpose.
-# ruff: noqa: RUF001, RUF003
+# ruff: noqa: RUF001, RUF002, RUF003
 
 from __future__ import annotations
 
@@ -94,17 +94,71 @@ _SEXUAL_WORDS = (
 _KOREAN_SEXUAL_STEMS = ("알몸", "나체", "섹스", "섹시", "성관계", "오럴")
 
 
+# Korean writes particles onto a word ("여자아이가"): its stems are matched as a prefix of a token.
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
 def _alternation(words: tuple[str, ...]) -> str:
     forms = sorted({normalize(word) for word in words}, key=len, reverse=True)
     return "|".join(re.escape(form) for form in forms if form)
 
 
-AGE_AFTER_NUMBER = re.compile(
+class WordList:
+    """Words and phrases of one kind (`MINOR_WORDS`, `SEXUAL_WORDS`, `TARGETS`), normalised like prompts.
+
+    Looked up by token, not by a regular expression of a few hundred alternatives tried at every position of
+    the prompt (that cost 30 to 40 µs a list on a long prompt): one set test for single words, and the rest of
+    a phrase compared only where its first token occurs."""
+
+    def __init__(self, words: tuple[str, ...], korean_stems: tuple[str, ...]) -> None:
+        forms = {form for form in (normalize(word) for word in words) if form}
+        self.words = frozenset(form for form in forms if " " not in form)
+        self.phrases: dict[str, list[list[str]]] = {}
+        for form in sorted(forms - self.words):
+            first, *rest = form.split()
+            self.phrases.setdefault(first, []).append(rest)
+        self._korean = re.compile(rf"(?:{_alternation(korean_stems)})")
+        self.pattern = re.compile(rf"\b(?:{_alternation(words)})\b|{self._korean.pattern}")
+
+    def search(self, normalized: str) -> bool:
+        tokens = normalized.split()
+        if not self.words.isdisjoint(tokens):
+            return True
+        if not self.phrases.keys().isdisjoint(tokens):
+            for i, token in enumerate(tokens):
+                for rest in self.phrases.get(token, ()):
+                    if tokens[i + 1 : i + 1 + len(rest)] == rest:
+                        return True
+        if normalized.isascii() or _HANGUL.search(normalized) is None:
+            return False
+        return self._korean.search(normalized) is not None
+
+    def sub(self, replacement: str, normalized: str) -> str:
+        return self.pattern.sub(replacement, normalized) if self.search(normalized) else normalized
+
+
+_AGE_UNIT_WORDS = frozenset(
+    normalize(unit) for unit in (*_AGE_ONLY_UNITS, *_AGE_UNITS_AFTER_VERB, "saal", "sal")
+)  # every unit is one token
+_AGE_AFTER_NUMBER = re.compile(
     rf"\b(\d{{1,2}}) (?:{_alternation(_AGE_ONLY_UNITS)}|(?:saal|sal) (?:ki|ka|ke))\b|"
     rf"\b(?:{_alternation(_AGE_VERBS)}) (\d{{1,2}}) (?:{_alternation(_AGE_UNITS_AFTER_VERB)})\b"
 )
-MINOR_WORD = re.compile(rf"\b(?:{_alternation(_MINOR_WORDS)})\b|(?:{_alternation(_KOREAN_MINOR_STEMS)})")
-SEXUAL_WORD = re.compile(rf"\b(?:{_alternation(_SEXUAL_WORDS)})\b|(?:{_alternation(_KOREAN_SEXUAL_STEMS)})")
+
+
+def ages(normalized: str) -> list[int]:
+    """Ages said with a unit of these languages ("12 años" after "tiene", "13 岁", "14 yaşında")."""
+    if _AGE_UNIT_WORDS.isdisjoint(normalized.split()):
+        return []
+    return [int(a or b) for a, b in _AGE_AFTER_NUMBER.findall(normalized)]
+
+
+def without_ages(normalized: str, replacement: str) -> str:
+    return _AGE_AFTER_NUMBER.sub(replacement, normalized) if ages(normalized) else normalized
+
+
+MINOR_WORDS = WordList(_MINOR_WORDS, _KOREAN_MINOR_STEMS)
+SEXUAL_WORDS = WordList(_SEXUAL_WORDS, _KOREAN_SEXUAL_STEMS)
 
 # Who hate speech is about, in the same languages: only a gate for the model's `hate` score
 # (`lexicon.names_target`), so broad on purpose.
@@ -120,4 +174,4 @@ _TARGETS = (
     "ghuspaithiye", "hijde", "bangladeshi",
 )  # fmt: skip
 _KOREAN_TARGET_STEMS = ("유대인", "무슬림", "흑인", "이민자", "게이", "조선족")
-TARGET = re.compile(rf"\b(?:{_alternation(_TARGETS)})\b|(?:{_alternation(_KOREAN_TARGET_STEMS)})")
+TARGETS = WordList(_TARGETS, _KOREAN_TARGET_STEMS)

@@ -179,10 +179,10 @@ _GROOMER_SLUR = re.compile(
 
 
 def _staged_hatred(normalized: str) -> bool:
-    if _HISTORY.search(normalized) or _COUNTERED.search(normalized):
-        return False
     staged = _GENOCIDE.search(normalized) is not None and _COMIC_OR_ADVERT.search(normalized) is not None
-    return staged or bool(_PESTS_OF_A_PEOPLE.search(normalized) or _GROOMER_SLUR.search(normalized))
+    if not (staged or _PESTS_OF_A_PEOPLE.search(normalized) or _GROOMER_SLUR.search(normalized)):
+        return False  # most prompts: the (longer) history and counter-speech searches are skipped
+    return _HISTORY.search(normalized) is None and _COUNTERED.search(normalized) is None
 
 
 # A symbol of Nazism or the Klan staged as glorious or funny (`_TRIBUTE`), unless the prompt is about
@@ -338,11 +338,12 @@ _NAMES_TARGET = re.compile(rf"\b(?:{_TARGET})\b")
 _MASKED_TOKEN = re.compile(
     r"[^\s*]*\w\*+\w[^\s*]*(?:\*+\w[^\s*]*)*|(?<![\w@$])[a-zA-Z]+[0-9@$]+[a-zA-Z][\w@$]*"
 )
+_LEET_INSIDE = re.compile(r"[a-zA-Z][0-9@$]+[a-zA-Z]")
 _ANY_SLUR = re.compile(rf"^(?:{_SLURS}|{_AMBIGUOUS_SLURS})$")
 
 
 def has_masked_slur(text: str) -> bool:
-    if "*" not in text and not any(c.isdigit() or c in "@$" for c in text):
+    if "*" not in text and _LEET_INSIDE.search(text) is None:
         return False
     return any(
         _ANY_SLUR.match(word) for token in _MASKED_TOKEN.findall(text) for word in normalize(token).split()
@@ -351,7 +352,7 @@ def has_masked_slur(text: str) -> bool:
 
 def names_target(normalized: str) -> bool:
     """Whether the prompt names a group hate speech is aimed at, or a symbol or slur of hatred (`_TARGET`)."""
-    return _NAMES_TARGET.search(normalized) is not None or languages.TARGET.search(normalized) is not None
+    return _NAMES_TARGET.search(normalized) is not None or languages.TARGETS.search(normalized)
 
 
 def has_ambiguous_slur(normalized: str) -> bool:

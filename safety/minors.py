@@ -241,9 +241,9 @@ def mentions_minor(normalized: str) -> bool:
     """True when the (normalised) prompt names a child, a teen, a school age or an age under 18."""
     if _DECLARED_ADULTS.search(normalized):
         normalized = _KIN.sub("relative", normalized)
-    if _MINOR_WORD.search(normalized) or languages.MINOR_WORD.search(normalized):
+    if _MINOR_WORD.search(normalized) or languages.MINOR_WORDS.search(normalized):
         return True
-    if any(int(a or b) < ADULT_AGE for a, b in languages.AGE_AFTER_NUMBER.findall(normalized)):
+    if any(age < ADULT_AGE for age in languages.ages(normalized)):
         return True
     if _STUDENT.search(normalized) and _SCHOOL.search(normalized) and not _ADULT_CLASS.search(normalized):
         return True
@@ -263,7 +263,7 @@ def without_minors(normalized: str) -> str:
     says whether anything but the child made a model call it `minors` (see `SafetyFilter.check`). Words
     that sexualise by themselves ("loli", "jailbait") stay."""
     masked = _AGE.sub("someone", _PERSON_OR_PLACE.sub("someone", normalized))
-    masked = languages.AGE_AFTER_NUMBER.sub("someone", languages.MINOR_WORD.sub("someone", masked))
+    masked = languages.without_ages(languages.MINOR_WORDS.sub("someone", masked), "someone")
     return _DESCRIBED_CHILD.sub("someone", masked)
 
 
@@ -292,6 +292,6 @@ def sexualizes_minor(normalized: str) -> bool:
     has_context = (
         has_sexual_term(normalized)
         or _SEXUAL_CONTEXT.search(normalized) is not None
-        or languages.SEXUAL_WORD.search(normalized) is not None
+        or languages.SEXUAL_WORDS.search(normalized)
     )
     return has_context and mentions_minor(normalized)

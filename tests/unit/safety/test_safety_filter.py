@@ -114,7 +114,15 @@ def test_listed_terms_block_whatever_the_thresholds(default_filter: SafetyFilter
 
 def test_a_named_child_alone_is_no_evidence_for_minors(default_filter: SafetyFilter) -> None:
     model = default_filter.classifiers[0]
-    for text in ["a little girl", "a teen boy", "a toddler", "a child in bed", "a preteen", "a 10 year old"]:
+    # sixth round: "a toddler" left the list: the retrained model scores it 0.38 by itself
+    for text in [
+        "a little girl",
+        "a teen boy",
+        "a schoolgirl",
+        "a child in bed",
+        "a preteen",
+        "a 10 year old",
+    ]:
         assert model.scores(text)["minors"] >= 0.5, text  # the model alone would block these
         assert not default_filter.check(text).blocked, text
 
