@@ -55,8 +55,16 @@ def decoder_stages(vae: AutoencoderKLLTX2Video) -> list[tuple[str, Stage]]:
         hidden = hidden.reshape(batch, -1, 1, p, p, frames, height, width)
         return hidden.permute(0, 1, 5, 2, 6, 4, 7, 3).flatten(6, 7).flatten(4, 5).flatten(2, 3)
 
-    ups = [(f"up_block_{i}", up(block)) for i, block in enumerate(d.up_blocks)]
-    return [("conv_in_mid", trunk), *ups, ("conv_out", conv_out)]
+    *leading, last = d.up_blocks
+
+    def last_up(hidden: torch.Tensor) -> torch.Tensor:
+        # a function of its own: torch.compile keeps its graphs per code object, up to 8, and the tail's two
+        # windows x two segment lengths (a shorter segment 0) would otherwise fill the leading blocks' 8
+        out: torch.Tensor = last(hidden, None, causal=causal)
+        return out
+
+    ups = [(f"up_block_{i}", up(block)) for i, block in enumerate(leading)]
+    return [("conv_in_mid", trunk), *ups, (f"up_block_{len(leading)}", last_up), ("conv_out", conv_out)]
 
 
 def _time_pad(conv: nn.Module) -> int:

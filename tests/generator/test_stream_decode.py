@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from torch._dynamo.utils import counters
 
 from dreamverse.generator.base import AudioTrack, SegmentRequest, VideoFrames
 from dreamverse.generator.ltx2.streaming_pipeline import LTX2Generator, build_ltx2_generator
@@ -101,3 +102,25 @@ def test_streamed_segments_encode_to_the_same_bytes(
         requests = [SegmentRequest(prompt, idx) for idx, prompt in enumerate(PROMPTS)]
         encoded.append([encode_segment(generator, state, r, EncoderSettings()) for r in requests])
     assert encoded[0] == encoded[1]
+
+
+def test_compiled_chunks_stay_within_half_dynamo_s_graph_limit() -> None:
+    """Compiled (dynamo's `eager` backend), with a shorter segment 0: every stage function keeps at most 4
+    graphs (dynamo's limit is 8 per code object; past it a stage silently runs uncompiled), and continuations
+    add none after the first."""
+    torch._dynamo.reset()
+    spec = GeneratorSpec(
+        model="tiny", device="cpu", dtype="float32", stream_decode=True, first_segment_frames=17
+    )
+    generator = build_ltx2_generator(spec)
+    assert generator.pipeline.chunked_decode is not None
+    generator.pipeline.chunked_decode.compile(backend="eager")
+    state, graphs = generator.new_stream(seed=7), []
+    try:
+        with torch._dynamo.config.patch(recompile_limit=4, fail_on_recompile_limit_hit=True):
+            for idx in range(3):
+                list(generator.render_segment(state, SegmentRequest(PROMPTS[idx % 2], idx)))
+                graphs.append(counters["stats"]["unique_graphs"])
+    finally:
+        torch._dynamo.reset()
+    assert graphs[1] > graphs[0] and graphs[2] == graphs[1]
