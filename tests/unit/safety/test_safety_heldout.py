@@ -22,6 +22,7 @@ import pytest
 
 from dreamverse.safety import CATEGORIES, DEFAULT_MODEL_PATH, SafetyFilter, SafetySettings
 from dreamverse.safety.dataset import (
+    BLIND_PATHS,
     HELDOUT_2_PATH,
     HELDOUT_3_PATH,
     HELDOUT_4_PATH,
@@ -100,7 +101,7 @@ def test_heldout_recall(safety: SafetyFilter, path: Path, category: str) -> None
     assert m.recall >= target, f"{path.name} {category} recall {m.recall:.3f}"
 
 
-@pytest.mark.parametrize("path", HELDOUT_PATHS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", HELDOUT_PATHS + BLIND_PATHS, ids=lambda p: p.stem)
 def test_heldout_is_apart_from_training_and_labelled(path: Path) -> None:
     train_set, heldout = load_examples(TRAIN_PATH), load_examples(path)
     assert {e.text.lower() for e in train_set} & {e.text.lower() for e in heldout} <= TRAINED_BEFORE_WRITTEN
@@ -113,9 +114,9 @@ def test_heldout_is_apart_from_training_and_labelled(path: Path) -> None:
 def test_add_examples_appends_to_training_and_skips_known_prompts(tmp_path: Path) -> None:
     train_file = tmp_path / "train.txt"
     train_file.write_text("__label__safe a fox in the snow\n", encoding="utf-8")
-    held_out = [load_examples(path)[0].text.upper() for path in HELDOUT_PATHS]
+    held_out = [load_examples(path)[0].text.upper() for path in HELDOUT_PATHS + BLIND_PATHS]
     texts = [f"prompt number {i}" for i in range(40)] + ["A Fox in the  snow", "", *held_out]
-    assert add_examples("safe", texts, train_file) == (40, 1 + len(HELDOUT_PATHS))
+    assert add_examples("safe", texts, train_file) == (40, 1 + len(held_out))
     assert len(load_examples(train_file)) == 41
     with pytest.raises(ValueError, match="unknown label"):
         add_examples("violent", ["x"], train_file)
