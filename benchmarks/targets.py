@@ -43,9 +43,13 @@ def _median(values: Sequence[float]) -> float | None:
     return statistics.median(values) if values else None
 
 
+def _continuations(numbers: dict[str, Any]) -> list[dict[str, Any]]:
+    """A pipeline run's timed continuations (segment 0 left out: the targets are about continuations)."""
+    return [run for run in numbers.get("ours", {}).get("runs", []) if run["segment_idx"] > 0]
+
+
 def _continuation_s(numbers: dict[str, Any]) -> float | None:
-    runs = numbers.get("ours", {}).get("runs", [])
-    return _median([run["total_s"] for run in runs if run["segment_idx"] > 0])
+    return _median([run["total_s"] for run in _continuations(numbers)])
 
 
 def _stock_ratio(numbers: dict[str, Any]) -> float | None:
@@ -60,8 +64,7 @@ def _stage1_bound_ratio(numbers: dict[str, Any]) -> float | None:
 
 
 def _pipeline_rtf(numbers: dict[str, Any]) -> float | None:
-    runs = numbers.get("ours", {}).get("runs", [])
-    return _median([run["realtime_factor"] for run in runs if run["segment_idx"] > 0])
+    return _median([run["realtime_factor"] for run in _continuations(numbers)])
 
 
 def _scaling(summary_run: dict[str, Any]) -> float | None:
@@ -153,7 +156,7 @@ def load(path: Path) -> list[Result]:
 
 def _stages(numbers: dict[str, Any]) -> dict[str, float]:
     """Median seconds per stage over the continuations of a pipeline run: what bounds its total."""
-    runs = [run for run in numbers.get("ours", {}).get("runs", []) if run["segment_idx"] > 0]
+    runs = _continuations(numbers)
     names = sorted({name for run in runs for name in run.get("stages_s", {})})
     medians = {
         name: _median([run["stages_s"][name] for run in runs if name in run["stages_s"]]) for name in names
