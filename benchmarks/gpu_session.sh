@@ -37,6 +37,7 @@
 # "sp1 sp2 1080"; $SP_FAST_ARGS adds flags to each, e.g. `--sp-min-tokens 2048`); sp-streaming (the streaming benchmark end
 # to end through the server on one 2-GPU group slot, `--gpus 0,1 --sp-size 2`, the fast path at 1280x704, 6
 # segments; $SP_STREAMING_ARGS adds flags).
+# BENCH_PYTEST_K: a pytest -k expression for the gpu-*-tests steps, to run only the cases not yet run.
 # BENCH_REPEATS (default 2) timed streams per pipeline step; BENCH_DEADLINE_S (default 580) seconds after which no step starts and each step's timeout is
 # cut to what is left. `.whl/` holds the runtime's wheels for the image's python 3.12 (not installed there) and
 # an xz-compressed static FFmpeg (imageio-ffmpeg 0.6.0's binary; the wheel itself does not fit in the 64 MiB
@@ -126,7 +127,7 @@ for step in "$@"; do
         # only the plugins the ini needs (asyncio_mode, timeout): the image's others are not ours to vet
         PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 DREAMVERSE_GPU_REPORT="$OUT/gpu-tests.jsonl" \
             timeout "$(limit "$seconds")" python3 -m pytest -p pytest_asyncio.plugin -p pytest_timeout \
-            -p no:cacheprovider -m gpu $tests -q
+            -p no:cacheprovider -m gpu $tests -q ${BENCH_PYTEST_K:+-k "$BENCH_PYTEST_K"}
         rc=$? ;;
     sp-tests)
         pytest_setup
