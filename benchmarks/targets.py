@@ -164,8 +164,39 @@ def _stages(numbers: dict[str, Any]) -> dict[str, float]:
     return {name: round(value, 4) for name, value in medians.items() if value is not None}
 
 
+def _needed_s(seconds: float | None, measured: float, target: Target) -> float | None:
+    """The time a continuation would need to take to meet a target that grows as the time shrinks (real-time
+    factors, speed-ups): the measured time scaled by measured / threshold."""
+    if seconds is None or not target.at_least or measured <= 0:
+        return None
+    return round(seconds * measured / target.threshold, 4)
+
+
+def _pipeline_behind(result: Result, results: Sequence[Result]) -> dict[str, Any] | None:
+    """The pipeline run under a streaming run (same geometry, GPU count and card): how much of a
+    continuation's interval the pipeline alone takes, stage by stage, and so whether the server or the
+    pipeline bounds the end-to-end number."""
+    candidates = [
+        other
+        for other in results
+        if other.kind == "pipeline" and other.width == result.width and other.gpus == result.gpus
+        and other.device == result.device and _continuation_s(other.numbers) is not None
+    ]  # fmt: skip
+    if not candidates:
+        return None
+    newest = max(candidates, key=lambda other: other.path.name)
+    return {
+        "source": newest.path.name,
+        "commit": newest.commit,
+        "continuation_s": _continuation_s(newest.numbers),
+        "stages_s": _stages(newest.numbers),
+    }
+
+
 def evaluate(results: Sequence[Result]) -> list[dict[str, Any]]:
-    """One row per target and matching result; a target with no result gets one row saying so."""
+    """One row per target and matching result; a target with no result gets one row saying so. A missed row
+    that a faster continuation would meet says how fast (`needed_continuation_s`); a streaming row names the
+    pipeline run behind it, so the server's share and the stages' shares of the miss can be read off."""
     rows: list[dict[str, Any]] = []
     for target in TARGETS:
         matching = [
@@ -195,14 +226,21 @@ def evaluate(results: Sequence[Result]) -> list[dict[str, Any]]:
                 "source": result.path.name,
                 "commit": result.commit,
             }
+            seconds: float | None = None
             if result.kind == "pipeline":
+                seconds = _continuation_s(result.numbers)
                 row["continuation_stages_s"] = _stages(result.numbers)
-                row["continuation_s"] = _continuation_s(result.numbers)
+                row["continuation_s"] = seconds
                 row["stage_efficiency"] = result.numbers.get("stage_efficiency")
             if result.kind == "streaming":
-                row["continuation_interval_s"] = result.numbers.get("continuation_interval_s")
+                interval = result.numbers.get("continuation_interval_s") or {}
+                seconds = interval.get("median")
+                row["continuation_interval_s"] = interval or None
                 # the first byte depends on it: a run with a shorter segment 0 says so next to its number
                 row["first_segment_frames"] = result.first_segment_frames
+                row["pipeline"] = _pipeline_behind(result, results)
+            if not met and target.kind != "sp-summary":
+                row["needed_continuation_s"] = _needed_s(seconds, value, target)
             rows.append(row)
         if not measured_any:
             rows.append({**row_base, "measured": None, "met": False, "source": None})

@@ -13,14 +13,24 @@ from benchmarks.targets import evaluate, load, main
 
 
 def _streaming(
-    path: Path, width: int, sp_size: int, rtf: float, first_byte_s: float, first: int | None = None
+    path: Path,
+    width: int,
+    sp_size: int,
+    rtf: float,
+    first_byte_s: float,
+    first: int | None = None,
+    gpu: str = "NVIDIA H100 80GB HBM3",
 ) -> Path:
     payload = {
         "name": "streaming",
-        "device": {"gpu": "NVIDIA H100 80GB HBM3"},
+        "device": {"gpu": gpu},
         "git": {"commit": "abc1234"},
         "settings": {"width": width, "height": 512, "sp_size": sp_size, "first_segment_frames": first},
-        "numbers": {"real_time_factor": rtf, "prompt_to_first_byte_s": first_byte_s},
+        "numbers": {
+            "real_time_factor": rtf,
+            "prompt_to_first_byte_s": first_byte_s,
+            "continuation_interval_s": {"median": 4.667 / rtf},
+        },
     }
     path.write_text(json.dumps(payload))
     return path
@@ -94,3 +104,23 @@ def test_a_streaming_row_names_a_shorter_first_segment(tmp_path: Path) -> None:
     short = load(_streaming(tmp_path / "short.json", 768, 1, rtf=2.5, first_byte_s=0.9, first=49))
     rows = [row for row in evaluate(full + short) if row["target"].startswith("prompt to first byte")]
     assert [(row["first_segment_frames"], row["met"]) for row in rows] == [(None, False), (49, True)]
+
+
+def test_a_missed_row_says_how_fast_a_continuation_must_be_and_what_the_pipeline_takes(
+    tmp_path: Path,
+) -> None:
+    streaming = load(_streaming(tmp_path / "s.json", 768, 1, rtf=2.5, first_byte_s=1.0, gpu="NVIDIA H200"))
+    pipeline = load(_pipeline(tmp_path / "p.json", 768, 1, [1.8, 1.7, 1.9]))  # also on an H200
+    other_card = load(_streaming(tmp_path / "h100.json", 768, 1, rtf=2.5, first_byte_s=1.0))
+    rows = evaluate(streaming + pipeline + other_card)
+    rtf = [row for row in rows if row["target"] == "end-to-end real-time factor, 768x512"]
+    h200, h100 = sorted(rtf, key=lambda row: row["gpu"], reverse=True)
+    # 3.0 needs a continuation every 4.667 / 3.0 s; the H200's pipeline alone takes 1.8 s, the server the rest
+    assert h200["needed_continuation_s"] == pytest.approx(4.667 / 3.0, abs=1e-3)
+    assert h200["pipeline"]["continuation_s"] == pytest.approx(1.8)
+    assert h200["pipeline"]["stages_s"] == {"stage1": 0.9, "stage2": 0.9}
+    assert h100["pipeline"] is None  # a pipeline run on another card says nothing of this one
+    # a pipeline-only miss: real time at 1920x1088 on 2 GPUs needs a continuation within the video's length
+    big = load(_pipeline(tmp_path / "p2.json", 1920, 2, [8.0, 8.2]))
+    (row,) = [row for row in evaluate(big) if row["target"].startswith("real-time factor, 1920x1088")]
+    assert row["needed_continuation_s"] == pytest.approx(4.667, abs=1e-3)
