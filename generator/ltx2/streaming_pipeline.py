@@ -465,6 +465,9 @@ def apply_speedups(generator: LTX2Generator, spec: GeneratorSpec) -> None:
         generator.pipeline.forward = GraphedForward(forward or transformer, capture=capture)
 
 
+BLOCK_RECOMPILE_LIMIT = 64  # graphs dynamo keeps for the transformer block's forward (`compile_transformer`)
+
+
 def compile_transformer(
     transformer: LTX2VideoTransformer3DModel,
     backend: str = "inductor",
@@ -477,5 +480,10 @@ def compile_transformer(
     audio token count of a continuation cycles (168, 168, 167 at 121 frames, 24 fps), so static graphs
     (`dynamic=False`) recompile in the middle of a stream and reach dynamo's recompile limit.
     """
+    # One geometry's warm-up compiles the block forward (one code object, shared by every block) for stage 1
+    # and stage 2 of segment 0, of continuations at each audio length, of a segment 0 from an image and of a
+    # shorter first segment, each with its own guards: more than dynamo's default 8, past which the shapes
+    # left over ran eager inside the graphs (19B at 768x512 on an H100, 2026-11-26)
+    torch._dynamo.config.recompile_limit = max(torch._dynamo.config.recompile_limit, BLOCK_RECOMPILE_LIMIT)
     transformer.compile_repeated_blocks(dynamic=dynamic, backend=backend)
     logger.info("transformer blocks compiled")

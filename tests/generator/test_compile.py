@@ -15,7 +15,11 @@ from dreamverse.generator.ltx2.components import build_random_components
 from dreamverse.generator.ltx2.config import ModelConfig
 from dreamverse.generator.ltx2.pipeline import DistilledPipeline, SegmentPlan
 from dreamverse.generator.ltx2.schedules import DISTILLED_8_3
-from dreamverse.generator.ltx2.streaming_pipeline import build_ltx2_generator, compile_transformer
+from dreamverse.generator.ltx2.streaming_pipeline import (
+    BLOCK_RECOMPILE_LIMIT,
+    build_ltx2_generator,
+    compile_transformer,
+)
 from dreamverse.generator.ltx2.video_decode import compile_video_decoder
 from dreamverse.generator.spec import GeneratorSpec
 
@@ -59,6 +63,8 @@ def test_spec_compile_compiles_and_warms_a_continuation(monkeypatch: pytest.Monk
     monkeypatch.setattr(streaming_pipeline, "compile_video_decoder", eager_decoder)
     generator = build_ltx2_generator(GeneratorSpec(model="tiny", device="cpu", dtype="float32", compile=True))
     assert generator.compiled
+    # warm-up compiles the blocks for more shapes than dynamo's default 8; past the limit they would run eager
+    assert torch._dynamo.config.recompile_limit >= BLOCK_RECOMPILE_LIMIT > 8
     assert calls == [generator.pipeline.c.transformer, generator.pipeline.c.vae]
     rendered: list[int] = []
     original = generator.render_segment

@@ -101,13 +101,15 @@ def test_ltx2_compiled_graphs_render_six_continuations_without_recompiling(
     graphs = generator.graphs
     assert graphs is not None
     started = time.perf_counter()
-    generator.warmup()
+    # past dynamo's recompile limit a shape runs eager, silently, with no recompile for the check below to see
+    with torch._dynamo.config.patch(fail_on_recompile_limit_hit=True):
+        generator.warmup()
     warmup_s = time.perf_counter() - started
     captured, compiled = graphs.captures, counters["stats"]["unique_graphs"]
     assert captured >= 4  # both stages, segment 0 and continuations
     seconds = []
     state = generator.new_stream(seed=7)
-    with torch._dynamo.config.patch(error_on_recompile=True):
+    with torch._dynamo.config.patch(error_on_recompile=True, fail_on_recompile_limit_hit=True):
         for idx in range(7):  # segment 0 and 6 continuations (audio latents cycle through their lengths)
             started = time.perf_counter()
             parts = list(generator.render_segment(state, SegmentRequest(prompt=f"p{idx}", segment_idx=idx)))
