@@ -129,6 +129,7 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     args = parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per /readyz poll while workers warm up
     settings: dict[str, Any] = {
         "model": args.model,
         "checkpoint": args.checkpoint,
