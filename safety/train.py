@@ -61,6 +61,21 @@ HYPERPARAMETERS: dict[str, Any] = {
 }
 
 
+# How many times each tuning file's prompts (`dataset.HELDOUT_PATHS`) join the training prompts; 0: never
+# trained on. Chosen by the leave-one-file-out estimate (`grouped.py`, safety/README.md).
+HELDOUT_WEIGHT = 0
+
+
+def training_examples(
+    base: list[Example], *, exclude: Path | None = None, heldout_weight: int | None = None
+) -> list[Example]:
+    """The training prompts: `base` (the training file) and, `heldout_weight` times each, the tuning files'
+    prompts except `exclude` (the file a leave-one-file-out fold scores)."""
+    weight = HELDOUT_WEIGHT if heldout_weight is None else heldout_weight
+    extra = [e for path in HELDOUT_PATHS if path != exclude for e in load_examples(path)]
+    return [*base, *(extra * weight)]
+
+
 def write_training_file(examples: list[Example], path: Path, seed: int) -> None:
     shuffled = list(examples)
     random.Random(seed).shuffle(shuffled)
@@ -80,7 +95,7 @@ def train(
     attempts: int = 5,
 ) -> Path:
     """Train on `train_path` and write the model to `out_path` (see `fit_in_fresh_process`)."""
-    examples = load_examples(train_path)
+    examples = training_examples(load_examples(train_path))
     with tempfile.TemporaryDirectory() as tmp:
         prepared = Path(tmp) / "train.txt"
         write_training_file(examples, prepared, seed)

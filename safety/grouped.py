@@ -1,0 +1,189 @@
+"""Leave-one-file-out estimate of the whole filter on the tuning files: `python -m dreamverse.safety.grouped`.
+
+Each of `heldout.txt` ... `heldout_8.txt` was written apart by someone else, and after it was measured its
+misses were read and a round of training prompts was written for the kinds it showed. Cross-validation on
+`train.txt` (`crossval.py`) mixes composed prompts that share list items across folds; this estimate asks
+instead how the filter does on a file written by someone who never saw what it was trained on. For each file
+a model is trained like the shipped one (`train.fit_in_fresh_process`, the same seed) without the training
+prompts written after reading that file (`ROUND_LINES`: the line ranges that round appended to `train.txt`,
+found in its git history) and, when the held-out files are training data (`train.TRAIN_ON_HELDOUT`), without
+that file; the filter with that model is scored on the file it did not see.
+
+Still optimistic: the rules (`lexicon.py`, `minors.py`, `languages.py`) and the filter's constants were
+written after reading every one of these files, and a rule cannot be left out per file. The blind files
+(`dataset.BLIND_PATHS`) are never read here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from dreamverse.safety.classifier import OWN_LABELS, FastTextClassifier
+from dreamverse.safety.dataset import (
+    BENIGN_CHECK_PATH,
+    HELDOUT_PATHS,
+    TRAIN_PATH,
+    Example,
+    evaluate,
+    load_examples,
+    load_prompts,
+)
+from dreamverse.safety.filter import CATEGORIES, SafetyFilter
+from dreamverse.safety.settings import SafetySettings
+from dreamverse.safety.train import (
+    HYPERPARAMETERS,
+    fit_in_fresh_process,
+    training_examples,
+    write_training_file,
+)
+
+# The lines of `train.txt` (1-based, inclusive) each round appended after reading a file's misses; from
+# `git log --numstat -- safety/data/train.txt` (every commit only appended). The first three files were
+# read together (8fbd93f, bcda835); `heldout_4`'s round wrote rules only; `heldout_5`: b45070f; `heldout_6`:
+# b904b2e; `heldout_7`: bcf4cb4 and c1e25f4; `heldout_8`: 6e2c368 (258e653's short safe prompts answered
+# integration-test false blocks, not a file).
+FIRST_SESSION = ((2618, 4387),)
+ROUND_LINES: dict[str, tuple[tuple[int, int], ...]] = {
+    "heldout.txt": FIRST_SESSION,
+    "heldout_2.txt": FIRST_SESSION,
+    "heldout_3.txt": FIRST_SESSION,
+    "heldout_4.txt": (),
+    "heldout_5.txt": ((4388, 5389),),
+    "heldout_6.txt": ((5390, 9483),),
+    "heldout_7.txt": ((9484, 11521),),
+    "heldout_8.txt": ((11522, 13849),),
+}
+
+
+THRESHOLD_GRID = (0.3, 0.4, 0.5, 0.6, 0.7)
+
+
+def without_round(examples: Sequence[Example], left_out: Path) -> list[Example]:
+    """The training file's examples less the lines written after reading `left_out`."""
+    ranges = ROUND_LINES[left_out.name]
+    return [e for number, e in enumerate(examples, start=1) if not any(a <= number <= b for a, b in ranges)]
+
+
+def leave_one_file_out(
+    *,
+    hyperparameters: dict[str, Any],
+    thresholds: dict[str, float],
+    heldout_paths: Sequence[Path] = HELDOUT_PATHS,
+    seed: int = 1234,
+    heldout_weight: int | None = None,
+    base: Sequence[Example] | None = None,
+    sweep: bool = True,
+) -> dict[str, Any]:
+    """Train one model per left-out file and score the filter on it; per-file and pooled metrics. `base`:
+    the training file's examples in file order (default: `train.txt`); `sweep`: also score each category's
+    threshold on `THRESHOLD_GRID`."""
+    base = load_examples(TRAIN_PATH) if base is None else base
+    benign = load_prompts(BENIGN_CHECK_PATH)
+    per_file: dict[str, Any] = {}
+    sweep_pairs: dict[tuple[str, float], list[tuple[Example, str | None]]] = {}
+    sweep_benign: dict[tuple[str, float], int] = {}
+    pooled: list[tuple[Example, str | None]] = []
+    pooled_alone: list[tuple[Example, str | None]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for path in heldout_paths:
+            kept = training_examples(without_round(base, path), exclude=path, heldout_weight=heldout_weight)
+            prepared, model = Path(tmp) / f"train-{path.stem}.txt", Path(tmp) / f"model-{path.stem}.bin"
+            write_training_file(kept, prepared, seed)
+            fit_in_fresh_process(prepared, model, seed=seed, hyperparameters=hyperparameters)
+            classifier = FastTextClassifier.load(model, name=path.stem, labels=OWN_LABELS)
+            safety = SafetyFilter([classifier], thresholds)
+            test = load_examples(path)
+            got = [(e, safety.check(e.text).category) for e in test]
+            alone = [(e, _model_alone(classifier, thresholds, e.text)) for e in test]
+            pooled += got
+            pooled_alone += alone
+            for category in CATEGORIES if sweep else ():
+                for value in THRESHOLD_GRID:
+                    moved = SafetyFilter([classifier], {**thresholds, category: value})
+                    key = (category, value)
+                    sweep_pairs.setdefault(key, []).extend((e, moved.check(e.text).category) for e in test)
+                    sweep_benign[key] = sweep_benign.get(key, 0) + sum(moved.check(t).blocked for t in benign)
+            per_file[path.name] = {
+                "trained_on": len(kept),
+                "categories": _metrics(got),
+                "model_alone": _metrics(alone),
+                "safe_blocked": sum(1 for e, c in got if e.label == "safe" and c is not None),
+                "benign_blocked": [t for t in benign if safety.check(t).blocked],
+                "model_bytes": model.stat().st_size,
+                "wrong": [
+                    {"label": e.label, "got": c, "text": e.text} for e, c in got if (c or "safe") != e.label
+                ],
+            }
+    return {
+        "hyperparameters": hyperparameters,
+        "thresholds": thresholds,
+        "heldout_weight": heldout_weight,
+        "files": per_file,
+        "pooled": _metrics(pooled),
+        "pooled_model_alone": _metrics(pooled_alone),
+        "pooled_safe_blocked": sum(1 for e, c in pooled if e.label == "safe" and c is not None),
+        "pooled_safe": sum(1 for e, _ in pooled if e.label == "safe"),
+        # one category's threshold moved at a time, the others as given; benign: blocks summed over folds
+        "threshold_sweep": {
+            f"{category}={value}": {
+                "pooled": _metrics(pairs),
+                "safe_blocked": sum(1 for e, c in pairs if e.label == "safe" and c is not None),
+                "benign_blocked": sweep_benign[(category, value)],
+            }
+            for (category, value), pairs in sweep_pairs.items()
+        },
+    }
+
+
+def _model_alone(classifier: FastTextClassifier, thresholds: dict[str, float], text: str) -> str | None:
+    """The model's verdict without the rules, gates and listed terms: the category furthest over its
+    threshold. The rules were written after reading every tuning file; the model of a fold never saw it."""
+    scores = classifier.scores(text)
+    over = {c: p - thresholds[c] for c, p in scores.items() if c in thresholds and p >= thresholds[c]}
+    return max(over, key=over.__getitem__) if over else None
+
+
+def _metrics(pairs: Sequence[tuple[Example, str | None]]) -> dict[str, dict[str, float]]:
+    verdicts = dict(enumerate(c for _, c in pairs))
+    indexed = [Example(e.label, str(i)) for i, (e, _) in enumerate(pairs)]  # a text may occur twice
+    metrics = evaluate(indexed, lambda i: verdicts[int(i)], CATEGORIES)
+    return {
+        m.category: {"precision": round(m.precision, 3), "recall": round(m.recall, 3), "support": m.support}
+        for m in metrics
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Leave-one-file-out estimate over the tuning files.")
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE", help="override a hyperparameter"
+    )
+    parser.add_argument(
+        "--heldout-weight", type=int, help="times the other tuning files join the training prompts"
+    )
+    parser.add_argument("--out", type=Path, help="also write the report (JSON) here")
+    args = parser.parse_args(argv)
+    params = dict(HYPERPARAMETERS)
+    for item in args.set:
+        name, _, value = item.partition("=")
+        params[name] = type(HYPERPARAMETERS[name])(value) if name in HYPERPARAMETERS else value
+    report = leave_one_file_out(
+        hyperparameters=params,
+        thresholds=SafetySettings().thresholds(),
+        heldout_weight=args.heldout_weight,
+    )
+    text = json.dumps(report, indent=1)
+    if args.out is not None:
+        args.out.write_text(text + "\n", encoding="utf-8")
+    sys.stdout.write(text + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
