@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from dreamverse.safety import filter as safety_filter
 from dreamverse.safety.classifier import OWN_LABELS, FastTextClassifier
 from dreamverse.safety.dataset import (
     BENIGN_CHECK_PATH,
@@ -62,6 +63,7 @@ ROUND_LINES: dict[str, tuple[tuple[int, int], ...]] = {
 
 
 THRESHOLD_GRID = (0.3, 0.4, 0.5, 0.6, 0.7)
+CONSTANTS = ("MINORS_EVIDENCE", "SLUR_EVIDENCE", "MINORS_SEXUAL_EVIDENCE", "HATE_WITHOUT_GROUP")
 
 
 def without_round(examples: Sequence[Example], left_out: Path) -> list[Example]:
@@ -167,17 +169,39 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--heldout-weight", type=int, help="times the other tuning files join the training prompts"
     )
+    parser.add_argument(
+        "--constant",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="try another value of a filter constant (MINORS_EVIDENCE, HATE_WITHOUT_GROUP, ...)",
+    )
+    parser.add_argument(
+        "--threshold", action="append", default=[], metavar="CATEGORY=VALUE", help="a category threshold"
+    )
+    parser.add_argument("--no-sweep", action="store_true", help="skip the threshold sweep")
     parser.add_argument("--out", type=Path, help="also write the report (JSON) here")
     args = parser.parse_args(argv)
     params = dict(HYPERPARAMETERS)
     for item in args.set:
         name, _, value = item.partition("=")
         params[name] = type(HYPERPARAMETERS[name])(value) if name in HYPERPARAMETERS else value
+    for item in args.constant:
+        name, _, value = item.partition("=")
+        if not isinstance(getattr(safety_filter, name, None), float):
+            parser.error(f"no float constant {name} in dreamverse.safety.filter")
+        setattr(safety_filter, name, float(value))  # read by SafetyFilter at each check
+    thresholds = SafetySettings().thresholds()
+    for item in args.threshold:
+        category, _, value = item.partition("=")
+        thresholds[category] = float(value)
     report = leave_one_file_out(
         hyperparameters=params,
-        thresholds=SafetySettings().thresholds(),
+        thresholds=thresholds,
         heldout_weight=args.heldout_weight,
+        sweep=not args.no_sweep,
     )
+    report["constants"] = {name: getattr(safety_filter, name) for name in CONSTANTS}
     text = json.dumps(report, indent=1)
     if args.out is not None:
         args.out.write_text(text + "\n", encoding="utf-8")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from dreamverse.safety import groups
 from dreamverse.safety.text import normalize
 
 # The unit after a number that makes it an age, only where it cannot be a duration ("married 15 years" is
@@ -63,6 +64,29 @@ _MINOR_WORDS = (
     "bachi", "bachchi", "bacchi", "bachcha", "bacche", "bachche", "chhoti ladki", "chhota ladka",
     "chhoti bachi",
 )  # fmt: skip
+# Since the seventh round, by kind rather than by the phrasings earlier prompts used: under age in so many
+# words, teens (English "teen" is a minor too), and pupils of a school only children attend, in every
+# language above. Ordinary next to a child alone; they count only beside sexual context (`minors.py`).
+_UNDER_AGE_WORDS = (
+    "menor de edad", "menores de edad", "menor de idade", "menores de idade", "minorenne", "minorenni",
+    "mineure", "mineures", "minderjährig", "minderjährige", "minderjährigen", "nieletnia", "nieletni",
+    "nieletnie", "nieletnią", "несовершеннолетняя", "несовершеннолетний", "несовершеннолетние",
+    "несовершеннолетнюю", "reşit olmayan", "未成年", "未成年者", "di bawah umur", "naabalig", "nabalig",
+)  # fmt: skip
+_TEEN_WORDS = (
+    "adolescente", "adolescentes", "adolescenti", "adolescent", "adolescents", "adolescentes",
+    "jugendliche", "jugendlichen", "teenagerin", "nastolatka", "nastolatki", "nastolatek", "nastolatką",
+    "подросток", "подростки", "подростка", "девочка подросток", "ergen", "ergenler", "ergen kız",
+    "青少年", "少年少女", "remaja", "kishori",
+)  # fmt: skip
+_PUPIL_WORDS = (
+    "escolar", "escolares", "alumna de primaria", "alumna de secundaria", "colegial", "aluna do fundamental",
+    "écolière", "écolières", "collégienne", "collégiennes", "lycéenne", "lycéennes", "scolaretta",
+    "scolarette", "studentessa delle medie", "schulmädchen", "schülerin", "schülerinnen",
+    "gimnazjalistka", "gimnazjalistki", "licealistka", "старшеклассница", "старшеклассницу", "школьницы",
+    "lise öğrencisi", "ortaokul öğrencisi", "女子高校生", "女高中生", "初中女生", "小学女生",
+    "siswi sma", "anak sma", "anak smp", "anak sd", "school wali ladki",
+)  # fmt: skip
 # Korean words take particles glued to them ("여자아이가"): matched as a prefix.
 _KOREAN_MINOR_STEMS = (
     "여자아이",
@@ -75,6 +99,10 @@ _KOREAN_MINOR_STEMS = (
     "소녀",
     "초등학교",
     "중학교",
+    "미성년",
+    "청소년",
+    "고등학생",
+    "여학생",
 )
 
 # Sexual and undressing words.
@@ -157,11 +185,12 @@ def without_ages(normalized: str, replacement: str) -> str:
     return _AGE_AFTER_NUMBER.sub(replacement, normalized) if ages(normalized) else normalized
 
 
-MINOR_WORDS = WordList(_MINOR_WORDS, _KOREAN_MINOR_STEMS)
+MINOR_WORDS = WordList((*_MINOR_WORDS, *_UNDER_AGE_WORDS, *_TEEN_WORDS, *_PUPIL_WORDS), _KOREAN_MINOR_STEMS)
 SEXUAL_WORDS = WordList(_SEXUAL_WORDS, _KOREAN_SEXUAL_STEMS)
 
 # Who hate speech is about, in the same languages: only a gate for the model's `hate` score
-# (`lexicon.names_target`), so broad on purpose.
+# (`lexicon.names_target`), so broad on purpose; the groups the prompts used, and since the seventh round
+# every kind of group (`groups.py`).
 _TARGETS = (
     "judíos", "judío", "judeus", "judeu", "musulmanes", "muçulmanos", "gitanos", "ciganos", "inmigrantes",
     "imigrantes", "maricones", "ebrei", "ebreo", "musulmani", "zingari", "negri", "immigrati", "froci",
@@ -174,4 +203,4 @@ _TARGETS = (
     "ghuspaithiye", "hijde", "bangladeshi",
 )  # fmt: skip
 _KOREAN_TARGET_STEMS = ("유대인", "무슬림", "흑인", "이민자", "게이", "조선족")
-TARGETS = WordList(_TARGETS, _KOREAN_TARGET_STEMS)
+TARGETS = WordList((*_TARGETS, *groups.GROUPS), (*_KOREAN_TARGET_STEMS, *groups.KOREAN_STEMS))
