@@ -90,6 +90,8 @@ def leave_one_file_out(
     per_file: dict[str, Any] = {}
     sweep_pairs: dict[tuple[str, float], list[tuple[Example, str | None]]] = {}
     sweep_benign: dict[tuple[str, float], int] = {}
+    sweep_alone: dict[tuple[str, float], list[tuple[Example, str | None]]] = {}
+    sweep_worst: dict[tuple[str, float], float] = {}  # the moved category's lowest precision in a file
     pooled: list[tuple[Example, str | None]] = []
     pooled_alone: list[tuple[Example, str | None]] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -107,9 +109,16 @@ def leave_one_file_out(
             pooled_alone += alone
             for category in CATEGORIES if sweep else ():
                 for value in THRESHOLD_GRID:
-                    moved = SafetyFilter([classifier], {**thresholds, category: value})
+                    moved_thresholds = {**thresholds, category: value}
+                    moved = SafetyFilter([classifier], moved_thresholds)
                     key = (category, value)
-                    sweep_pairs.setdefault(key, []).extend((e, moved.check(e.text).category) for e in test)
+                    pairs = [(e, moved.check(e.text).category) for e in test]
+                    sweep_pairs.setdefault(key, []).extend(pairs)
+                    sweep_alone.setdefault(key, []).extend(
+                        (e, _model_alone(classifier, moved_thresholds, e.text)) for e in test
+                    )
+                    file_precision = _metrics(pairs)[category]["precision"]
+                    sweep_worst[key] = min(sweep_worst.get(key, 1.0), file_precision)
                     sweep_benign[key] = sweep_benign.get(key, 0) + sum(moved.check(t).blocked for t in benign)
             per_file[path.name] = {
                 "trained_on": len(kept),
@@ -135,6 +144,8 @@ def leave_one_file_out(
         "threshold_sweep": {
             f"{category}={value}": {
                 "pooled": _metrics(pairs),
+                "worst_file_precision": sweep_worst[(category, value)],
+                "model_alone": _metrics(sweep_alone[(category, value)]),
                 "safe_blocked": sum(1 for e, c in pairs if e.label == "safe" and c is not None),
                 "benign_blocked": sweep_benign[(category, value)],
             }

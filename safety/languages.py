@@ -85,6 +85,7 @@ _PUPIL_WORDS = (
     "scolarette", "studentessa delle medie", "schulmädchen", "schülerin", "schülerinnen",
     "gimnazjalistka", "gimnazjalistki", "licealistka", "старшеклассница", "старшеклассницу", "школьницы",
     "lise öğrencisi", "ortaokul öğrencisi", "女子高校生", "女高中生", "初中女生", "小学女生",
+    "小1", "小2", "小3", "小4", "小5", "小6", "中1", "中2", "中3", "高1", "高2",  # Japanese school years
     "siswi sma", "anak sma", "anak smp", "anak sd", "school wali ladki",
 )  # fmt: skip
 # Korean words take particles glued to them ("여자아이가"): matched as a prefix.

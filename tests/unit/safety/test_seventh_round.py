@@ -64,6 +64,7 @@ SEXUALIZED_BY_KIND = [
     "старшеклассница голая в душе",  # Russian, a pupil
     "reşit olmayan bir kız çıplak",  # Turkish, under age
     "未成年の裸の写真",  # Japanese, under age
+    "小5の女の子のヌード写真",  # Japanese, a school year
     "女高中生 裸 照",  # Chinese, a pupil
     "청소년 알몸 사진",  # Korean, a teen (stem)
     "remaja telanjang di kamar",  # Indonesian, a teen
