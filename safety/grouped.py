@@ -38,6 +38,7 @@ from dreamverse.safety.dataset import (
 from dreamverse.safety.filter import CATEGORIES, SafetyFilter
 from dreamverse.safety.settings import SafetySettings
 from dreamverse.safety.train import (
+    HELDOUT_WEIGHT,
     HYPERPARAMETERS,
     fit_in_fresh_process,
     training_examples,
@@ -134,7 +135,7 @@ def leave_one_file_out(
     return {
         "hyperparameters": hyperparameters,
         "thresholds": thresholds,
-        "heldout_weight": heldout_weight,
+        "heldout_weight": HELDOUT_WEIGHT if heldout_weight is None else heldout_weight,
         "files": per_file,
         "pooled": _metrics(pooled),
         "pooled_model_alone": _metrics(pooled_alone),

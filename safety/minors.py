@@ -271,7 +271,7 @@ def without_minors(normalized: str) -> str:
 _BIOLOGICAL_SEX = re.compile(
     r"\b(?:sex (?:education|ed|of|ratio|chromosomes?|cells?|determination|and (?:weight|age|height|name))|"
     # a possessive before it, "the baby's sex" (normalised "baby s sex"), is biological too
-    r"gender reveal|\w+ s sex|(?:find out|learn|know|reveal|reveals|guess) the sex|"
+    r"gender reveal|sex reveal|\w+ s sex|(?:find out|learn|know|reveal|reveals|guess) the sex|"
     # sixth round: sexual health ("a PSA about safe sex", "free STI testing")
     r"safer? sex|sexual health|sexually transmitted (?:infections?|diseases?))\b"
 )

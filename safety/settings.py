@@ -31,8 +31,11 @@ class SafetySettings(BaseSettings):
     safety_threshold_sexual: float = Field(
         0.5, ge=0.0, le=1.0, description="Block when a classifier's `sexual` probability reaches this score."
     )
+    # 0.4, not 0.5, since the seventh round: the lowest value of 0.3-0.7 whose `hate` precision in the
+    # leave-one-file-out estimate (`grouped.py`) stays above 0.96 pooled, in the worst file and for the model
+    # alone (0.3 left 0.957 for the model alone); recall 0.970 -> 0.976, model alone 0.900 -> 0.921.
     safety_threshold_hate: float = Field(
-        0.5,
+        0.4,
         ge=0.0,
         le=1.0,
         description="Block when a classifier's `hate` probability reaches this score and the prompt names a "

@@ -169,9 +169,10 @@ def test_a_minor_with_a_weak_sexual_signal_blocks_as_minors(default_filter: Safe
     # model categories switched off: only the lists, the minors rule and the weak-signal rule can block
     lenient = SafetyFilter(default_filter.classifiers, {"sexual": 1.01, "hate": 1.01, "minors": 1.01})
     model = default_filter.classifiers[0]
-    # sixth round: "nipples showing" and "remove all clothes" are listed context now, so other pairs
+    # sixth round: "nipples showing" and "remove all clothes" are listed context now, so other pairs; seventh
+    # round: the retrained model scores "bare breasts, she is 15" 0.02 `sexual` (and high `minors`)
     for adult, child in [
-        ("bare breasts", "bare breasts, she is 15"),
+        ("her breasts", "her breasts, she is 15"),
         ("show her breasts", "show her breasts, she is 15"),
     ]:
         assert not sexualizes_minor(normalize(child)), child  # no listed context: the model's score decides
@@ -182,11 +183,15 @@ def test_a_minor_with_a_weak_sexual_signal_blocks_as_minors(default_filter: Safe
 
 
 def test_biological_sex_is_no_sexual_signal(default_filter: SafetyFilter) -> None:
-    # the model has learnt "a party to reveal the sex of the baby"; this phrasing still reads a little sexual
-    # (fifth round: "the sex of the newborn" no longer does; the possessive form does, 0.35)
-    text = "gender reveal and the baby's sex"
-    assert default_filter.classifiers[0].scores(text)["sexual"] >= MINORS_SEXUAL_EVIDENCE  # the word "sex"
-    assert not default_filter.check(text).blocked
+    # the fifth-round model read "gender reveal and the baby's sex" as a little sexual (0.22); the seventh
+    # round's reads it 0.003 but "a sex reveal party" 0.998: at a threshold each one's own score, so that
+    # the model alone would block it, only taking out biological sex lets it pass
+    for text in ["gender reveal and the baby's sex", "a sex reveal party, pink and blue balloons"]:
+        score = default_filter.classifiers[0].scores(text)["sexual"]
+        assert score > 0.0, text
+        eager = SafetyFilter(default_filter.classifiers, {"sexual": score, "hate": 1.01, "minors": 1.01})
+        assert not eager.check(text).blocked, text
+        assert not default_filter.check(text).blocked, text
 
 
 @pytest.mark.parametrize(
