@@ -23,7 +23,8 @@ from dreamverse.safety.classifier import LABEL_PREFIX, OWN_LABELS, FastTextClass
 from dreamverse.safety.dataset import TRAIN_PATH, Example, evaluate, load_examples
 from dreamverse.safety.filter import CATEGORIES, SafetyFilter
 from dreamverse.safety.settings import SafetySettings
-from dreamverse.safety.train import HYPERPARAMETERS, train
+from dreamverse.safety.train import train
+from dreamverse.safety.tuning import add_tuning_arguments, apply_tuning_arguments
 
 
 def stratified_folds(examples: Sequence[Example], folds: int, seed: int) -> list[list[Example]]:
@@ -103,45 +104,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--train", type=Path, default=TRAIN_PATH)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0, help="fold assignment seed")
-    parser.add_argument(
-        "--set", action="append", default=[], metavar="NAME=VALUE", help="override a hyperparameter"
-    )
-    parser.add_argument(
-        "--constant",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="try another value of a filter constant (MINORS_EVIDENCE, HATE_WITHOUT_GROUP, ...)",
-    )
-    parser.add_argument(
-        "--threshold",
-        action="append",
-        default=[],
-        metavar="CATEGORY=VALUE",
-        help="override a category threshold",
-    )
+    add_tuning_arguments(parser)
     args = parser.parse_args(argv)
-    params = dict(HYPERPARAMETERS)
-    for item in args.set:
-        name, _, value = item.partition("=")
-        params[name] = type(HYPERPARAMETERS[name])(value) if name in HYPERPARAMETERS else value
-    constants = {}
-    for item in args.constant:
-        name, _, value = item.partition("=")
-        if not isinstance(getattr(safety_filter, name, None), float):
-            parser.error(f"no float constant {name} in dreamverse.safety.filter")
-        setattr(safety_filter, name, float(value))  # read by SafetyFilter at each check
-        constants[name] = float(value)
-    thresholds = SafetySettings().thresholds()
-    for item in args.threshold:
-        category, _, value = item.partition("=")
-        thresholds[category] = float(value)
+    tuning = apply_tuning_arguments(parser, args)
     report = cross_validate(
         load_examples(args.train),
         folds=args.folds,
         seed=args.seed,
-        hyperparameters=params,
-        thresholds=thresholds,
+        hyperparameters=tuning.hyperparameters,
+        thresholds=tuning.thresholds,
     )
     sys.stdout.write(json.dumps(report) + "\n")
     return 0

@@ -36,14 +36,13 @@ from dreamverse.safety.dataset import (
     load_prompts,
 )
 from dreamverse.safety.filter import CATEGORIES, SafetyFilter
-from dreamverse.safety.settings import SafetySettings
 from dreamverse.safety.train import (
     HELDOUT_WEIGHT,
-    HYPERPARAMETERS,
     fit_in_fresh_process,
     training_examples,
     write_training_file,
 )
+from dreamverse.safety.tuning import add_tuning_arguments, apply_tuning_arguments
 
 # The lines of `train.txt` (1-based, inclusive) each round appended after reading a file's misses; from
 # `git log --numstat -- safety/data/train.txt` (every commit only appended). The first three files were
@@ -175,41 +174,17 @@ def _metrics(pairs: Sequence[tuple[Example, str | None]]) -> dict[str, dict[str,
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Leave-one-file-out estimate over the tuning files.")
-    parser.add_argument(
-        "--set", action="append", default=[], metavar="NAME=VALUE", help="override a hyperparameter"
-    )
+    add_tuning_arguments(parser)
     parser.add_argument(
         "--heldout-weight", type=int, help="times the other tuning files join the training prompts"
-    )
-    parser.add_argument(
-        "--constant",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="try another value of a filter constant (MINORS_EVIDENCE, HATE_WITHOUT_GROUP, ...)",
-    )
-    parser.add_argument(
-        "--threshold", action="append", default=[], metavar="CATEGORY=VALUE", help="a category threshold"
     )
     parser.add_argument("--no-sweep", action="store_true", help="skip the threshold sweep")
     parser.add_argument("--out", type=Path, help="also write the report (JSON) here")
     args = parser.parse_args(argv)
-    params = dict(HYPERPARAMETERS)
-    for item in args.set:
-        name, _, value = item.partition("=")
-        params[name] = type(HYPERPARAMETERS[name])(value) if name in HYPERPARAMETERS else value
-    for item in args.constant:
-        name, _, value = item.partition("=")
-        if not isinstance(getattr(safety_filter, name, None), float):
-            parser.error(f"no float constant {name} in dreamverse.safety.filter")
-        setattr(safety_filter, name, float(value))  # read by SafetyFilter at each check
-    thresholds = SafetySettings().thresholds()
-    for item in args.threshold:
-        category, _, value = item.partition("=")
-        thresholds[category] = float(value)
+    tuning = apply_tuning_arguments(parser, args)
     report = leave_one_file_out(
-        hyperparameters=params,
-        thresholds=thresholds,
+        hyperparameters=tuning.hyperparameters,
+        thresholds=tuning.thresholds,
         heldout_weight=args.heldout_weight,
         sweep=not args.no_sweep,
     )
