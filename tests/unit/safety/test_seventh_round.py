@@ -30,6 +30,11 @@ NAMED_BY_KIND = [
     "탈북자들이 사는 동네",  # Korean (a stem with a particle), a people
     "orang papua di pasar",  # Indonesian, a people
     "bhangi log mohalle mein",  # Hindi in Latin script, a caste
+    "the dalits of the village",  # English, a caste
+    "a street full of eritreans",  # English, a people
+    "the yazidis at the shrine",  # English, a faith
+    "nonbinary people at a cafe",  # English, a gender identity
+    "schizophrenics in a waiting room",  # English, an illness people are mocked for
 ]
 
 
