@@ -49,8 +49,12 @@ def test_leave_one_file_out_scores_a_file_its_model_never_saw() -> None:
         base=base,
         sweep=False,
     )
-    others = sum(len(load_examples(path)) for path in HELDOUT_PATHS if path != HELDOUT_3_PATH)
-    assert report["files"][HELDOUT_3_PATH.name]["trained_on"] == len(base) + others
+    left_out = {e.text.lower() for e in load_examples(HELDOUT_3_PATH)}
+    others = [e for path in HELDOUT_PATHS if path != HELDOUT_3_PATH for e in load_examples(path)]
+    shared = [e for e in others if e.text.lower() in left_out]  # heldout_4 has one of its safe prompts
+    assert shared and report["files"][HELDOUT_3_PATH.name]["trained_on"] == len(base) + len(others) - len(
+        shared
+    )
     labels = [e.label for e in load_examples(HELDOUT_3_PATH)]
     supports = {category: m["support"] for category, m in report["pooled"].items()}
     assert supports == {category: labels.count(category) for category in ("sexual", "hate", "minors")}
