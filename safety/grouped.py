@@ -186,6 +186,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--heldout-weight", type=int, help="times the other tuning files join the training prompts"
     )
+    parser.add_argument(
+        "--seed", type=int, default=1234, help="shuffle and fastText seed of each fold's model"
+    )
     parser.add_argument("--no-sweep", action="store_true", help="skip the threshold sweep")
     parser.add_argument("--out", type=Path, help="also write the report (JSON) here")
     args = parser.parse_args(argv)
@@ -195,7 +198,9 @@ def main(argv: list[str] | None = None) -> int:
         thresholds=tuning.thresholds,
         heldout_weight=args.heldout_weight,
         sweep=not args.no_sweep,
+        seed=args.seed,
     )
+    report["seed"] = args.seed
     report["constants"] = {name: getattr(safety_filter, name) for name in CONSTANTS}
     text = json.dumps(report, indent=1)
     if args.out is not None:
