@@ -11,6 +11,7 @@ from dreamverse.safety.dataset import (
     HELDOUT_8_PATH,
     HELDOUT_PATHS,
     TRAIN_PATH,
+    WRITTEN_TWICE,
     Example,
     load_examples,
 )
@@ -33,7 +34,8 @@ def test_training_examples_never_hold_the_left_out_or_a_blind_file() -> None:
     base = [Example("safe", "a fox in the snow")]
     texts = [e.text for e in training_examples(base, exclude=HELDOUT_8_PATH, heldout_weight=2)]
     assert not {e.text for e in load_examples(HELDOUT_8_PATH)} & set(texts)
-    assert not {e.text for path in BLIND_PATHS for e in load_examples(path)} & set(texts)
+    blind = {e.text.lower() for path in BLIND_PATHS for e in load_examples(path)}
+    assert blind & {text.lower() for text in texts} <= WRITTEN_TWICE  # a tuning file's prompt written again
     assert texts.count(load_examples(HELDOUT_7_PATH)[0].text) == 2
     assert training_examples(base, heldout_weight=0) == base
 
