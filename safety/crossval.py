@@ -18,13 +18,19 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from dreamverse.safety import filter as safety_filter
 from dreamverse.safety.classifier import LABEL_PREFIX, OWN_LABELS, FastTextClassifier
-from dreamverse.safety.dataset import TRAIN_PATH, Example, evaluate, load_examples
-from dreamverse.safety.filter import CATEGORIES, SafetyFilter
+from dreamverse.safety.dataset import TRAIN_PATH, Example, load_examples
+from dreamverse.safety.filter import SafetyFilter
 from dreamverse.safety.settings import SafetySettings
 from dreamverse.safety.train import train
-from dreamverse.safety.tuning import add_tuning_arguments, apply_tuning_arguments
+from dreamverse.safety.tuning import (
+    add_tuning_arguments,
+    apply_tuning_arguments,
+    filter_constants,
+    safe_blocked,
+    verdict_metrics,
+    wrong_verdicts,
+)
 
 
 def stratified_folds(examples: Sequence[Example], folds: int, seed: int) -> list[list[Example]]:
@@ -62,38 +68,16 @@ def cross_validate(
             classifier = FastTextClassifier.load(model, name=f"fold{index}", labels=OWN_LABELS)
             safety = SafetyFilter([classifier], thresholds or SafetySettings().thresholds())
             predictions += [(e, safety.check(e.text).category) for e in test]
-    verdicts = {e.text: got for e, got in predictions}
-    metrics = evaluate([e for e, _ in predictions], verdicts.__getitem__, CATEGORIES)
-    safe = [e for e, got in predictions if e.label == "safe"]
     return {
         "hyperparameters": hyperparameters,
         "thresholds": thresholds or SafetySettings().thresholds(),
-        "constants": {
-            name: getattr(safety_filter, name)
-            for name in (
-                "MINORS_EVIDENCE",
-                "SLUR_EVIDENCE",
-                "MINORS_SEXUAL_EVIDENCE",
-                "HATE_WITHOUT_GROUP",
-            )
-        },
+        "constants": filter_constants(),
         "folds": folds,
         "model_bytes": model_bytes,
-        "categories": {
-            m.category: {
-                "precision": round(m.precision, 4),
-                "recall": round(m.recall, 4),
-                "support": m.support,
-            }
-            for m in metrics
-        },
-        "safe_blocked": sum(1 for e, got in predictions if e.label == "safe" and got is not None),
-        "safe": len(safe),
-        "wrong": [
-            {"label": e.label, "got": got, "text": e.text}
-            for e, got in predictions
-            if (got or "safe") != e.label
-        ],
+        "categories": verdict_metrics(predictions, digits=4),
+        "safe_blocked": safe_blocked(predictions),
+        "safe": sum(1 for e, _ in predictions if e.label == "safe"),
+        "wrong": wrong_verdicts(predictions),
     }
 
 

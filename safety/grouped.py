@@ -25,14 +25,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from dreamverse.safety import filter as safety_filter
 from dreamverse.safety.classifier import OWN_LABELS, FastTextClassifier
 from dreamverse.safety.dataset import (
     BENIGN_CHECK_PATH,
     HELDOUT_PATHS,
     TRAIN_PATH,
     Example,
-    evaluate,
     load_examples,
     load_prompts,
 )
@@ -43,7 +41,15 @@ from dreamverse.safety.train import (
     training_examples,
     write_training_file,
 )
-from dreamverse.safety.tuning import add_tuning_arguments, apply_tuning_arguments
+from dreamverse.safety.tuning import (
+    Verdicts,
+    add_tuning_arguments,
+    apply_tuning_arguments,
+    filter_constants,
+    safe_blocked,
+    verdict_metrics,
+    wrong_verdicts,
+)
 
 # The lines of `train.txt` (1-based, inclusive) each round appended after reading a file's misses; from
 # `git log --numstat -- safety/data/train.txt` (every commit only appended). The first three files were
@@ -64,7 +70,6 @@ ROUND_LINES: dict[str, tuple[tuple[int, int], ...]] = {
 
 
 THRESHOLD_GRID = (0.3, 0.4, 0.5, 0.6, 0.7)
-CONSTANTS = ("MINORS_EVIDENCE", "SLUR_EVIDENCE", "MINORS_SEXUAL_EVIDENCE", "HATE_WITHOUT_GROUP")
 
 
 def without_round(examples: Sequence[Example], left_out: Path) -> list[Example]:
@@ -132,12 +137,10 @@ def leave_one_file_out(
                 "trained_on": len(kept),
                 "categories": _metrics(got),
                 "model_alone": _metrics(alone),
-                "safe_blocked": sum(1 for e, c in got if e.label == "safe" and c is not None),
+                "safe_blocked": safe_blocked(got),
                 "benign_blocked": [t for t in benign if safety.check(t).blocked],
                 "model_bytes": model.stat().st_size,
-                "wrong": [
-                    {"label": e.label, "got": c, "text": e.text} for e, c in got if (c or "safe") != e.label
-                ],
+                "wrong": wrong_verdicts(got),
             }
     return {
         "hyperparameters": hyperparameters,
@@ -146,7 +149,7 @@ def leave_one_file_out(
         "files": per_file,
         "pooled": _metrics(pooled),
         "pooled_model_alone": _metrics(pooled_alone),
-        "pooled_safe_blocked": sum(1 for e, c in pooled if e.label == "safe" and c is not None),
+        "pooled_safe_blocked": safe_blocked(pooled),
         "pooled_safe": sum(1 for e, _ in pooled if e.label == "safe"),
         # one category's threshold moved at a time, the others as given; benign: blocks summed over folds
         "threshold_sweep": {
@@ -154,7 +157,7 @@ def leave_one_file_out(
                 "pooled": _metrics(pairs),
                 "worst_file_precision": sweep_worst[(category, value)],
                 "model_alone": _metrics(sweep_alone[(category, value)]),
-                "safe_blocked": sum(1 for e, c in pairs if e.label == "safe" and c is not None),
+                "safe_blocked": safe_blocked(pairs),
                 "benign_blocked": sweep_benign[(category, value)],
             }
             for (category, value), pairs in sweep_pairs.items()
@@ -170,14 +173,8 @@ def _model_alone(classifier: FastTextClassifier, thresholds: dict[str, float], t
     return max(over, key=over.__getitem__) if over else None
 
 
-def _metrics(pairs: Sequence[tuple[Example, str | None]]) -> dict[str, dict[str, float]]:
-    verdicts = dict(enumerate(c for _, c in pairs))
-    indexed = [Example(e.label, str(i)) for i, (e, _) in enumerate(pairs)]  # a text may occur twice
-    metrics = evaluate(indexed, lambda i: verdicts[int(i)], CATEGORIES)
-    return {
-        m.category: {"precision": round(m.precision, 3), "recall": round(m.recall, 3), "support": m.support}
-        for m in metrics
-    }
+def _metrics(verdicts: Verdicts) -> dict[str, dict[str, float]]:
+    return verdict_metrics(verdicts, digits=3)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -201,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
     )
     report["seed"] = args.seed
-    report["constants"] = {name: getattr(safety_filter, name) for name in CONSTANTS}
+    report["constants"] = filter_constants()
     text = json.dumps(report, indent=1)
     if args.out is not None:
         args.out.write_text(text + "\n", encoding="utf-8")
