@@ -31,6 +31,11 @@ HELDOUT_5_PATH = DATA_DIR / "heldout_5.txt"
 HELDOUT_6_PATH = DATA_DIR / "heldout_6.txt"
 HELDOUT_7_PATH = DATA_DIR / "heldout_7.txt"
 HELDOUT_8_PATH = DATA_DIR / "heldout_8.txt"
+# blind during the sixth and seventh rounds (measured by the coordinator only); tuning data since the eighth
+HELDOUT_9_PATH = DATA_DIR / "heldout_9.txt"
+HELDOUT_10_PATH = DATA_DIR / "heldout_10.txt"
+# written for the eighth round as training data, each by its own writer from the blind writers' brief
+ROUND_8_PATHS = tuple(DATA_DIR / f"round8_{writer}.txt" for writer in "abcdefghij")
 HELDOUT_PATHS = (
     HELDOUT_PATH,
     HELDOUT_2_PATH,
@@ -40,12 +45,13 @@ HELDOUT_PATHS = (
     HELDOUT_6_PATH,
     HELDOUT_7_PATH,
     HELDOUT_8_PATH,
+    HELDOUT_9_PATH,
+    HELDOUT_10_PATH,
+    *ROUND_8_PATHS,
 )
-# measured once blind, never tuned against: kept out of the training file like the held-out files, and out
-# of the tuning tests (their numbers are in the README)
-HELDOUT_9_PATH = DATA_DIR / "heldout_9.txt"
-HELDOUT_10_PATH = DATA_DIR / "heldout_10.txt"
-BLIND_PATHS = (HELDOUT_9_PATH, HELDOUT_10_PATH)
+# written blind for the eighth round from the same brief as `ROUND_8_PATHS` and measured once, after it; their
+# writers declined to write `minors` prompts, all but heldout_12's
+BLIND_PATHS = tuple(DATA_DIR / f"heldout_{number}.txt" for number in (11, 12, 13))
 # prompts (lower-cased) that two writers, each blind to the other's file, both wrote: in two held-out files
 WRITTEN_TWICE = frozenset(
     {
@@ -90,6 +96,11 @@ def load_prompts(path: Path) -> list[str]:
     """A plain list, one prompt a line; blank lines and lines starting with '#' are skipped."""
     lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
     return [line for line in lines if line and not line.startswith("#")]
+
+
+def blind_texts() -> set[str]:
+    """The blind files' prompts, lower-cased: never trained on, even where another file has one too."""
+    return {e.text.lower() for path in BLIND_PATHS for e in load_examples(path)}
 
 
 def add_examples(label: str, texts: Iterable[str], train_path: Path = TRAIN_PATH) -> tuple[int, int]:

@@ -30,6 +30,7 @@ from dreamverse.safety.dataset import (
     HELDOUT_PATHS,
     TRAIN_PATH,
     Example,
+    blind_texts,
     evaluate,
     load_examples,
     load_prompts,
@@ -65,17 +66,19 @@ HYPERPARAMETERS: dict[str, Any] = {
 
 # How many times each tuning file's prompts (`dataset.HELDOUT_PATHS`) join the training prompts; 0: never
 # trained on. Chosen by the leave-one-file-out estimate (`grouped.py`, safety/README.md).
-HELDOUT_WEIGHT = 1
+HELDOUT_WEIGHT = 3
 
 
 def training_examples(
     base: list[Example], *, exclude: Path | None = None, heldout_weight: int | None = None
 ) -> list[Example]:
     """The training prompts: `base` (the training file) and, `heldout_weight` times each, the tuning files'
-    prompts except `exclude` (the file a leave-one-file-out fold scores)."""
+    prompts except `exclude` (the file a leave-one-file-out fold scores); a prompt a blind file has too
+    (written twice by chance) is left out."""
     weight = HELDOUT_WEIGHT if heldout_weight is None else heldout_weight
     extra = [e for path in HELDOUT_PATHS if path != exclude for e in load_examples(path)]
-    return [*base, *(extra * weight)]
+    blind = blind_texts()
+    return [e for e in (*base, *(extra * weight)) if e.text.lower() not in blind]
 
 
 def write_training_file(examples: list[Example], path: Path, seed: int) -> None:
