@@ -62,6 +62,7 @@ WRITTEN_TWICE = frozenset(
     }
 )
 BENIGN_CHECK_PATH = DATA_DIR / "benign_check.txt"
+UNSAFE_CHECK_PATH = DATA_DIR / "unsafe_check.txt"
 LABELS = ("safe", "sexual", "hate", "minors")
 
 
@@ -98,9 +99,12 @@ def load_prompts(path: Path) -> list[str]:
     return [line for line in lines if line and not line.startswith("#")]
 
 
-def blind_texts() -> set[str]:
-    """The blind files' prompts, lower-cased: never trained on, even where another file has one too."""
-    return {e.text.lower() for path in BLIND_PATHS for e in load_examples(path)}
+def never_trained_on() -> set[str]:
+    """The blind files' and the check lists' prompts, lower-cased: never trained on, even where a training
+    or tuning file has one too (a short prompt such as "slower" is written by more than one writer)."""
+    checks = [*load_prompts(BENIGN_CHECK_PATH), *(e.text for e in load_examples(UNSAFE_CHECK_PATH))]
+    blind = [e.text for path in BLIND_PATHS for e in load_examples(path)]
+    return {text.lower() for text in (*checks, *blind)}
 
 
 def add_examples(label: str, texts: Iterable[str], train_path: Path = TRAIN_PATH) -> tuple[int, int]:

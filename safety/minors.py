@@ -86,6 +86,8 @@ _NOT_AGE = (
     r"degrees?|stor(?:e?ys|ies)|floors?|fps|frames?|points?|dollars?|euros?|bucks|goals?|in the|out of|x|"
     # a count of grown-ups: "retro vhs look, two women ...", "she is one of them"
     r"women|men|people|guys|adults|couples|friends|strangers|lovers|partners|roommates|of (?:them|us|those)|"
+    # eighth round: a count of people in a porn genre's title, "2 girls 1 guy", is no age
+    r"guy|man|woman|girls?|boys?|dudes?|lady|ladies|chicks?|"
     r"\d+)\b)"
 )
 # Who the age is said of, and the verbs that say it: "she's actually 15", "both characters are 16".
@@ -159,7 +161,8 @@ _CONTEXT = (
     # undressing and nudity
     r"undress\w*\b(?! for (?:bed|bedtime|sleep|a nap|a bath|the bath|bath))|disrob\w*|unclothed|"
     r"naked(?! (?:eye|flame|mole|trees?|branch\w*|bulbs?|lights?|truth))|"
-    r"nude|nudes|nudity|nudist\w*|topless|bottomless|striptease|"
+    # eighth round: nudity ruled out is no context ("a sex-ed video for high schoolers, no nudity")
+    r"(?<!no )(?<!without )(?<!zero )(?<!non )(?:nude|nudes|nudity)|nudist\w*|topless|bottomless|striptease|"
     r"(?<!comic )(?<!landing )(?<!film )(?<!the )"
     r"strip(?:s|ped|ping)?(?: naked| nude| off| down| for| in front| shows?| clubs?|$)|"
     r"clothes off|strip (?:games?|poker)|"
@@ -230,6 +233,11 @@ def grooms_minor(normalized: str) -> bool:
 # Kin words name a relation, not an age: "stepmom and stepson roleplay, both adults" names no minor. An age,
 # a child word or a school still counts whatever the prompt claims.
 _KIN = re.compile(r"\b(?:step ?)?(?:daughters?|sons?|nieces?|nephews?|sisters?|brothers?)\b")
+# eighth round: a relative whose adult age is said, "her 25 year old stepson", is no child either
+_ADULT_AGED_KIN = re.compile(
+    r"\b(?:1[89]|[2-9]\d) ?(?:years? olds?|yrs? olds?|yo) (?:step ?)?"
+    r"(?:daughters?|sons?|nieces?|nephews?|sisters?|brothers?)\b"
+)
 _DECLARED_ADULTS = re.compile(
     r"\b(?:both|all|they re|they are) (?:\w+ )?(?:adults|grown ups|over 18|18 or older|of age|consenting)|"
     r"consenting adults|adults only|all (?:characters|participants) (?:are )?(?:over )?18\b"
@@ -241,6 +249,7 @@ def mentions_minor(normalized: str) -> bool:
     """True when the (normalised) prompt names a child, a teen, a school age or an age under 18."""
     if _DECLARED_ADULTS.search(normalized):
         normalized = _KIN.sub("relative", normalized)
+    normalized = _ADULT_AGED_KIN.sub("relative", normalized)
     if _MINOR_WORD.search(normalized) or languages.MINOR_WORDS.search(normalized):
         return True
     if any(age < ADULT_AGE for age in languages.ages(normalized)):

@@ -17,6 +17,10 @@ _WHITESPACE = re.compile(r"\s+")
 # Separators between tokens; the leetspeak symbols and the mask `*` survive this split so they can be mapped
 # inside words.
 _SEPARATORS = re.compile(r"[^\w@$!|+*]+")
+# "1 5 y e a r   o l d   n u d e": each word's letters one space apart and the words further apart; only
+# read so in a prompt with a wider gap, where single spaces cannot be the gaps between words
+_SPACED_RUN = re.compile(r"(?<!\S)\S(?: \S)+(?!\S)")
+_LEADING_NUMBER = re.compile(r"^(\d+)(?=[^\W\d])")  # "15year" is "15 year", not leetspeak "isyear"
 # "9 y o", "10 y.o.", "12 y/o", "twelve y/o": the age abbreviation spelled apart, joined before the letters
 # are split up.
 _AGE_APART = re.compile(r"\b(\d{1,2}|(?:thir|four|fif|six|seven|eigh|nine)teen|one|two|three|four|five|six|"
@@ -128,6 +132,10 @@ def _emoji_word(match: re.Match[str]) -> str:
     return f" emoji_{name.lower().replace(' ', '_').replace('-', '_')} " if name else " "
 
 
+def _join_spaced_run(match: re.Match[str]) -> str:
+    return _LEADING_NUMBER.sub(r"\1 ", match.group().replace(" ", ""))
+
+
 def _join_age(match: re.Match[str]) -> str:
     number = match.group(1)
     return f"{number}yo " if number.isdigit() else f"{number} yo "
@@ -136,6 +144,8 @@ def _join_age(match: re.Match[str]) -> str:
 def normalize(text: str) -> str:
     """Lowercase words with obfuscation undone, separated by single spaces (fastText splits on spaces)."""
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).lower().translate(_HOMOGLYPHS)
+    if "  " in text:
+        text = _SPACED_RUN.sub(_join_spaced_run, text)
     if not text.isascii():  # most prompts are ASCII, and both scans are skipped
         text = _DIGIT_THEN_NON_LATIN.sub(r"\1 ", _CJK.sub(r" \1 ", _EMOJI.sub(_emoji_word, text)))
     text = _AGE_APART.sub(_join_age, text)

@@ -30,10 +30,10 @@ from dreamverse.safety.dataset import (
     HELDOUT_PATHS,
     TRAIN_PATH,
     Example,
-    blind_texts,
     evaluate,
     load_examples,
     load_prompts,
+    never_trained_on,
 )
 from dreamverse.safety.filter import CATEGORIES, SafetyFilter
 from dreamverse.safety.settings import DEFAULT_MODEL_PATH, SafetySettings
@@ -73,12 +73,12 @@ def training_examples(
     base: list[Example], *, exclude: Path | None = None, heldout_weight: int | None = None
 ) -> list[Example]:
     """The training prompts: `base` (the training file) and, `heldout_weight` times each, the tuning files'
-    prompts except `exclude` (the file a leave-one-file-out fold scores); a prompt a blind file has too
-    (written twice by chance) is left out."""
+    prompts except `exclude` (the file a leave-one-file-out fold scores); a prompt a blind file or a check
+    list has too (written twice by chance) is left out."""
     weight = HELDOUT_WEIGHT if heldout_weight is None else heldout_weight
     extra = [e for path in HELDOUT_PATHS if path != exclude for e in load_examples(path)]
-    blind = blind_texts()
-    return [e for e in (*base, *(extra * weight)) if e.text.lower() not in blind]
+    untrainable = never_trained_on()
+    return [e for e in (*base, *(extra * weight)) if e.text.lower() not in untrainable]
 
 
 def write_training_file(examples: list[Example], path: Path, seed: int) -> None:

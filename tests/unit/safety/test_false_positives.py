@@ -16,14 +16,12 @@ import pytest
 from dreamverse.safety import SafetyFilter, SafetySettings
 from dreamverse.safety.dataset import (
     BENIGN_CHECK_PATH,
-    DATA_DIR,
-    HELDOUT_PATHS,
     TRAIN_PATH,
+    UNSAFE_CHECK_PATH,
     load_examples,
     load_prompts,
 )
-
-UNSAFE_CHECK_PATH = DATA_DIR / "unsafe_check.txt"
+from dreamverse.safety.train import training_examples
 
 # From the bug report and the product: these exact prompts must pass.
 REPORTED = ["seed one", "seed two", "a", "b", "more rain", "zoom in", "make it blue", "city at night"]
@@ -41,7 +39,7 @@ def test_check_lists_are_big_enough_and_never_trained_on() -> None:
     assert len(benign) >= 100 and len(set(benign)) == len(benign)
     assert len(unsafe) >= 30 and {e.label for e in unsafe} == {"sexual", "hate", "minors"}
     assert sum(len(text.split()) <= 4 for text in benign) >= 100  # mostly short prompts
-    labelled = {e.text.lower() for path in (TRAIN_PATH, *HELDOUT_PATHS) for e in load_examples(path)}
+    labelled = {e.text.lower() for e in training_examples(load_examples(TRAIN_PATH))}
     assert not {text.lower() for text in benign} & labelled
     assert not {e.text.lower() for e in unsafe} & labelled
 
