@@ -123,8 +123,9 @@ _SEXUAL_WORDS = (
 _KOREAN_SEXUAL_STEMS = ("알몸", "나체", "섹스", "섹시", "성관계", "오럴")
 
 
-# Korean writes particles onto a word ("여자아이가"): its stems are matched as a prefix of a token.
-_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+# Korean writes particles onto a word ("여자아이가") and Thai runs its words together ("พวกพม่าเป็น"): their
+# stems are looked for inside a token.
+_HANGUL = re.compile(r"[\uac00-\ud7a3\u0e00-\u0e7f]")
 
 
 def _alternation(words: tuple[str, ...]) -> str:
@@ -204,4 +205,6 @@ _TARGETS = (
     "ghuspaithiye", "hijde", "bangladeshi",
 )  # fmt: skip
 _KOREAN_TARGET_STEMS = ("유대인", "무슬림", "흑인", "이민자", "게이", "조선족")
-TARGETS = WordList((*_TARGETS, *groups.GROUPS), (*_KOREAN_TARGET_STEMS, *groups.KOREAN_STEMS))
+TARGETS = WordList(
+    (*_TARGETS, *groups.GROUPS), (*_KOREAN_TARGET_STEMS, *groups.KOREAN_STEMS, *groups.THAI_STEMS)
+)

@@ -14,9 +14,31 @@ import re
 import unicodedata
 
 _WHITESPACE = re.compile(r"\s+")
+# Vowel signs and other marks that are part of a word's spelling in Devanagari, Bengali, Thai and the other
+# Indic scripts ("मुसलमान", "হিন্দু", "พม่า"): not letters to `\w`, so without this they split a word into
+# fragments that the spelled-apart join then ran together. Arabic and Hebrew vowel points are optional and
+# dropped instead (`_OPTIONAL_MARKS`), so "يَهود" is written as people mostly type it, "يهود".
+_OPTIONAL_MARK_RANGES = (
+    (0x0591, 0x05C7),
+    (0x0610, 0x061A),
+    (0x064B, 0x065F),
+    (0x0670, 0x0670),
+    (0x06D6, 0x06ED),
+)
+_OPTIONAL_MARKS = {
+    c: None
+    for low, high in _OPTIONAL_MARK_RANGES
+    for c in range(low, high + 1)
+    if unicodedata.category(chr(c)).startswith("M")
+} | {0x0640: None}  # and the Arabic tatweel that stretches a word
+_WORD_MARKS = "".join(
+    re.escape(chr(c))
+    for c in range(0x0300, 0x10000)
+    if unicodedata.category(chr(c)) in ("Mn", "Mc") and c not in _OPTIONAL_MARKS
+)
 # Separators between tokens; the leetspeak symbols and the mask `*` survive this split so they can be mapped
 # inside words.
-_SEPARATORS = re.compile(r"[^\w@$!|+*]+")
+_SEPARATORS = re.compile(rf"[^\w{_WORD_MARKS}@$!|+*]+")
 # "1 5 y e a r   o l d   n u d e": each word's letters one space apart and the words further apart; only
 # read so in a prompt with a wider gap, where single spaces cannot be the gaps between words
 _SPACED_RUN = re.compile(r"(?<!\S)\S(?: \S)+(?!\S)")
@@ -101,7 +123,7 @@ def _unleet(token: str) -> str:
     token = _unmask(token).strip("!|+")  # sentence punctuation, not a letter, at either end ("football!")
     if any(c.isalpha() for c in token) and not token.isalpha() and not _NUMBER_WITH_UNIT.match(token):
         token = token.translate(_LEET)
-    token = "".join(c for c in token if c.isalnum() or c == "_")
+    token = "".join(c for c in token if c.isalnum() or c == "_" or unicodedata.category(c) in ("Mn", "Mc"))
     return _EVASIONS.get(token, token)
 
 
@@ -146,7 +168,8 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).lower().translate(_HOMOGLYPHS)
     if "  " in text:
         text = _SPACED_RUN.sub(_join_spaced_run, text)
-    if not text.isascii():  # most prompts are ASCII, and both scans are skipped
+    if not text.isascii():  # most prompts are ASCII, and these scans are skipped
+        text = text.translate(_OPTIONAL_MARKS)
         text = _DIGIT_THEN_NON_LATIN.sub(r"\1 ", _CJK.sub(r" \1 ", _EMOJI.sub(_emoji_word, text)))
     text = _AGE_APART.sub(_join_age, text)
     if "1" in text:  # an age group has one ("u16"); most prompts have none, and the scan is skipped
