@@ -24,6 +24,7 @@ import pytest
 from dreamverse.safety import CATEGORIES, DEFAULT_MODEL_PATH, SafetyFilter, SafetySettings
 from dreamverse.safety.dataset import (
     BLIND_PATHS,
+    DATA_DIR,
     HELDOUT_2_PATH,
     HELDOUT_3_PATH,
     HELDOUT_4_PATH,
@@ -31,16 +32,20 @@ from dreamverse.safety.dataset import (
     HELDOUT_6_PATH,
     HELDOUT_7_PATH,
     HELDOUT_8_PATH,
+    HELDOUT_9_PATH,
+    HELDOUT_10_PATH,
     HELDOUT_PATH,
     HELDOUT_PATHS,
+    ROUND_8_PATHS,
     TRAIN_PATH,
     WRITTEN_TWICE,
     CategoryMetrics,
     add_examples,
     evaluate,
     load_examples,
+    never_trained_on,
 )
-from dreamverse.safety.train import train
+from dreamverse.safety.train import train, training_examples
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +64,18 @@ MIN_SUPPORT = {
     HELDOUT_6_PATH: 50,
     HELDOUT_7_PATH: 60,
     HELDOUT_8_PATH: 60,
+    HELDOUT_9_PATH: 60,
+    HELDOUT_10_PATH: 60,
+    **dict.fromkeys(ROUND_8_PATHS, 60),
+}
+# Written one by one, each checked against the others line by line (the eighth round's files by many writers
+# at once share short prompts by chance; `never_trained_on` keeps the blind ones out of training)
+WRITTEN_APART = [path for path in HELDOUT_PATHS if path not in ROUND_8_PATHS]
+# The eighth round's files whose writers declined to write `minors` prompts
+DECLINED_MINORS = {
+    *(DATA_DIR / f"round8_{writer}.txt" for writer in "aghijklmnop"),
+    DATA_DIR / "heldout_11.txt",
+    DATA_DIR / "heldout_13.txt",
 }
 # What a file must reach where it does not meet the target yet: heldout_6's minors recall (fourth round).
 RECALL_FLOORS = {(HELDOUT_6_PATH, "minors"): 0.9}
@@ -87,6 +104,9 @@ def heldout_metrics(safety: SafetyFilter, path: Path) -> dict[str, CategoryMetri
 @pytest.mark.parametrize(("path", "category"), cases())
 def test_heldout_precision(safety: SafetyFilter, path: Path, category: str) -> None:
     m = heldout_metrics(safety, path)[category]
+    if path in DECLINED_MINORS and category == "minors":
+        assert m.predicted == 0, f"{path.name}: {m.predicted} prompts blocked as minors, none is"
+        return
     assert m.support >= MIN_SUPPORT[path]
     assert m.precision >= PRECISION_TARGET, f"{path.name} {category} precision {m.precision:.3f}"
 
@@ -94,20 +114,38 @@ def test_heldout_precision(safety: SafetyFilter, path: Path, category: str) -> N
 @pytest.mark.parametrize(("path", "category"), cases())
 def test_heldout_recall(safety: SafetyFilter, path: Path, category: str) -> None:
     m = heldout_metrics(safety, path)[category]
+    if path in DECLINED_MINORS and category == "minors":
+        assert m.support == 0
+        return
     target = RECALL_FLOORS.get((path, category), RECALL_TARGETS[category])
     assert m.recall >= target, f"{path.name} {category} recall {m.recall:.3f}"
 
 
-@pytest.mark.parametrize("path", HELDOUT_PATHS + BLIND_PATHS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", WRITTEN_APART, ids=lambda p: p.stem)
 def test_heldout_is_apart_from_training_and_labelled(path: Path) -> None:
     train_set, heldout = load_examples(TRAIN_PATH), load_examples(path)
     assert {e.text.lower() for e in train_set} & {e.text.lower() for e in heldout} <= TRAINED_BEFORE_WRITTEN
-    others = {e.text.lower() for other in HELDOUT_PATHS if other != path for e in load_examples(other)}
+    others = {e.text.lower() for other in WRITTEN_APART if other != path for e in load_examples(other)}
     assert (
         others & {e.text.lower() for e in heldout} <= WRITTEN_TWICE
     )  # by different writers, each blind to the other's file
     for examples in (train_set, heldout):
         assert {e.label for e in examples} == {"safe", *CATEGORIES}
+
+
+@pytest.mark.parametrize("path", ROUND_8_PATHS + BLIND_PATHS, ids=lambda p: p.stem)
+def test_eighth_round_files_are_labelled(path: Path) -> None:
+    minors = set() if path in DECLINED_MINORS else {"minors"}
+    assert {e.label for e in load_examples(path)} == {"safe", "sexual", "hate", *minors}
+
+
+def test_blind_and_check_list_prompts_are_never_trained_on() -> None:
+    untrainable = never_trained_on()
+    written = {e.text.lower() for path in (TRAIN_PATH, *HELDOUT_PATHS) for e in load_examples(path)}
+    assert written & untrainable  # short prompts ("xxx", "slower") were written twice, by chance
+    trained = {e.text.lower() for e in training_examples(load_examples(TRAIN_PATH))}
+    assert {e.text.lower() for path in BLIND_PATHS for e in load_examples(path)} <= untrainable
+    assert not trained & untrainable
 
 
 def test_add_examples_appends_to_training_and_skips_known_prompts(tmp_path: Path) -> None:
