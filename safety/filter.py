@@ -23,7 +23,9 @@ from dreamverse.safety.lexicon import (
     without_names,
 )
 from dreamverse.safety.minors import (
+    calls_a_group_abusers,
     mentions_minor,
+    says_adult_age,
     sexualizes_minor,
     without_biological_sex,
     without_minors,
@@ -50,10 +52,12 @@ MINORS_SEXUAL_EVIDENCE = 0.1
 # The model's `hate` score below which a prompt must also name a group, a symbol or a slur of hatred
 # (`lexicon.names_target`) to block: hate speech is about someone, and a high score on a prompt that names
 # nobody comes from the style words the hate prompts share ("heroic slow motion as the crowd cheers" scores
-# 1.0). Chosen by 5-fold cross-validation on `data/train.txt` alone from 0.5 (no gate), 0.65, 0.8 and 1.01
-# (above any score: the model's `hate` never blocks alone); 1.01 cost one of 891 `hate` prompts and spared
-# 15 of 6,091 safe ones (safety/README.md). Listed terms and slurs still block without a target.
-HATE_WITHOUT_GROUP = 1.01
+# 1.0). Until the eighth round 1.01 (the model's `hate` never blocked alone), chosen by 5-fold
+# cross-validation on `data/train.txt` alone; in the eighth round's estimate on files written apart (each
+# group of them left out of training: heldout_9, heldout_10, round8_a..p) 0.85 against 0.5, 0.7 and 1.01:
+# `hate` recall 0.909 -> 0.943 at precision 0.991 -> 0.986, safe prompts blocked 24 -> 27 of 2,400, benign
+# check unchanged (safety/README.md). Listed terms and slurs still block without a target.
+HATE_WITHOUT_GROUP = 0.85
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +131,8 @@ class SafetyFilter:
         scores = self._scores(text)
         normalized = normalize(text)
         listed = lexicon_category(normalized, sexualizes_minor(normalized))
+        if listed == "minors" and calls_a_group_abusers(normalized, names_target(normalized)):
+            listed = "hate"
         if listed is None and has_ambiguous_slur(normalized) and scores.get("hate", 0.0) >= SLUR_EVIDENCE:
             listed = "hate"
         if listed is None and (has_echo_marker(text) or has_masked_slur(text)):
@@ -154,6 +160,8 @@ class SafetyFilter:
             return SafetyVerdict(blocked=False, category=None, score=max(scores.values(), default=0.0))
         if listed == "minors" or (category == "sexual" and mentions_minor(normalized)):
             category = "minors"  # sexual content that involves anyone under 18
+        elif category == "minors" and says_adult_age(normalized):
+            category = "sexual"  # the model's teen framing of someone whose adult age is said
         return SafetyVerdict(blocked=True, category=category, score=score)
 
     def _scores(self, text: str) -> dict[str, float]:

@@ -43,10 +43,13 @@ _SEXUAL = (
     r"(?:get|gets|getting|got|gotten) (?:railed|dicked down|shagged|creampied|gangbanged)"
 )
 _MINOR_SEXUAL = r"child porn|cp|pthc|loli|lolicon|shota|shotacon|jailbait|pedo\w*|paedo\w*|hebephil\w*"
+# a faggot of herbs or of sticks (a bundle) and faggots and peas (a dish) are the old senses
+_FAGGOT = (
+    r"faggots?(?! (?:of (?:herbs|sticks|wood|twigs|kindling|brushwood|firewood|reeds|thyme|rosemary)|"
+    r"and (?:mushy )?peas))"
+)
 _SLURS = (
-    # a faggot of herbs or of sticks (a bundle) and faggots and peas (a dish) are the old senses
-    r"nigger\w*|niggas?|kikes?|kykes?|faggots?(?! (?:of (?:herbs|sticks|wood|twigs|kindling|brushwood|"
-    r"firewood|reeds|thyme|rosemary)|and (?:mushy )?peas))|spics?|wetbacks?|beaners?|ragheads?|towelheads?|"
+    rf"nigger\w*|niggas?|kikes?|kykes?|{_FAGGOT}|spics?|wetbacks?|beaners?|ragheads?|towelheads?|"
     r"sand niggers?|trannies|tranny|gooks?|pakis?|kaffirs?|queers? should|shitskins?|mudslimes?|"
     r"jigaboos?|porch monkeys?|zipperheads?|sand monkeys?|muzzies|mongoloids|spastics"
 )
@@ -313,9 +316,11 @@ _TARGET = (
     r"cripples?|crippled|autis\w*|down syndrome|deaf|retard\w*|spastics?|spaz\w*|mongoloids?|"
     r"women|woman|feminis\w*|girls|nazi\w*|neo ?nazi\w*|hitler|fuhrer|swastika\w*|reich|heil|aryan|kkk|klan|"
     r"holocaust|genocide|pogroms?|concentration camps?|gas chambers?|ovens?|lynch\w*|nooses?|slaves?|slavery|"
-    r"segregat\w*|apartheid|supremac\w*|master race|untermensch\w*|subhumans?|vermin|savages?|apes?|monkeys?|"
-    r"cockroach\w*|rats|parasites?|infest\w*|homophob\w*|bigot\w*|hate|hatred|slurs?|stereotyp\w*|"
-    r"caricatur\w*|blackface|minstrel\w*|sambo|coons?|dykes?|fags?|faggots?|chinks?|kikes?|spics?|niggers?|"
+    # animals alone name nobody ("rats in the sewers spreading plague", a nature film): pests given a people's
+    # symbol are a listed framing (`_PESTS_OF_A_PEOPLE`), and a people called vermin is named in its own words
+    r"segregat\w*|apartheid|supremac\w*|master race|untermensch\w*|subhumans?|savages?|"
+    r"homophob\w*|bigot\w*|hate|hatred|slurs?|stereotyp\w*|"
+    rf"caricatur\w*|blackface|minstrel\w*|sambo|coons?|dykes?|fags?|{_FAGGOT}|chinks?|kikes?|spics?|niggers?|"
     r"niggas?|wetbacks?|beaners?|ragheads?|towelheads?|kebabs?|zigeuner|christchurch|muzzies|mudslimes?|cracker|gringos?|"
     # fifth round: not only who, but how hatred frames them: a conspiracy ("they control the media", puppet
     # masters, replacement), denial, a symbol, a slur spelled by its initial, "degenerates"

@@ -37,7 +37,7 @@ _WORDS = (
     r"underage|under age|preteen|preteens|pre teen|teen|teens|teenage|teenager|teenagers|tween|tweens|"
     r"adolescent|adolescents|pubescent|prepubescent|juvenile|juveniles|youngster|youngsters|"
     r"schoolgirl|schoolgirls|schoolboy|schoolboys|schoolchild|schoolchildren|schoolkids?|"
-    r"toddler|toddlers|infant|infants|newborn|newborns|baby(?! oil|doll| doll| face)|babies|"
+    r"toddler|toddlers|infant|infants|newborn|newborns|(?<!sugar )baby(?! oil|doll| doll| face)|babies|"
     r"little (?:girl|boy|one)s?|little princess(?:es)?|"
     # sixth round: pupils by school year, fictional schools too ("third years at hogwarts", "hogwarts
     # first years"); not "first year students" at a university, nor "the first year at the company"
@@ -265,6 +265,31 @@ def mentions_minor(normalized: str) -> bool:
         if (int(age) if age.isdigit() else _AGE_WORDS.index(age) + 1) < ADULT_AGE:
             return True
     return False
+
+
+# eighth round: the abuse of children said of a people, a faith or a sexuality as an insult ("gay men are all
+# pedophiles", "muzzie pedo prophet cartoon"), with no sexual act asked for, is hate speech about that group,
+# not a request to sexualise a child
+_ABUSE_AS_INSULT = re.compile(r"\b(?:pedo\w*|paedo\w*|child molesters?|groomers?)\b")
+# an adult age said ("18 year old college girl"): the model's `minors` on such a prompt is its teen framing
+_ADULT_AGE_SAID = re.compile(r"\b(?:1[89]|[2-9]\d) ?(?:years? olds?|yrs? olds?|yo)\b")
+
+
+def calls_a_group_abusers(normalized: str, names_group: bool) -> bool:
+    """Whether the prompt (naming a group of people: `names_group`) calls it child abusers and asks for no
+    sexual content."""
+    return (
+        names_group
+        and _ABUSE_AS_INSULT.search(normalized) is not None
+        and not has_sexual_term(normalized)
+        and _SEXUAL_CONTEXT.search(normalized) is None
+        and not languages.SEXUAL_WORDS.search(normalized)
+    )
+
+
+def says_adult_age(normalized: str) -> bool:
+    """An age of 18 or more said of someone, and no minor named."""
+    return _ADULT_AGE_SAID.search(normalized) is not None and not mentions_minor(normalized)
 
 
 def without_minors(normalized: str) -> str:

@@ -153,10 +153,12 @@ def test_kin_words_are_no_minor_when_the_prompt_says_both_are_adults(text: str, 
 
 
 def test_a_hate_term_files_the_prompt_as_hate_not_minors(safety: SafetyFilter) -> None:
-    # the model's `minors` made to block (threshold 0.001): a listed hate term still files the prompt as hate
-    eager = SafetyFilter(safety.classifiers, {"sexual": 0.5, "hate": 0.5, "minors": 0.001})
+    # the model's `minors` made to block (the threshold its own score): a listed hate term still files the
+    # prompt as hate
     text = "a comedy bit making fun of deaf children at school"
-    assert safety.classifiers[0].scores(text)["minors"] >= 0.001
+    score = safety.classifiers[0].scores(text)["minors"]
+    assert score > 0.0
+    eager = SafetyFilter(safety.classifiers, {"sexual": 0.5, "hate": 0.5, "minors": score})
     verdict = eager.check(text)
     assert verdict.blocked and verdict.category == "hate"
 
@@ -171,10 +173,11 @@ def test_ages_in_other_languages(text: str, minor: bool) -> None:
 
 
 def test_names_with_an_explicit_looking_word_need_more_than_the_name(safety: SafetyFilter) -> None:
-    # the model's `sexual` made to block at 0.01: "Moby Dick" scores 0.02 for the name alone
-    eager = SafetyFilter(safety.classifiers, {"sexual": 0.01, "hate": 0.5, "minors": 0.5})
+    # the model's `sexual` made to block (the threshold its own score for the prompt with the name)
     text = "Moby Dick on a stormy sea"
-    assert safety.classifiers[0].scores(text)["sexual"] >= 0.01
+    score = safety.classifiers[0].scores(text)["sexual"]
+    assert score > 0.0
+    eager = SafetyFilter(safety.classifiers, {"sexual": score, "hate": 0.5, "minors": 0.5})
     assert not eager.check(text).blocked
     assert eager.check("Dick Tracy having sex with a woman, uncensored").category == "sexual"
 
