@@ -225,9 +225,16 @@ _GLUED = re.compile(
 
 
 def grooms_minor(normalized: str) -> bool:
-    """True when an adult, a minor, a secret and a private place all appear (see `_ADULT`)."""
-    signs = (_SECRECY, _PRIVACY, _ADULT)
-    return all(sign.search(normalized) for sign in signs) and mentions_minor(normalized)
+    """True when an adult, a minor, a secret and a private place all appear (see `_ADULT`), each in English
+    or in another language (`languages.GROOMING_ADULTS`; there gifts may stand for the private place)."""
+    signs = (
+        (_SECRECY, languages.GROOMING_SECRETS),
+        (_PRIVACY, languages.GROOMING_ALONE_OR_GIFTS),
+        (_ADULT, languages.GROOMING_ADULTS),
+    )
+    if not all(english.search(normalized) or other.search(normalized) for english, other in signs):
+        return False
+    return mentions_minor(normalized)
 
 
 # Kin words name a relation, not an age: "stepmom and stepson roleplay, both adults" names no minor. An age,
@@ -322,10 +329,17 @@ def sexualizes_minor(normalized: str) -> bool:
     speaks of grooming one."""
     if _GROOMING.search(normalized) or grooms_minor(normalized) or _GLUED.search(normalized):
         return True
-    # context first: most prompts have none, and then the (slower) minor check is skipped
-    has_context = (
+    # context first: most prompts have none, and then the (slower) minor check is skipped; what is found is
+    # looked for again without the words' senses that are not sexual ("educación sexual", Swedish "sex år")
+    if not _has_sexual_context(normalized):
+        return False
+    plain = languages.without_false_sexual_words(normalized)
+    return (plain == normalized or _has_sexual_context(plain)) and mentions_minor(normalized)
+
+
+def _has_sexual_context(normalized: str) -> bool:
+    return bool(
         has_sexual_term(normalized)
         or _SEXUAL_CONTEXT.search(normalized) is not None
-        or languages.SEXUAL_WORDS.search(normalized)
+        or languages.has_sexual_words(normalized)
     )
-    return has_context and mentions_minor(normalized)

@@ -8,6 +8,9 @@ scripts ("s\u0435\u0445" with Cyrillic e and x), invisible characters, leetspeak
 stand for.
 """
 
+# Arabic, Persian and Greek letters are written on purpose.
+# ruff: noqa: RUF001, RUF003
+
 from __future__ import annotations
 
 import re
@@ -57,8 +60,31 @@ _DOTTED_WORD = re.compile(r"(?<![\w@$!])[\w@$!](?:[.\-][\w@$!]){2,}(?![\w@$!])")
 # A number glued to a letter of another script ("14세", "14岁") is split from it: the letter is not leetspeak.
 _CJK = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
 _DIGIT_THEN_NON_LATIN = re.compile(r"(\d)(?=[^\x00-\x7f\W\d_])")
+# ... and one written after a letter of a script that has no leetspeak: Thai writes without spaces ("อายุ12ปี").
+_NON_LATIN_THEN_DIGIT = re.compile(r"([\u0590-\u06ff\u0900-\u0dff\u0e00-\u0e7f])(?=\d)")
+# Digits of other scripts are the same numbers ("١٣ سنة" is "13 سنة"); Arabic letters have spellings that
+# differ only in a hamza seat, a final ta or ya ("أطفال", "اطفال"), short vowels and stretching that are
+# (`_OPTIONAL_MARKS` drops the short vowels); Persian and Urdu write ya and kaf with their own letters. One
+# spelling for each.
+_SCRIPT_DIGITS = {
+    **{ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")},
+    **{ord(c): str(i) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")},
+    **{ord(c): str(i) for i, c in enumerate("०१२३४५६७८९")},
+    **{ord(c): str(i) for i, c in enumerate("০১২৩৪৫৬৭৮৯")},
+    **{ord(c): str(i) for i, c in enumerate("๐๑๒๓๔๕๖๗๘๙")},
+}
+_ARABIC_SPELLINGS = str.maketrans(
+    {**_SCRIPT_DIGITS, **dict.fromkeys(map(ord, "أإآٱ"), "ا"), ord("ة"): "ه", ord("ى"): "ي", ord("ی"): "ي",
+     ord("ك"): "ک"}
+)  # fmt: skip
 # An emoji becomes a word of its own ("🍆" is "emoji_aubergine"): a prompt can say in emoji what it would not
 # say in words, and the separators would otherwise drop it.
+# An age glued to a "-year-old" unit that starts with a Latin letter ("12letá", "12jarige", "12χρονη", whose
+# Greek letters are Latin look-alikes by then): the number is split from it, not read as leetspeak
+# ("i2letá"); "13årig" and "12éves" are split by `_DIGIT_THEN_NON_LATIN`.
+_GLUED_AGE = re.compile(r"(?<![\w@$!])(\d{1,2})(?=let[aáeéiíouyý]|jarig|vuotia|xpov|piч)")
+_NEEDS_SPELLING = re.compile(r"[\u0600-\u06ff\u0966-\u096f\u09e6-\u09ef\u0e50-\u0e59]")
+_DIGIT = re.compile(r"\d")
 _EMOJI = re.compile(r"[\U0001f300-\U0001faff\u2600-\u27bf]")
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"))
 # Cyrillic and Greek letters that look like Latin ones (after lowercasing).
@@ -171,6 +197,11 @@ def normalize(text: str) -> str:
     if not text.isascii():  # most prompts are ASCII, and these scans are skipped
         text = text.translate(_OPTIONAL_MARKS)
         text = _DIGIT_THEN_NON_LATIN.sub(r"\1 ", _CJK.sub(r" \1 ", _EMOJI.sub(_emoji_word, text)))
+        if _NEEDS_SPELLING.search(text):  # a per-character lookup: only for the scripts it maps
+            text = text.translate(_ARABIC_SPELLINGS)
+        text = _NON_LATIN_THEN_DIGIT.sub(r"\1 ", text)
+    if _DIGIT.search(text):  # an age glued to its unit has one; most prompts have none
+        text = _GLUED_AGE.sub(r"\1 ", text)
     text = _AGE_APART.sub(_join_age, text)
     if "1" in text:  # an age group has one ("u16"); most prompts have none, and the scan is skipped
         text = _AGE_GROUP.sub(r"under \1", text)
