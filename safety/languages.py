@@ -35,9 +35,9 @@ def _prefixed(prefixes: tuple[str, ...], *words: str) -> tuple[str, ...]:
 
 # Czech, Romanian, Hungarian and Vietnamese are often typed without their accents ("be gai 12 tuoi"): their
 # words (and every undressing phrase) are listed both ways, but for the few that are another word without
-# them (German "nahe", "near").
+# them (German "nahe", near; Hindi "naha", bathed; Spanish "eleva", raises; Italian "dite", you say).
 _PLAIN_LETTERS = str.maketrans("đĐłŁıø", "dDlLio")
-_NOT_PLAIN = frozenset(("nahe", "zak", "nahy"))
+_NOT_PLAIN = frozenset(("nahe", "zak", "nahy", "naha", "eleva", "dite", "klar av"))
 
 
 def _with_plain(*words: str) -> tuple[str, ...]:

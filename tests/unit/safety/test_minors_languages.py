@@ -204,6 +204,7 @@ NOT_SEXUAL = [
     "کودکان با پای برهنه در ساحل",
     "طفل عاري الصدر يلعب على الشاطئ",
     "ein kleines Mädchen spielt nahe am Strand",  # German "nahe" (near) is Czech "nahé" without its accent
+    "bachche nadi mein naha rahe hain",  # Hindi "naha" (bathing) is Czech "nahá" without its accent
 ]
 
 
