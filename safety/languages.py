@@ -326,10 +326,11 @@ _SEXUAL_WORDS = (
     "裸", "全裸", "ヌード", "セックス", "エロ", "ポルノ", "セクシー", "性交", "做爱", "色情", "口交", "性感",
     "야동", "야한",
     # nudity, panties and lingerie (as English "lingerie" and "panties": not underwear in general, which a
-    # children's clothing advert shows), porn and sex in the forms sentences put them in (eighth round)
+    # children's clothing advert shows), porn and sex in the forms sentences put them in (eighth round; not
+    # Polish "nagi", also the Japanese name Nagi, nor "naga", a dragon in Indonesian)
     "bragas", "calcinha", "calcinhas", "peladinha", "safada", "putaria", "toute nue", "tout nu",
     "tous nus", "culotte", "petite tenue", "spogliarello", "spogliata", "mutandine", "nacktbilder",
-    "nacktfotos", "nacktvideo", "nagi", "nagiej", "nagą", "nagich", "nagimi", "nagość", "nagości",
+    "nacktfotos", "nacktvideo", "nagiej", "nagą", "nagich", "nagimi", "nagość", "nagości",
     "rozebrana", "rozebranej", "majtki", "majtkach", "majteczkach", "seksowna", "seksowne", "seksownie",
     "seksualnie", "голой", "голую", "голого", "голым", "голыми", "голых", "голенькая", "голенькой",
     "голенькую", "обнаженной", "обнажённой", "обнаженную", "раздетая", "раздетой", "раздетую", "трусики",

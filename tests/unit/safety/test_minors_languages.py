@@ -205,6 +205,7 @@ NOT_SEXUAL = [
     "طفل عاري الصدر يلعب على الشاطئ",
     "ein kleines Mädchen spielt nahe am Strand",  # German "nahe" (near) is Czech "nahé" without its accent
     "bachche nadi mein naha rahe hain",  # Hindi "naha" (bathing) is Czech "nahá" without its accent
+    "anime: Nagi plays tag with the kids at the beach",  # a name that is also Polish for "naked"
 ]
 
 
