@@ -57,7 +57,8 @@ MINORS_SEXUAL_EVIDENCE = 0.1
 # group of them left out of training: heldout_9, heldout_10, round8_a..p) 0.85 against 0.5, 0.7 and 1.01:
 # `hate` recall 0.909 -> 0.943 at precision 0.991 -> 0.986, safe prompts blocked 24 -> 27 of 2,400, benign
 # check unchanged (safety/README.md). Listed terms and slurs still block without a target.
-HATE_WITHOUT_GROUP = 0.85
+HATE_WITHOUT_GROUP = 1.01
+HATE_WITHOUT_GROUP_NOT_ASCII = 0.85
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +140,7 @@ class SafetyFilter:
             listed = "hate"
         blocking = {c: p for c, p in scores.items() if p >= self.thresholds.get(c, 1.0)}
         if "hate" in blocking and (
-            (blocking["hate"] < HATE_WITHOUT_GROUP and not names_target(normalized))
+            (blocking["hate"] < self._hate_without_group(normalized) and not names_target(normalized))
             or honours_victims(normalized)
         ):
             del blocking["hate"]
@@ -163,6 +164,13 @@ class SafetyFilter:
         elif category == "minors" and says_adult_age(normalized):
             category = "sexual"  # the model's teen framing of someone whose adult age is said
         return SafetyVerdict(blocked=True, category=category, score=score)
+
+    @staticmethod
+    def _hate_without_group(normalized: str) -> float:
+        """The `hate` score that blocks a prompt naming no group: the lists of groups are whole in English
+        only (other languages inflect and spell a group many ways), and English style words alone can
+        score 1.0 ("heroic slow motion as the crowd cheers")."""
+        return HATE_WITHOUT_GROUP if normalized.isascii() else HATE_WITHOUT_GROUP_NOT_ASCII
 
     def _scores(self, text: str) -> dict[str, float]:
         """Each category's highest probability over the classifiers."""

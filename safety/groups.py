@@ -37,7 +37,8 @@ FAITHS = (
     "穆斯林", "回民", "基督徒", "清真寺", "유대인", "무슬림", "기독교인", "이슬람",
     # Indonesian, Hindi in Latin script
     "orang yahudi", "muslim", "kristen", "orang kristen", "kafir", "hindu", "ahmadiyah", "syiah",
-    "masjid", "gereja", "yahudi", "musalman", "musalmaan", "musalmano", "mulle", "mulla", "katua", "isai",
+    "masjid", "gereja", "yahudi", "musalman", "musalmaan", "musalmano",
+    "musalmanon", "mullon", "mullo", "mulle", "mulla", "katua", "isai",
     "sikh", "sardar", "hinduon", "masjid", "mandir",
 )  # fmt: skip
 

@@ -309,6 +309,10 @@ _TARGET = (
     r"homeless|dwarfs?|midgets?|albinos?|mental(?:ly)? ill\w*|mentally disabled|"
     # coded: numbers, conspiracy words and euphemisms of the far right
     r"1488|14 88|fourteen words|great replacement|globalist\w*|bankers?|cosmopolitan\w*|joggers?|big noses?|"
+    # eighth round: coded words, slurs and places of hatred the round-8 files used where no group was named
+    r"13 50(?! (?:minutes?|mins?|hours?|pm|am|seconds?))|dindu\w*|pajeets?|sand ?n\w*gg\w*|"
+    r"hook(?:ed)? noses?|usual suspects|cut (?:down )?the tall trees|tarrant|"
+    r"srebrenica|rwanda|shias?|shiites?|sunnis?|ahmadis?|mecca|"
     r"six million|6 million|blood libel|death camps?|camps|deport\w*|crosses|"
     # the same in the languages the training prompts use besides English
     r"juifs?|jud[ií]os?|musulman\w*|mezquitas?|moros|zingar\w*|ausl[aä]nder|fl[uü]cht\w*|schwul\w*|negros?|"

@@ -14,6 +14,7 @@ from dreamverse.safety.dataset import (
     WRITTEN_TWICE,
     Example,
     load_examples,
+    never_trained_on,
 )
 from dreamverse.safety.grouped import ROUND_LINES, leave_one_file_out, without_round
 from dreamverse.safety.train import HYPERPARAMETERS, training_examples
@@ -52,7 +53,14 @@ def test_leave_one_file_out_scores_a_file_its_model_never_saw() -> None:
         sweep=False,
     )
     left_out = {e.text.lower() for e in load_examples(HELDOUT_3_PATH)}
-    others = [e for path in HELDOUT_PATHS if path != HELDOUT_3_PATH for e in load_examples(path)]
+    untrainable = never_trained_on()  # the blind files' and the check lists' prompts
+    others = [
+        e
+        for path in HELDOUT_PATHS
+        if path != HELDOUT_3_PATH
+        for e in load_examples(path)
+        if e.text.lower() not in untrainable
+    ]
     shared = [e for e in others if e.text.lower() in left_out]  # heldout_4 has one of its safe prompts
     assert shared and report["files"][HELDOUT_3_PATH.name]["trained_on"] == len(base) + len(others) - len(
         shared

@@ -173,10 +173,11 @@ def test_ages_in_other_languages(text: str, minor: bool) -> None:
 
 
 def test_names_with_an_explicit_looking_word_need_more_than_the_name(safety: SafetyFilter) -> None:
-    # the model's `sexual` made to block (the threshold its own score for the prompt with the name)
-    text = "Moby Dick on a stormy sea"
+    # the model's `sexual` made to block (the threshold its own score for the prompt with the name); the
+    # eighth round's model reads "Moby Dick on a stormy sea" as nothing sexual at all (0.00001, its floor)
+    text = "Dick Van Dyke dancing on rooftops"
     score = safety.classifiers[0].scores(text)["sexual"]
-    assert score > 0.0
+    assert score > 0.001
     eager = SafetyFilter(safety.classifiers, {"sexual": score, "hate": 0.5, "minors": 0.5})
     assert not eager.check(text).blocked
     assert eager.check("Dick Tracy having sex with a woman, uncensored").category == "sexual"
