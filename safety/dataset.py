@@ -35,7 +35,7 @@ HELDOUT_8_PATH = DATA_DIR / "heldout_8.txt"
 HELDOUT_9_PATH = DATA_DIR / "heldout_9.txt"
 HELDOUT_10_PATH = DATA_DIR / "heldout_10.txt"
 # written for the eighth round as training data, each by its own writer from the blind writers' brief
-ROUND_8_PATHS = tuple(DATA_DIR / f"round8_{writer}.txt" for writer in "abcdefghijklmnop")
+ROUND_8_PATHS = tuple(DATA_DIR / f"round8_{writer}.txt" for writer in "abcdefghijklmnopqrstuv")
 HELDOUT_PATHS = (
     HELDOUT_PATH,
     HELDOUT_2_PATH,

@@ -408,7 +408,7 @@ _NAMES = re.compile(
     r"\b(?:moby dick|dick (?:tracy|turpin|whittington|grayson|van dyke|cheney|francis|king smith)|"
     r"philip k dick|spotted dick|pussy (?:riot|willows?|cats?)|puss in boots|blue footed boob(?:y|ies)|"
     r"john lee hooker|hooker s green|cockney|cockpits?|shuttlecocks?|peacocks?|titmice|titmouse|"
-    r"sussex|essex|middlesex|wessex|sextants?|sextets?|analys\w*)\b"
+    r"sussex|essex|middlesex|wessex|sextants?|sextets?|analys\w*|bukkake udon)\b"
 )
 
 

@@ -243,7 +243,9 @@ _KIN = re.compile(r"\b(?:step ?)?(?:daughters?|sons?|nieces?|nephews?|sisters?|b
 # eighth round: a relative whose adult age is said, "her 25 year old stepson", is no child either
 _ADULT_AGED_KIN = re.compile(
     r"\b(?:1[89]|[2-9]\d) ?(?:years? olds?|yrs? olds?|yo) (?:step ?)?"
-    r"(?:daughters?|sons?|nieces?|nephews?|sisters?|brothers?)\b"
+    r"(?:daughters?|sons?|nieces?|nephews?|sisters?|brothers?)\b|"
+    # "her stepson (25)"
+    r"\b(?:step ?)?(?:daughters?|sons?|nieces?|nephews?|sisters?|brothers?) (?:1[89]|[2-9]\d)\b"
 )
 _DECLARED_ADULTS = re.compile(
     r"\b(?:both|all|they re|they are) (?:\w+ )?(?:adults|grown ups|over 18|18 or older|of age|consenting)|"

@@ -182,10 +182,10 @@ def test_a_minor_with_a_weak_sexual_signal_blocks_as_minors(default_filter: Safe
 
 def test_biological_sex_is_no_sexual_signal(default_filter: SafetyFilter) -> None:
     # the fifth-round model read "gender reveal and the baby's sex" as a little sexual (0.22), the seventh
-    # round's "a sex reveal party" 0.998 (the eighth round's 0.03, and the first prompt 0.00001: no longer a
-    # case): at a threshold each one's own score, so that the model alone would block it, only taking out
+    # round's "a sex reveal party" 0.998 (the eighth round's 0.009, and the first prompt 0.00001: no longer
+    # cases): at a threshold each one's own score, so that the model alone would block it, only taking out
     # biological sex lets it pass
-    for text in ["gender reveal: guess the sex, cake cutting", "a sex reveal party, pink and blue balloons"]:
+    for text in ["gender reveal: guess the sex, cake cutting", "sex of the puppies"]:
         score = default_filter.classifiers[0].scores(text)["sexual"]
         assert score >= 0.01, text
         eager = SafetyFilter(default_filter.classifiers, {"sexual": score, "hate": 1.01, "minors": 1.01})

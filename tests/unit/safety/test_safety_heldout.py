@@ -73,7 +73,7 @@ MIN_SUPPORT = {
 WRITTEN_APART = [path for path in HELDOUT_PATHS if path not in ROUND_8_PATHS]
 # The eighth round's files whose writers declined to write `minors` prompts
 DECLINED_MINORS = {
-    *(DATA_DIR / f"round8_{writer}.txt" for writer in "aghijklmnop"),
+    *(DATA_DIR / f"round8_{writer}.txt" for writer in "aghijklmnopqrstuv"),
     DATA_DIR / "heldout_11.txt",
     DATA_DIR / "heldout_13.txt",
 }
