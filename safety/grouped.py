@@ -21,7 +21,7 @@ import argparse
 import json
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -77,9 +77,9 @@ ROUND_LINES: dict[str, tuple[tuple[int, int], ...]] = {
 THRESHOLD_GRID = (0.3, 0.4, 0.5, 0.6, 0.7)
 
 
-def without_round(examples: Sequence[Example], left_out: Path) -> list[Example]:
-    """The training file's examples less the lines written after reading `left_out`."""
-    ranges = ROUND_LINES[left_out.name]
+def without_round(examples: Sequence[Example], left_out: Collection[Path]) -> list[Example]:
+    """The training file's examples less the lines written after reading any of `left_out`."""
+    ranges = [span for path in left_out for span in ROUND_LINES[path.name]]
     return [e for number, e in enumerate(examples, start=1) if not any(a <= number <= b for a, b in ranges)]
 
 
@@ -92,9 +92,11 @@ def leave_one_file_out(
     heldout_weight: int | None = None,
     base: Sequence[Example] | None = None,
     sweep: bool = True,
+    files_per_fold: int = 1,
 ) -> dict[str, Any]:
-    """Train one model per left-out file and score the filter on it; per-file and pooled metrics. `base`:
-    the training file's examples in file order (default: `train.txt`); `sweep`: also score each category's
+    """Train one model per left-out file (or per `files_per_fold` consecutive files, all left out together)
+    and score the filter on each file its model never saw; per-file and pooled metrics. `base`: the
+    training file's examples in file order (default: `train.txt`); `sweep`: also score each category's
     threshold on `THRESHOLD_GRID`."""
     base = load_examples(TRAIN_PATH) if base is None else base
     benign = load_prompts(BENIGN_CHECK_PATH)
@@ -105,48 +107,53 @@ def leave_one_file_out(
     sweep_worst: dict[tuple[str, float], float] = {}  # the moved category's lowest precision in a file
     pooled: list[tuple[Example, str | None]] = []
     pooled_alone: list[tuple[Example, str | None]] = []
+    folds = [heldout_paths[i : i + files_per_fold] for i in range(0, len(heldout_paths), files_per_fold)]
     with tempfile.TemporaryDirectory() as tmp:
-        for path in heldout_paths:
-            test = load_examples(path)
-            seen = {e.text.lower() for e in test}  # a few prompts are in two files (test_safety_heldout.py)
+        for number, fold in enumerate(folds):
+            # a few prompts are in two files (test_safety_heldout.py): none of the fold's is trained on
+            seen = {e.text.lower() for path in fold for e in load_examples(path)}
             kept = [
                 e
                 for e in training_examples(
-                    without_round(base, path), exclude=path, heldout_weight=heldout_weight
+                    without_round(base, fold), exclude=set(fold), heldout_weight=heldout_weight
                 )
                 if e.text.lower() not in seen
             ]
-            prepared, model = Path(tmp) / f"train-{path.stem}.txt", Path(tmp) / f"model-{path.stem}.bin"
+            prepared, model = Path(tmp) / f"train-{number}.txt", Path(tmp) / f"model-{number}.bin"
             write_training_file(kept, prepared, seed)
             fit_in_fresh_process(prepared, model, seed=seed, hyperparameters=hyperparameters)
-            classifier = FastTextClassifier.load(model, name=path.stem, labels=OWN_LABELS)
-            safety = SafetyFilter([classifier], thresholds)
-            got = [(e, safety.check(e.text).category) for e in test]
-            alone = [(e, _model_alone(classifier, thresholds, e.text)) for e in test]
-            pooled += got
-            pooled_alone += alone
-            for category in CATEGORIES if sweep else ():
-                for value in THRESHOLD_GRID:
-                    moved_thresholds = {**thresholds, category: value}
-                    moved = SafetyFilter([classifier], moved_thresholds)
-                    key = (category, value)
-                    pairs = [(e, moved.check(e.text).category) for e in test]
-                    sweep_pairs.setdefault(key, []).extend(pairs)
-                    sweep_alone.setdefault(key, []).extend(
-                        (e, _model_alone(classifier, moved_thresholds, e.text)) for e in test
-                    )
-                    file_precision = _metrics(pairs)[category]["precision"]
-                    sweep_worst[key] = min(sweep_worst.get(key, 1.0), file_precision)
-                    sweep_benign[key] = sweep_benign.get(key, 0) + sum(moved.check(t).blocked for t in benign)
-            per_file[path.name] = {
-                "trained_on": len(kept),
-                "categories": _metrics(got),
-                "model_alone": _metrics(alone),
-                "safe_blocked": safe_blocked(got),
-                "benign_blocked": [t for t in benign if safety.check(t).blocked],
-                "model_bytes": model.stat().st_size,
-                "wrong": wrong_verdicts(got),
-            }
+            classifier = FastTextClassifier.load(model, name=f"fold-{number}", labels=OWN_LABELS)
+            for path in fold:
+                test = load_examples(path)
+                safety = SafetyFilter([classifier], thresholds)
+                got = [(e, safety.check(e.text).category) for e in test]
+                alone = [(e, _model_alone(classifier, thresholds, e.text)) for e in test]
+                pooled += got
+                pooled_alone += alone
+                for category in CATEGORIES if sweep else ():
+                    for value in THRESHOLD_GRID:
+                        moved_thresholds = {**thresholds, category: value}
+                        moved = SafetyFilter([classifier], moved_thresholds)
+                        key = (category, value)
+                        pairs = [(e, moved.check(e.text).category) for e in test]
+                        sweep_pairs.setdefault(key, []).extend(pairs)
+                        sweep_alone.setdefault(key, []).extend(
+                            (e, _model_alone(classifier, moved_thresholds, e.text)) for e in test
+                        )
+                        file_precision = _metrics(pairs)[category]["precision"]
+                        sweep_worst[key] = min(sweep_worst.get(key, 1.0), file_precision)
+                        sweep_benign[key] = sweep_benign.get(key, 0) + sum(
+                            moved.check(t).blocked for t in benign
+                        )
+                per_file[path.name] = {
+                    "trained_on": len(kept),
+                    "categories": _metrics(got),
+                    "model_alone": _metrics(alone),
+                    "safe_blocked": safe_blocked(got),
+                    "benign_blocked": [t for t in benign if safety.check(t).blocked],
+                    "model_bytes": model.stat().st_size,
+                    "wrong": wrong_verdicts(got),
+                }
     return {
         "hyperparameters": hyperparameters,
         "thresholds": thresholds,
@@ -192,12 +199,32 @@ def main(argv: list[str] | None = None) -> int:
         "--seed", type=int, default=1234, help="shuffle and fastText seed of each fold's model"
     )
     parser.add_argument("--no-sweep", action="store_true", help="skip the threshold sweep")
+    parser.add_argument(
+        "--files-per-fold",
+        type=int,
+        default=1,
+        help="leave this many consecutive tuning files out of each fold's model (fewer trainings)",
+    )
+    parser.add_argument(
+        "--files",
+        nargs="+",
+        metavar="NAME",
+        help="score only these tuning files (names such as heldout_9.txt; default: all)",
+    )
     parser.add_argument("--out", type=Path, help="also write the report (JSON) here")
     args = parser.parse_args(argv)
     tuning = apply_tuning_arguments(parser, args)
+    paths = HELDOUT_PATHS
+    if args.files:
+        unknown = set(args.files) - {path.name for path in HELDOUT_PATHS}
+        if unknown:
+            parser.error(f"not tuning files: {', '.join(sorted(unknown))}")
+        paths = tuple(path for path in HELDOUT_PATHS if path.name in args.files)
     report = leave_one_file_out(
         hyperparameters=tuning.hyperparameters,
         thresholds=tuning.thresholds,
+        heldout_paths=paths,
+        files_per_fold=args.files_per_fold,
         heldout_weight=args.heldout_weight,
         sweep=not args.no_sweep,
         seed=args.seed,

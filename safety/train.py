@@ -20,7 +20,7 @@ import random
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -70,13 +70,13 @@ HELDOUT_WEIGHT = 3
 
 
 def training_examples(
-    base: list[Example], *, exclude: Path | None = None, heldout_weight: int | None = None
+    base: list[Example], *, exclude: Collection[Path] = (), heldout_weight: int | None = None
 ) -> list[Example]:
     """The training prompts: `base` (the training file) and, `heldout_weight` times each, the tuning files'
-    prompts except `exclude` (the file a leave-one-file-out fold scores); a prompt a blind file or a check
+    prompts except `exclude` (the files a leave-one-file-out fold scores); a prompt a blind file or a check
     list has too (written twice by chance) is left out."""
     weight = HELDOUT_WEIGHT if heldout_weight is None else heldout_weight
-    extra = [e for path in HELDOUT_PATHS if path != exclude for e in load_examples(path)]
+    extra = [e for path in HELDOUT_PATHS if path not in exclude for e in load_examples(path)]
     untrainable = never_trained_on()
     return [e for e in (*base, *(extra * weight)) if e.text.lower() not in untrainable]
 
