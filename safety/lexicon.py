@@ -42,7 +42,11 @@ _SEXUAL = (
     r"brazzers|pornhub|xvideos|xhamster|redtube|youporn|bangbros|realitykings|"
     r"(?:get|gets|getting|got|gotten) (?:railed|dicked down|shagged|creampied|gangbanged)"
 )
-_MINOR_SEXUAL = r"child porn|cp|pthc|loli|lolicon|shota|shotacon|jailbait|pedo\w*|paedo\w*|hebephil\w*"
+_MINOR_SEXUAL = (
+    r"child porn|cp|pthc|loli|lolicon|shota|shotacon|jailbait|pedo\w*|paedo\w*|hebephil\w*|"
+    # eighth round: "c.p. vid" spelled with dots, and the abuser's "the younger the better"
+    r"c p(?= (?:vids?|videos?|pics?|links?|content))|the younger the better"
+)
 # a faggot of herbs or of sticks (a bundle) and faggots and peas (a dish) are the old senses
 _FAGGOT = (
     r"faggots?(?! (?:of (?:herbs|sticks|wood|twigs|kindling|brushwood|firewood|reeds|thyme|rosemary)|"

@@ -52,7 +52,10 @@ _WORDS = (
     r"grandchild|grandchildren|granddaughter|granddaughters|grandson|grandsons|"
     # a "student" alone may be an adult ("art students", "a college student"); a "pupil" is at school
     r"(?<!dilated )(?<!grown )(?<!adult )(?<!mature )pupils?|school ?students?|school ?age\w*|"
-    rf"(?:{_ORDINALS}) grader?s?|(?:middle|grade|high) schoolers?|"
+    rf"(?:{_ORDINALS}) grader?s?|(?:middle|grade|high|elementary) schoolers?|"
+    # eighth round: a training bra is worn before puberty; "teenz"; "hebe" porn (hebephilia)
+    r"training bras?|teenz|hebe(?= (?:porn|xxx|nsfw|pics|vids?|videos?))|"
+    r"(?:almost|nearly|not yet) (?:18|eighteen)|"
     r"middle school\w*|elementary school|primary school|preschool\w*|kindergart\w*|"
     # fourth round: a child described, not named ("a girl who hasn't hit puberty", "in grade six")
     r"junior high|little (?:sister|brother)s?|(?:in |a )?(?:grade|year) (?:[1-9]|1[0-2]|one|two|three|four|"
@@ -110,6 +113,8 @@ _AGE = re.compile(
     # an age insisted on with nobody named: "barely legal, but actually 15" (teen ages only: "really 3 of
     # them" is a count)
     rf"(?:actually|really|secretly|truly|in fact) (?:only |just |barely )?({_TEEN_AGE}){_NOT_AGE}|"
+    # eighth round: an age asked for ("make them both 16")
+    rf"(?:make|makes|making|made) (?:her|him|them|it) (?:both |all |only |just )?({_NUMBER}){_NOT_AGE}|"
     # French, Spanish, German, Italian: "une collégienne de 13 ans", "de 12 años", "14 jahre alt"
     r"(?:de|d|à|a|agée? de|âgée? de|edad de) (\d{1,2}) (?:ans|años|anos|anni)|"
     r"(\d{1,2}) (?:jahre alt|j[äa]hrig\w*))\b"
@@ -189,7 +194,20 @@ _CONTEXT = (
     r"(?=.*\b(?:chang(?:e|es|ed|ing)\b|undress|shower|chang\w* room|locker room))|"
     r"(?:chang(?:e|es|ed|ing)|undress\w*|shower\w*) (?:\w+ ){0,6}(?:hidden|secret|spy|concealed|pinhole) "
     r"(?:\w+ ){0,2}(?:camera|cam|angle|lens)s?|"
-    r"(?:up|under) (?:\w+ ){0,2}(?:skirt|dress) (?:\w+ ){0,2}(?:camera|photo\w*|film\w*)"
+    r"(?:up|under) (?:\w+ ){0,2}(?:skirt|dress) (?:\w+ ){0,2}(?:camera|photo\w*|film\w*)|"
+    # eighth round: underwear shown, undressing or bathing for an audience, a camera kept on someone changing,
+    # ageplay and daddy-dom roleplay, hentai faces
+    r"(?:showing|shows|show|flashing|flashes|pos\w* in|sends? (?:\w+ )?in|pics? in|photos? in) "
+    r"(?:her|his|their) (?:underwear|panties|thongs?|bra)|"
+    r"(?:tak\w*|pull\w*|strip\w*) off (?:her|his|their) (?:dress|shirt|top|skirt|pants|trousers|shorts|"
+    r"clothes|underwear|bra|panties|swimsuit|bikini|nightgown|pajamas|pyjamas) (?:\w+ ){0,3}"
+    r"(?:for|in front of) (?:the |an? |his |her )?"
+    r"(?:audience|camera|viewers|men|man|him|adults?|subscribers|followers|chat|friends)|"
+    r"(?:bath\w*|shower\w*|chang(?:e|es|ing)|undress\w*) (?:\w+ ){0,4}(?:for (?:his|her|their|my) (?:\w+ )?"
+    r"(?:friends|followers|subscribers|viewers|buyers|customers)|online)|"
+    r"(?:zoom\w*|focus\w*|linger\w*) (?:\w+ ){0,6}(?:while|as) (?:she|he|they) "
+    r"(?:changes|undresses|showers|strips)|"
+    r"age ?play|daddy doms?|ddlg|ahegao|(?:los\w*|tak\w*) (?:her|his|their) virginity"
 )
 _SEXUAL_CONTEXT = re.compile(rf"\b(?:{_CONTEXT})\b")
 # Grooming is named as such: "grooming a 12 year old", "groomed the kids" (not "a girl grooming her pony",
@@ -212,7 +230,9 @@ _SECRECY = re.compile(
 _PRIVACY = re.compile(
     r"\b(?:under the (?:blankets?|covers|sheets|duvet)|in (?:his|her|their|my|the same) bed|"
     r"behind closed doors|alone in (?:his|her|the|a) (?:room|bedroom|car|van|basement|house|shed)|"
-    r"lock(?:s|ed|ing)? the door)\b"
+    r"lock(?:s|ed|ing)? the door|"
+    # eighth round: the games grooming names ("a grown-up game", "special practice", "tickle games")
+    r"(?:grown up|special|tickle|naughty) (?:games?|practices?|sessions?|lessons?))\b"
 )
 
 
