@@ -20,7 +20,7 @@ from dreamverse.safety.text import normalize
 
 # Arabic and Hebrew write the article, "and", "to", "with" and "of" onto the next word ("لفتاة", "והילדה"):
 # each word of theirs below is listed with those prefixes too.
-_ARABIC_PREFIXES = ("", "ال", "و", "وال", "ب", "بال", "ل", "لل", "ف", "فال", "ک", "کال")
+_ARABIC_PREFIXES = ("", "ال", "و", "وال", "ب", "بال", "ل", "لل", "ف", "فال", "ك", "كال")
 _HEBREW_PREFIXES = ("", "ה", "ו", "וה", "ל", "ב", "ש", "שה", "מ", "מה", "כ", "וב", "ול", "וש")
 
 

@@ -62,10 +62,10 @@ _CJK = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
 _DIGIT_THEN_NON_LATIN = re.compile(r"(\d)(?=[^\x00-\x7f\W\d_])")
 # ... and one written after a letter of a script that has no leetspeak: Thai writes without spaces ("อายุ12ปี").
 _NON_LATIN_THEN_DIGIT = re.compile(r"([\u0590-\u06ff\u0900-\u0dff\u0e00-\u0e7f])(?=\d)")
-# Digits of other scripts are the same numbers ("١٣ سنة" is "13 سنة"); Arabic letters have spellings that
-# differ only in a hamza seat, a final ta or ya ("أطفال", "اطفال"), short vowels and stretching that are
-# (`_OPTIONAL_MARKS` drops the short vowels); Persian and Urdu write ya and kaf with their own letters. One
-# spelling for each.
+# Digits of other scripts are the same numbers ("١٣ سنة" is "13 سنه"); an Arabic alef with or without its
+# hamza seat ("أطفال", "اطفال") and a final ta written as ha are one spelling each. Persian and Urdu ya and
+# kaf keep their own letters: read as Arabic ones, the model missed three Urdu and Persian sexual prompts of
+# the eighth round's grouped estimate that it catches with them apart.
 _SCRIPT_DIGITS = {
     **{ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")},
     **{ord(c): str(i) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")},
@@ -74,8 +74,7 @@ _SCRIPT_DIGITS = {
     **{ord(c): str(i) for i, c in enumerate("๐๑๒๓๔๕๖๗๘๙")},
 }
 _ARABIC_SPELLINGS = str.maketrans(
-    {**_SCRIPT_DIGITS, **dict.fromkeys(map(ord, "أإآٱ"), "ا"), ord("ة"): "ه", ord("ى"): "ي", ord("ی"): "ي",
-     ord("ك"): "ک"}
+    {**_SCRIPT_DIGITS, **dict.fromkeys(map(ord, "أإآٱ"), "ا"), ord("ة"): "ه"}
 )  # fmt: skip
 # An emoji becomes a word of its own ("🍆" is "emoji_aubergine"): a prompt can say in emoji what it would not
 # say in words, and the separators would otherwise drop it.
