@@ -13,6 +13,7 @@ stand for.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -188,6 +189,7 @@ def _join_age(match: re.Match[str]) -> str:
     return f"{number}yo " if number.isdigit() else f"{number} yo "
 
 
+@functools.lru_cache(maxsize=1024)  # the filter and its model each normalise the same prompt
 def normalize(text: str) -> str:
     """Lowercase words with obfuscation undone, separated by single spaces (fastText splits on spaces)."""
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).lower().translate(_HOMOGLYPHS)
