@@ -2,10 +2,11 @@
 
 Files are in fastText's format, one prompt a line: `__label__<safe|sexual|hate|minors> <prompt as written>`.
 `train.txt` trains the shipped model (`python -m dreamverse.safety.dataset LABEL < prompts` appends to it).
-`heldout.txt` to `heldout_8.txt` were written apart from it; since 2026-11-26 they are tuning data (their
+`heldout.txt` to `heldout_10.txt` were written apart from it; since 2026-11-26 they are tuning data (their
 misses were read to decide what to fix), and since the seventh round training data too
-(`train.HELDOUT_WEIGHT`, read from their own files, never appended to `train.txt`); the blind files
-(`BLIND_PATHS`) are never trained on (`safety/README.md` says how each was used).
+(`train.HELDOUT_WEIGHT`, read from their own files, never appended to `train.txt`), as are the eighth round's
+`round8_*.txt`, written as training data; the blind files (`BLIND_PATHS`) and the check lists are never
+trained on (`never_trained_on`; `safety/README.md` says how each file was used).
 `benign_check.txt` is neither: benign prompts the shipped model must not block.
 """
 

@@ -1,7 +1,9 @@
 """Leave-one-file-out estimate of the whole filter on the tuning files: `python -m dreamverse.safety.grouped`.
 
-Each of `heldout.txt` ... `heldout_8.txt` was written apart by someone else, and after it was measured its
-misses were read and a round of training prompts was written for the kinds it showed. Cross-validation on
+Each of `heldout.txt` ... `heldout_10.txt` and the eighth round's `round8_*.txt` was written apart by someone
+else; after each held-out file was measured its misses were read and a round of training prompts was written
+for the kinds it showed. `--files-per-fold N` leaves N consecutive files out of one model (the eighth round's
+24 files in six trainings). Cross-validation on
 `train.txt` (`crossval.py`) mixes composed prompts that share list items across folds; this estimate asks
 instead how the filter does on a file written by someone who never saw what it was trained on. For each file
 a model is trained like the shipped one (`train.fit_in_fresh_process`, the same seed) without the training

@@ -1,4 +1,4 @@
-"""The shipped filter on the eight held-out files, and the reproducibility of the model's training.
+"""The shipped filter on the tuning files, and the reproducibility of the model's training.
 
 Regression guards, not evidence of generalisation: on 2026-11-26 `heldout.txt`, `heldout_2.txt`,
 `heldout_3.txt` and then the blind `heldout_4.txt` to `heldout_8.txt` (each after its one blind
