@@ -52,12 +52,14 @@ MINORS_SEXUAL_EVIDENCE = 0.1
 # The model's `hate` score below which a prompt must also name a group, a symbol or a slur of hatred
 # (`lexicon.names_target`) to block: hate speech is about someone, and a high score on a prompt that names
 # nobody comes from the style words the hate prompts share ("heroic slow motion as the crowd cheers" scores
-# 1.0). Until the eighth round 1.01 (the model's `hate` never blocked alone), chosen by 5-fold
-# cross-validation on `data/train.txt` alone; in the eighth round's estimate on files written apart (each
-# group of them left out of training: heldout_9, heldout_10, round8_a..p) 0.85 against 0.5, 0.7 and 1.01:
-# `hate` recall 0.909 -> 0.943 at precision 0.991 -> 0.986, safe prompts blocked 24 -> 27 of 2,400, benign
-# check unchanged (safety/README.md). Listed terms and slurs still block without a target.
+# 1.0). 1.01 (the model's `hate` never blocks alone) was chosen by 5-fold cross-validation on `data/train.txt`
+# alone. Listed terms and slurs still block without a target.
 HATE_WITHOUT_GROUP = 1.01
+# The same for a prompt with letters outside ASCII, whose groups the lists cannot hold in every inflection and
+# spelling. In the eighth round's estimate on files written apart (groups of them left out of training:
+# heldout_9, heldout_10, round8_a..p), 0.85 for every prompt (against 0.5, 0.7, 1.01) gave `hate` recall
+# 0.909 -> 0.943 at precision 0.991 -> 0.986, but blocked English style words alone again; outside ASCII only
+# it kept about a point of that recall at no safe block (safety/README.md).
 HATE_WITHOUT_GROUP_NOT_ASCII = 0.85
 
 

@@ -15,7 +15,13 @@ from dreamverse.safety.settings import SafetySettings
 from dreamverse.safety.train import HYPERPARAMETERS
 
 # the filter's float constants a run can move (`--constant`) and reports
-FILTER_CONSTANTS = ("MINORS_EVIDENCE", "SLUR_EVIDENCE", "MINORS_SEXUAL_EVIDENCE", "HATE_WITHOUT_GROUP")
+FILTER_CONSTANTS = (
+    "MINORS_EVIDENCE",
+    "SLUR_EVIDENCE",
+    "MINORS_SEXUAL_EVIDENCE",
+    "HATE_WITHOUT_GROUP",
+    "HATE_WITHOUT_GROUP_NOT_ASCII",
+)
 
 Verdicts = Sequence[tuple[Example, str | None]]  # each prompt with the category that blocked it, or None
 
