@@ -50,9 +50,10 @@ HELDOUT_PATHS = (
     HELDOUT_10_PATH,
     *ROUND_8_PATHS,
 )
-# written blind for the eighth round from the same brief as `ROUND_8_PATHS` and measured once, after it; their
-# writers declined to write `minors` prompts, all but heldout_12's
-BLIND_PATHS = tuple(DATA_DIR / f"heldout_{number}.txt" for number in (11, 12, 13))
+# written blind for the eighth round, 11 to 13 from the same brief as `ROUND_8_PATHS` (data/writer_brief.md),
+# 14 from a second, shorter one; each measured once, after the round; their writers declined to write
+# `minors` prompts, all but heldout_12's
+BLIND_PATHS = tuple(DATA_DIR / f"heldout_{number}.txt" for number in (11, 12, 13, 14))
 # prompts (lower-cased) that two writers, each blind to the other's file, both wrote: in two held-out files
 WRITTEN_TWICE = frozenset(
     {
