@@ -125,34 +125,38 @@ def leave_one_file_out(
             write_training_file(kept, prepared, seed)
             fit_in_fresh_process(prepared, model, seed=seed, hyperparameters=hyperparameters)
             classifier = FastTextClassifier.load(model, name=f"fold-{number}", labels=OWN_LABELS)
+            # one filter per threshold setting and one benign check per fold model, whatever its file count
+            safety = SafetyFilter([classifier], thresholds)
+            benign_blocked = [t for t in benign if safety.check(t).blocked]
+            moved = {
+                (category, value): SafetyFilter([classifier], {**thresholds, category: value})
+                for category in (CATEGORIES if sweep else ())
+                for value in THRESHOLD_GRID
+            }
+            for key, moved_safety in moved.items():
+                blocked = sum(moved_safety.check(t).blocked for t in benign)
+                sweep_benign[key] = sweep_benign.get(key, 0) + blocked
             for path in fold:
                 test = load_examples(path)
-                safety = SafetyFilter([classifier], thresholds)
                 got = [(e, safety.check(e.text).category) for e in test]
                 alone = [(e, _model_alone(classifier, thresholds, e.text)) for e in test]
                 pooled += got
                 pooled_alone += alone
-                for category in CATEGORIES if sweep else ():
-                    for value in THRESHOLD_GRID:
-                        moved_thresholds = {**thresholds, category: value}
-                        moved = SafetyFilter([classifier], moved_thresholds)
-                        key = (category, value)
-                        pairs = [(e, moved.check(e.text).category) for e in test]
-                        sweep_pairs.setdefault(key, []).extend(pairs)
-                        sweep_alone.setdefault(key, []).extend(
-                            (e, _model_alone(classifier, moved_thresholds, e.text)) for e in test
-                        )
-                        file_precision = _metrics(pairs)[category]["precision"]
-                        sweep_worst[key] = min(sweep_worst.get(key, 1.0), file_precision)
-                        sweep_benign[key] = sweep_benign.get(key, 0) + sum(
-                            moved.check(t).blocked for t in benign
-                        )
+                for (category, value), moved_safety in moved.items():
+                    key = (category, value)
+                    pairs = [(e, moved_safety.check(e.text).category) for e in test]
+                    sweep_pairs.setdefault(key, []).extend(pairs)
+                    sweep_alone.setdefault(key, []).extend(
+                        (e, _model_alone(classifier, moved_safety.thresholds, e.text)) for e in test
+                    )
+                    file_precision = _metrics(pairs)[category]["precision"]
+                    sweep_worst[key] = min(sweep_worst.get(key, 1.0), file_precision)
                 per_file[path.name] = {
                     "trained_on": len(kept),
                     "categories": _metrics(got),
                     "model_alone": _metrics(alone),
                     "safe_blocked": safe_blocked(got),
-                    "benign_blocked": [t for t in benign if safety.check(t).blocked],
+                    "benign_blocked": benign_blocked,
                     "model_bytes": model.stat().st_size,
                     "wrong": wrong_verdicts(got),
                 }
@@ -165,7 +169,7 @@ def leave_one_file_out(
         "pooled_model_alone": _metrics(pooled_alone),
         "pooled_safe_blocked": safe_blocked(pooled),
         "pooled_safe": sum(1 for e, _ in pooled if e.label == "safe"),
-        # one category's threshold moved at a time, the others as given; benign: blocks summed over folds
+        # one category's threshold moved at a time, the others as given; benign: blocks summed over models
         "threshold_sweep": {
             f"{category}={value}": {
                 "pooled": _metrics(pairs),
