@@ -259,14 +259,13 @@ def grooms_minor(normalized: str) -> bool:
 
 # Kin words name a relation, not an age: "stepmom and stepson roleplay, both adults" names no minor. An age,
 # a child word or a school still counts whatever the prompt claims.
-_KIN = re.compile(r"\b(?:step ?)?(?:daughters?|sons?|nieces?|nephews?|sisters?|brothers?)\b")
-# eighth round: a relative whose adult age is said, "her 25 year old stepson", is no child either
-_ADULT_AGED_KIN = re.compile(
-    r"\b(?:1[89]|[2-9]\d) ?(?:years? olds?|yrs? olds?|yo) (?:step ?)?"
-    r"(?:daughters?|sons?|nieces?|nephews?|sisters?|brothers?)\b|"
-    # "her stepson (25)"
-    r"\b(?:step ?)?(?:daughters?|sons?|nieces?|nephews?|sisters?|brothers?) (?:1[89]|[2-9]\d)\b"
-)
+_KIN_WORD = r"(?:step ?)?(?:daughters?|sons?|nieces?|nephews?|sisters?|brothers?)"
+_KIN = re.compile(rf"\b{_KIN_WORD}\b")
+_ADULT_NUMBER = r"(?:1[89]|[2-9]\d)"
+_ADULT_AGE = rf"{_ADULT_NUMBER} ?(?:years? olds?|yrs? olds?|yo)"
+# eighth round: a relative whose adult age is said, "her 25 year old stepson" or "her stepson (25)", is no
+# child either
+_ADULT_AGED_KIN = re.compile(rf"\b{_ADULT_AGE} {_KIN_WORD}\b|\b{_KIN_WORD} {_ADULT_NUMBER}\b")
 _DECLARED_ADULTS = re.compile(
     r"\b(?:both|all|they re|they are) (?:\w+ )?(?:adults|grown ups|over 18|18 or older|of age|consenting)|"
     r"consenting adults|adults only|all (?:characters|participants) (?:are )?(?:over )?18\b"
@@ -301,7 +300,7 @@ def mentions_minor(normalized: str) -> bool:
 # not a request to sexualise a child
 _ABUSE_AS_INSULT = re.compile(r"\b(?:pedo\w*|paedo\w*|child molesters?|groomers?)\b")
 # an adult age said ("18 year old college girl"): the model's `minors` on such a prompt is its teen framing
-_ADULT_AGE_SAID = re.compile(r"\b(?:1[89]|[2-9]\d) ?(?:years? olds?|yrs? olds?|yo)\b")
+_ADULT_AGE_SAID = re.compile(rf"\b{_ADULT_AGE}\b")
 
 
 def calls_a_group_abusers(normalized: str, names_group: bool) -> bool:
